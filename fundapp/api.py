@@ -1,0 +1,192 @@
+"""The open data API: read-only JSON of what the public fund pages show."""
+
+from django.db.models import Prefetch
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, routers, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from fundapp import selectors
+from fundapp.models import (
+    Community,
+    Fund,
+    LedgerEntry,
+    LedgerTransaction,
+    Source,
+    Tranche,
+)
+
+
+class CommunitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Community
+        fields = ["code", "name", "name_en", "city", "district", "subdistrict"]
+
+
+class FundSerializer(serializers.ModelSerializer):
+    community = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Fund
+        fields = ["id", "community", "name", "name_en", "currency"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "fund", "name", "name_en", "kind"]
+
+
+class TrancheSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tranche
+        fields = [
+            "id",
+            "fund",
+            "source",
+            "fiscal_year",
+            "reference",
+            "amount",
+            "received_on",
+            "allowed_categories",
+            "spend_by",
+            "matches",
+            "match_ratio",
+            "match_cap",
+        ]
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    account_kind = serializers.CharField(source="account.kind")
+    tranche = serializers.IntegerField(source="account.tranche_id", allow_null=True)
+    source = serializers.IntegerField(source="account.source_id")
+    commitment = serializers.IntegerField(source="account.commitment_id", allow_null=True)
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["account", "account_kind", "source", "tranche", "commitment", "amount"]
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    entries = EntrySerializer(many=True, read_only=True)
+    reversed_by = serializers.IntegerField(source="reversed_by.pk", allow_null=True, default=None)
+
+    class Meta:
+        model = LedgerTransaction
+        fields = [
+            "id",
+            "fund",
+            "kind",
+            "amount",
+            "effective_on",
+            "fiscal_year",
+            "memo",
+            "tranche",
+            "commitment",
+            "reverses",
+            "reversed_by",
+            "entries",
+        ]
+
+
+class BalancesSerializer(serializers.Serializer):
+    fund = serializers.IntegerField()
+    raised = serializers.DecimalField(max_digits=14, decimal_places=2)
+    available = serializers.DecimalField(max_digits=14, decimal_places=2)
+    committed = serializers.DecimalField(max_digits=14, decimal_places=2)
+    disbursed = serializers.DecimalField(max_digits=14, decimal_places=2)
+    returned = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class FundFilter(filters.FilterSet):
+    community = filters.CharFilter(field_name="community__code")
+
+    class Meta:
+        model = Fund
+        fields = ["community"]
+
+
+class SourceFilter(filters.FilterSet):
+    community = filters.CharFilter(field_name="fund__community__code")
+
+    class Meta:
+        model = Source
+        fields = ["fund", "kind", "community"]
+
+
+class TrancheFilter(filters.FilterSet):
+    community = filters.CharFilter(field_name="fund__community__code")
+    year = filters.NumberFilter(field_name="fiscal_year")
+
+    class Meta:
+        model = Tranche
+        fields = ["fund", "source", "year", "community"]
+
+
+class MovementFilter(filters.FilterSet):
+    community = filters.CharFilter(field_name="fund__community__code")
+    year = filters.NumberFilter(field_name="fiscal_year")
+    source = filters.NumberFilter(method="filter_source")
+    kind = filters.ChoiceFilter(choices=LedgerTransaction.Kind.choices)
+
+    class Meta:
+        model = LedgerTransaction
+        fields = ["fund", "community", "year", "source", "kind"]
+
+    def filter_source(self, queryset, name, value):
+        return queryset.filter(entries__account__source_id=value).distinct()
+
+
+class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Community.objects.order_by("code")
+    serializer_class = CommunitySerializer
+    lookup_field = "code"
+
+
+class FundViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Fund.objects.select_related("community").order_by("id")
+    serializer_class = FundSerializer
+    filterset_class = FundFilter
+
+    @extend_schema(responses=BalancesSerializer)
+    @action(detail=True)
+    def balances(self, request, pk=None):
+        fund = self.get_object()
+        balances = selectors.fund_balances(fund=fund)
+        data = {"fund": fund.pk, **{key: getattr(balances, key) for key in
+                ("raised", "available", "committed", "disbursed", "returned")}}
+        return Response(BalancesSerializer(data).data)
+
+
+class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Source.objects.order_by("id")
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilter
+
+
+class TrancheViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Tranche.objects.order_by("id")
+    serializer_class = TrancheSerializer
+    filterset_class = TrancheFilter
+
+
+class MovementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      viewsets.GenericViewSet):
+    queryset = (
+        LedgerTransaction.objects.select_related("reversed_by")
+        .prefetch_related(
+            Prefetch("entries", LedgerEntry.objects.select_related("account").order_by("id"))
+        )
+        .order_by("-effective_on", "-id")
+    )
+    serializer_class = MovementSerializer
+    filterset_class = MovementFilter
+
+
+router = routers.DefaultRouter()
+router.register("communities", CommunityViewSet)
+router.register("funds", FundViewSet)
+router.register("sources", SourceViewSet)
+router.register("tranches", TrancheViewSet)
+router.register("ledger", MovementViewSet, basename="ledger")

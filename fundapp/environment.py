@@ -1,0 +1,58 @@
+"""Reading settings from the environment, with embedded defaults (stdlib only)."""
+
+import os
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env(name: str, default: str) -> str:
+    """Return the variable, or the default when it is unset."""
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Return the variable read as a boolean; refuse words that are neither."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"{name}={raw!r} is not a boolean (use true or false).")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """Return a comma-separated variable as a list of non-empty items."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_from_url(url: str) -> dict:
+    """Turn `sqlite:///path` or `postgres://user:pw@host:port/name` into DATABASES."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        # sqlite:////abs/path.db is absolute and sqlite:///rel.db relative:
+        # either way the path is what follows the third slash.
+        name = unquote(parts.path)[1:]
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name or ":memory:"}
+    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
+        options = dict(parse_qsl(parts.query))
+        max_age = int(options.pop("conn_max_age", "60"))
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": max_age,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+    raise ValueError(f"Unsupported DATABASE_URL scheme {parts.scheme!r}.")

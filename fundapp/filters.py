@@ -1,0 +1,48 @@
+"""Filters of the public ledger, shared by the fund page, its CSV and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from fundapp.models import LedgerTransaction, Source, Tranche
+
+
+class LedgerFilter(django_filters.FilterSet):
+    """Year, source and kind of movement; the fund is fixed by the caller."""
+
+    year = django_filters.NumberFilter(field_name="fiscal_year", label=_("Year"))
+    source = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.none(),
+        label=_("Source"),
+        method="filter_source",
+        empty_label=_("All sources"),
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=LedgerTransaction.Kind.choices,
+        label=_("Kind of movement"),
+        empty_label=_("All movements"),
+    )
+
+    class Meta:
+        model = LedgerTransaction
+        fields = ["year", "source", "kind"]
+
+    def __init__(self, data=None, queryset=None, *, fund=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        sources = Source.objects.all() if fund is None else fund.sources.all()
+        self.filters["source"].queryset = sources
+
+    def filter_source(self, queryset, name, value):
+        # A movement belongs to a source when any of its entries sits on an
+        # account of that source (a commitment may draw on several).
+        if not value:
+            return queryset
+        return queryset.filter(entries__account__source=value).distinct()
+
+
+class TrancheFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="fiscal_year")
+    community = django_filters.CharFilter(field_name="fund__community__code")
+
+    class Meta:
+        model = Tranche
+        fields = ["year", "source", "community"]

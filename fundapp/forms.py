@@ -1,0 +1,129 @@
+"""Forms check the shape of what people type; the services decide the rest."""
+
+import uuid
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from fundapp.models import Category, Community, Tranche
+from fundapp.money import AmountField
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+class IdempotentForm(forms.Form):
+    """A money-moving form: its hidden key makes a repeated POST move money once."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", new_idempotency_key())
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Mobile phone or username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+
+
+class RegisterForm(forms.Form):
+    community = forms.ModelChoiceField(
+        Community.objects.order_by("code"), label=_("Your community"), empty_label=None
+    )
+    display_name = forms.CharField(label=_("Your name"), max_length=60)
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=11,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "numeric"}),
+        help_text=_("You will log in with this number."),
+    )
+    address = forms.CharField(
+        label=_("Building, unit and room"),
+        max_length=120,
+        help_text=_("A social worker checks it against the residents' roster."),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
+    )
+
+
+class VerifyForm(forms.Form):
+    roster_reference = forms.CharField(
+        label=_("Roster reference"), max_length=60, required=False
+    )
+
+
+class TrancheForm(IdempotentForm):
+    source = forms.ModelChoiceField(queryset=None, label=_("Source"))
+    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=60,
+        help_text=_("The agreement or bank slip number that identifies this money."),
+    )
+    amount = AmountField(label=_("Amount (yuan)"))
+    received_on = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    allowed_categories = forms.MultipleChoiceField(
+        label=_("May pay for"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked when the money may pay for any category."),
+    )
+    spend_by = forms.DateField(
+        label=_("Spend by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    matches = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Matches tranche"),
+        required=False,
+        empty_label=_("No match"),
+    )
+    match_ratio = forms.DecimalField(
+        label=_("Match ratio"),
+        required=False,
+        min_value=0.01,
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("1 means one yuan for each yuan of the matched tranche."),
+    )
+    match_cap = AmountField(label=_("Match cap (yuan)"), required=False)
+
+    def __init__(self, *args, fund, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = fund.sources.all()
+        self.fields["matches"].queryset = Tranche.objects.filter(fund=fund).select_related(
+            "source"
+        )
+
+
+class CommitmentForm(IdempotentForm):
+    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    amount = AmountField(label=_("Amount (yuan)"))
+
+
+class ReleaseForm(IdempotentForm):
+    amount = AmountField(
+        label=_("Amount to release (yuan)"),
+        required=False,
+        help_text=_("Leave empty to release everything outstanding."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class ReversalForm(IdempotentForm):
+    reason = forms.CharField(
+        label=_("Why is this movement reversed?"), max_length=300, widget=forms.Textarea
+    )

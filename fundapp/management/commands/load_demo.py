@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from fundapp.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo communities of the paper (idempotent: run it as often as you like)."
+
+    def handle(self, *args, **options):
+        logins = load_demo()
+        self.stdout.write(self.style.SUCCESS("Demo loaded: JMJY and XWJ."))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        self.stdout.write(f"  {'username':<20} {'phone':<12} {'community':<10} role")
+        for login in logins:
+            self.stdout.write(
+                f"  {login.username:<20} {login.phone:<12} {login.community:<10} "
+                f"{login.role} ({_(login.role.label)})"
+            )

@@ -1,0 +1,20 @@
+"""The fund's models: people and roles, communities and their money, the ledger."""
+
+from .fund import Category, Community, Fund, Source, Tranche
+from .ledger import Account, Commitment, LedgerEntry, LedgerTransaction
+from .people import Membership, Role, User
+
+__all__ = [
+    "Account",
+    "Category",
+    "Commitment",
+    "Community",
+    "Fund",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "Membership",
+    "Role",
+    "Source",
+    "Tranche",
+    "User",
+]

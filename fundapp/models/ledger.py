@@ -1,0 +1,214 @@
+"""The fund's double-entry ledger (DESIGN §2, ECOSYSTEM §1.2).
+
+Every movement of money is one `LedgerTransaction` whose `LedgerEntry` rows
+sum to zero. An entry's amount is signed: positive debits an account (money
+arrives in it), negative credits it (money leaves it). External sources give
+money, so their accounts run negative; every other account must stay at or
+above zero. Entries and transactions are never updated or deleted (on
+PostgreSQL a trigger refuses it); a mistake is corrected by a reversing
+transaction that names, once, what it reverses.
+
+`Account.balance` caches the sum of the account's entries. Only
+`fundapp.services.ledger.post_transaction` writes it, in the same database
+transaction as the entries and under a row lock, and a check constraint keeps
+it non-negative for every account that holds the fund's money.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fundapp.money import CNYField
+
+
+class AccountKind(models.TextChoices):
+    EXTERNAL_SOURCE = "external_source", _("external source")
+    TRANCHE_AVAILABLE = "tranche_available", _("tranche available")
+    COMMITTED = "committed", _("committed")
+    DISBURSED = "disbursed", _("disbursed")
+    RETURNED = "returned", _("returned")
+
+
+class MovementKind(models.TextChoices):
+    RECEIVE = "receive", _("tranche received")
+    COMMIT = "commit", _("commitment")
+    RELEASE = "release", _("commitment released")
+    DISBURSE = "disburse", _("disbursement")
+    RETURN = "return", _("return to the fund")
+    REVERSAL = "reversal", _("reversal")
+
+
+class Account(models.Model):
+    """A named place where the fund's money sits."""
+
+    Kind = AccountKind
+
+    fund = models.ForeignKey("fundapp.Fund", models.PROTECT, related_name="accounts")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    source = models.ForeignKey("fundapp.Source", models.PROTECT, related_name="accounts")
+    tranche = models.ForeignKey(
+        "fundapp.Tranche", models.PROTECT, null=True, blank=True, related_name="accounts"
+    )
+    commitment = models.ForeignKey(
+        "fundapp.Commitment",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+    )
+    balance = CNYField(default=0)
+
+    class Meta:
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["external_source"]) | Q(balance__gte=0),
+                name="account_balance_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=AccountKind.values), name="account_kind_known"
+            ),
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=Q(kind="external_source"),
+                name="account_one_external_per_source",
+            ),
+            models.UniqueConstraint(
+                fields=["tranche", "kind"],
+                condition=Q(commitment__isnull=True, tranche__isnull=False),
+                name="account_one_per_tranche_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["tranche", "kind", "commitment"],
+                condition=Q(commitment__isnull=False),
+                name="account_one_per_commitment_tranche_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["fund", "kind"])]
+
+    def __str__(self):
+        label = self.get_kind_display()
+        if self.tranche_id:
+            label = f"{label} · {self.tranche_id}"
+        if self.commitment_id:
+            label = f"{label} · C{self.commitment_id}"
+        return label
+
+
+class Commitment(models.Model):
+    """Money set aside for one purpose (an approved proposal), not yet paid.
+
+    The amount still committed is the sum of its accounts' balances; `amount`
+    is what was committed at first.
+    """
+
+    fund = models.ForeignKey("fundapp.Fund", models.PROTECT, related_name="commitments")
+    purpose = models.CharField(_("purpose"), max_length=200)
+    reference = models.CharField(
+        _("reference"),
+        max_length=60,
+        blank=True,
+        help_text=_("What the money is for in another part of Linli, e.g. proposal:17."),
+    )
+    category = models.CharField(_("category"), max_length=24)
+    amount = CNYField(_("amount"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "fundapp.User", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="commitment_amount_positive"
+            )
+        ]
+
+    def __str__(self):
+        return self.purpose
+
+
+class LedgerTransaction(models.Model):
+    """One movement of money: balanced entries, immutable once written."""
+
+    Kind = MovementKind
+
+    fund = models.ForeignKey("fundapp.Fund", models.PROTECT, related_name="transactions")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # The amount moved: the sum of the positive entries, kept for listing.
+    amount = CNYField(_("amount"))
+    memo = models.CharField(_("memo"), max_length=300, blank=True)
+    effective_on = models.DateField(_("date"))
+    fiscal_year = models.PositiveSmallIntegerField(_("year"))
+    tranche = models.ForeignKey(
+        "fundapp.Tranche",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transactions",
+    )
+    commitment = models.ForeignKey(
+        Commitment, models.PROTECT, null=True, blank=True, related_name="transactions"
+    )
+    reverses = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
+    )
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "fundapp.User", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("ledger transaction")
+        verbose_name_plural = _("ledger transactions")
+        ordering = ["-effective_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="transaction_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=MovementKind.values),
+                name="transaction_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="reversal", reverses__isnull=False)
+                | (~Q(kind="reversal") & Q(reverses__isnull=True)),
+                name="transaction_reversal_names_original",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["fund", "-effective_on", "-id"]),
+            models.Index(fields=["fund", "fiscal_year", "kind"]),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_kind_display()} {self.amount}"
+
+
+class LedgerEntry(models.Model):
+    """One side of a movement: a signed amount on one account."""
+
+    transaction = models.ForeignKey(
+        LedgerTransaction, models.PROTECT, related_name="entries"
+    )
+    account = models.ForeignKey(Account, models.PROTECT, related_name="entries")
+    amount = CNYField()
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="entry_amount_not_zero")
+        ]
+
+    def __str__(self):
+        return f"{self.account}: {self.amount}"

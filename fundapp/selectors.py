@@ -1,0 +1,148 @@
+"""The fund's reads: what the public pages and the API show.
+
+Each selector runs a fixed number of queries whatever the number of rows, so
+a fund with a million ledger entries costs the same page as a new one.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.shortcuts import get_object_or_404
+
+from fundapp.filters import LedgerFilter
+from fundapp.models import Account, Community, Fund, LedgerTransaction, Tranche
+from fundapp.money import ZERO, cny
+from fundapp.services.money import reversed_tranche_ids
+
+
+def community_get(*, code: str) -> Community:
+    return get_object_or_404(Community.objects.select_related("fund"), code=code.upper())
+
+
+def community_list():
+    """Communities with the money their funds have raised (one query)."""
+    return Community.objects.select_related("fund").annotate(
+        raised=Sum(
+            "fund__accounts__balance",
+            filter=Q(fund__accounts__kind=Account.Kind.EXTERNAL_SOURCE),
+        )
+    )
+
+
+@dataclass
+class FundBalances:
+    available: Decimal = ZERO
+    committed: Decimal = ZERO
+    disbursed: Decimal = ZERO
+    returned: Decimal = ZERO
+    raised: Decimal = ZERO
+
+    @property
+    def held(self) -> Decimal:
+        """Money in the fund's hands: available plus committed."""
+        return cny(self.available + self.committed)
+
+
+def fund_balances(*, fund: Fund) -> FundBalances:
+    """Available, committed, disbursed and raised now, from the cached balances."""
+    totals = dict(
+        Account.objects.filter(fund=fund)
+        .values_list("kind")
+        .annotate(total=Sum("balance"))
+        .values_list("kind", "total")
+    )
+    return FundBalances(
+        available=cny(totals.get(Account.Kind.TRANCHE_AVAILABLE) or ZERO),
+        committed=cny(totals.get(Account.Kind.COMMITTED) or ZERO),
+        disbursed=cny(totals.get(Account.Kind.DISBURSED) or ZERO),
+        returned=cny(totals.get(Account.Kind.RETURNED) or ZERO),
+        raised=cny(-(totals.get(Account.Kind.EXTERNAL_SOURCE) or ZERO)),
+    )
+
+
+@dataclass
+class SourceRow:
+    source: object
+    total: Decimal
+    share: Decimal  # of all money raised, 0..100
+    by_year: dict = field(default_factory=dict)
+    year_cells: list = field(default_factory=list)  # (year, amount or None) per column
+
+
+@dataclass
+class RaisedSummary:
+    sources: list[SourceRow]
+    years: list[int]
+    by_year: dict[int, Decimal]
+    total: Decimal
+    leverage: list[dict]
+
+    @property
+    def year_totals(self) -> list[tuple[int, Decimal]]:
+        return [(year, self.by_year[year]) for year in self.years]
+
+
+def fund_raised(*, fund: Fund) -> RaisedSummary:
+    """Money raised by source and by year, and the leverage of matching tranches.
+
+    Tranches whose receipt was reversed (recorded in error) do not count.
+    """
+    tranches = list(
+        Tranche.objects.filter(fund=fund)
+        .exclude(pk__in=reversed_tranche_ids())
+        .select_related("source", "matches__source")
+        .order_by("fiscal_year", "id")
+    )
+    per_source: dict[int, SourceRow] = {}
+    by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for tranche in tranches:
+        row = per_source.setdefault(
+            tranche.source_id, SourceRow(source=tranche.source, total=ZERO, share=ZERO)
+        )
+        row.total += tranche.amount
+        row.by_year[tranche.fiscal_year] = (
+            row.by_year.get(tranche.fiscal_year, ZERO) + tranche.amount
+        )
+        by_year[tranche.fiscal_year] += tranche.amount
+    total = sum(by_year.values(), ZERO)
+    years = sorted(by_year)
+    for row in per_source.values():
+        row.share = (row.total * 100 / total).quantize(Decimal("0.1")) if total else ZERO
+        row.year_cells = [(year, row.by_year.get(year)) for year in years]
+    leverage = [
+        {
+            "tranche": tranche,
+            "matched": tranche.matches,
+            "ratio": (tranche.amount / tranche.matches.amount).quantize(Decimal("0.01")),
+        }
+        for tranche in tranches
+        if tranche.matches_id is not None
+    ]
+    return RaisedSummary(
+        sources=sorted(per_source.values(), key=lambda row: -row.total),
+        years=years,
+        by_year=dict(by_year),
+        total=cny(total),
+        leverage=leverage,
+    )
+
+
+def ledger_list(*, fund: Fund, filters=None) -> LedgerFilter:
+    """The fund's movements, newest first, narrowed by the public filters."""
+    queryset = (
+        LedgerTransaction.objects.filter(fund=fund)
+        .select_related("tranche__source", "commitment", "reverses", "reversed_by")
+        .order_by("-effective_on", "-id")
+    )
+    return LedgerFilter(filters, queryset, fund=fund)
+
+
+def fund_years(*, fund: Fund) -> list[int]:
+    return list(
+        LedgerTransaction.objects.filter(fund=fund)
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+    )

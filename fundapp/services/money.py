@@ -1,0 +1,435 @@
+"""The fund's money: receive tranches, commit, release and reverse.
+
+Each service locks what it reads before it decides, writes one balanced
+ledger transaction, and runs once per idempotency key.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fundapp.models import (
+    Account,
+    Category,
+    Commitment,
+    Fund,
+    LedgerTransaction,
+    Source,
+    Tranche,
+)
+from fundapp.money import ZERO, cny, format_cny, parse_amount
+from fundapp.permissions import require_perm
+
+from .ledger import lock_accounts, post_transaction, run_once
+
+
+def _external_account(source: Source) -> Account:
+    account, _created = Account.objects.get_or_create(
+        fund_id=source.fund_id,
+        source=source,
+        kind=Account.Kind.EXTERNAL_SOURCE,
+    )
+    return account
+
+
+def reversed_tranche_ids():
+    """A subquery of the tranches whose receipt was reversed (recorded in error)."""
+    return LedgerTransaction.objects.filter(
+        kind=LedgerTransaction.Kind.REVERSAL,
+        reverses__kind=LedgerTransaction.Kind.RECEIVE,
+    ).values("tranche_id")
+
+
+def _check_match(*, matches, match_ratio, match_cap, amount, fund) -> dict:
+    """Return field errors for a matching tranche, after locking the matched one."""
+    if matches is None:
+        if match_ratio is not None or match_cap is not None:
+            return {"matches": _("Choose the tranche this one matches.")}
+        return {}
+    matched = Tranche.objects.select_for_update().get(pk=matches.pk)
+    if matched.fund_id != fund.pk:
+        return {"matches": _("A tranche can only match a tranche of the same fund.")}
+    if match_ratio is None or match_ratio <= 0:
+        return {"match_ratio": _("Give the match ratio, such as 1 for one to one.")}
+    limit = cny(matched.amount * match_ratio)
+    if match_cap is not None:
+        limit = min(limit, match_cap)
+    already = (
+        Tranche.objects.filter(matches=matched)
+        .exclude(pk__in=reversed_tranche_ids())
+        .aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    if amount + already > limit:
+        return {
+            "amount": _(
+                "The match is capped at %(limit)s (ratio %(ratio)s × %(matched)s, "
+                "cap %(cap)s); %(already)s already matches it, so at most "
+                "%(room)s can be recorded."
+            )
+            % {
+                "limit": format_cny(limit),
+                "ratio": match_ratio.normalize(),
+                "matched": format_cny(matched.amount),
+                "cap": format_cny(match_cap) if match_cap is not None else _("none"),
+                "already": format_cny(already),
+                "room": format_cny(max(limit - already, ZERO)),
+            }
+        }
+    return {}
+
+
+def tranche_receive(
+    *,
+    fund: Fund,
+    source: Source,
+    fiscal_year: int,
+    reference: str,
+    amount: Decimal | str,
+    received_on: date,
+    recorded_by,
+    idempotency_key: str,
+    allowed_categories: list[str] | tuple = (),
+    spend_by: date | None = None,
+    matches: Tranche | None = None,
+    match_ratio: Decimal | str | None = None,
+    match_cap: Decimal | str | None = None,
+) -> Tranche:
+    """Record a contribution and post it to the tranche's available account.
+
+    Needs `fundapp.record_tranche`. Refuses a duplicate (same source, year and
+    reference), a match beyond ratio × matched amount or its cap, and amounts
+    that are not positive yuan with at most two decimals. Writes one RECEIVE
+    transaction: debit the tranche's available account, credit the source.
+    """
+    require_perm(recorded_by, "fundapp.record_tranche", fund)
+    amount = parse_amount(amount)
+    match_ratio = Decimal(str(match_ratio)) if match_ratio not in (None, "") else None
+    match_cap = parse_amount(match_cap) if match_cap not in (None, "") else None
+    reference = reference.strip()
+    allowed_categories = sorted(set(allowed_categories))
+
+    errors = {}
+    if source.fund_id != fund.pk:
+        errors["source"] = _("This source gives to another fund.")
+    if not reference:
+        errors["reference"] = _("Give the agreement or bank slip number.")
+    if not 2000 <= fiscal_year <= 2100:
+        errors["fiscal_year"] = _("Give a fiscal year between 2000 and 2100.")
+    unknown = set(allowed_categories) - set(Category.values)
+    if unknown:
+        errors["allowed_categories"] = _("Unknown category: %(names)s.") % {
+            "names": ", ".join(sorted(unknown))
+        }
+    if spend_by is not None and spend_by < received_on:
+        errors["spend_by"] = _("The spend-by date cannot be before the money arrives.")
+    if errors:
+        raise ValidationError(errors)
+
+    def movement() -> Tranche:
+        if Tranche.objects.filter(
+            source=source, fiscal_year=fiscal_year, reference=reference
+        ).exists():
+            raise ValidationError(
+                {
+                    "reference": _(
+                        "%(source)s already has a %(year)s tranche with reference "
+                        "%(reference)s."
+                    )
+                    % {"source": source, "year": fiscal_year, "reference": reference}
+                }
+            )
+        match_errors = _check_match(
+            matches=matches,
+            match_ratio=match_ratio,
+            match_cap=match_cap,
+            amount=amount,
+            fund=fund,
+        )
+        if match_errors:
+            raise ValidationError(match_errors)
+        tranche = Tranche.objects.create(
+            fund=fund,
+            source=source,
+            fiscal_year=fiscal_year,
+            reference=reference,
+            amount=amount,
+            received_on=received_on,
+            allowed_categories=allowed_categories,
+            spend_by=spend_by,
+            matches=matches,
+            match_ratio=match_ratio,
+            match_cap=match_cap,
+            recorded_by=recorded_by,
+        )
+        available = Account.objects.create(
+            fund=fund, source=source, tranche=tranche, kind=Account.Kind.TRANCHE_AVAILABLE
+        )
+        post_transaction(
+            fund=fund,
+            kind=LedgerTransaction.Kind.RECEIVE,
+            entries=[(available, amount), (_external_account(source), -amount)],
+            idempotency_key=idempotency_key,
+            effective_on=received_on,
+            memo=f"{source.name} {fiscal_year} {reference}",
+            created_by=recorded_by,
+            tranche=tranche,
+        )
+        return tranche
+
+    return run_once(
+        idempotency_key=idempotency_key,
+        movement=movement,
+        replay=lambda original: original.tranche,
+    )
+
+
+def spendable_tranches(*, fund: Fund, category: str, on: date) -> list[Tranche]:
+    """Tranches whose restrictions let them pay for this category on this date.
+
+    The money that must be spent first comes first: earliest spend-by date,
+    then the oldest money.
+    """
+    tranches = [
+        tranche
+        for tranche in Tranche.objects.filter(fund=fund)
+        if tranche.allows(category) and (tranche.spend_by is None or tranche.spend_by >= on)
+    ]
+    return sorted(
+        tranches,
+        key=lambda t: (t.spend_by is None, t.spend_by or on, t.received_on, t.pk),
+    )
+
+
+def commitment_create(
+    *,
+    fund: Fund,
+    purpose: str,
+    category: str,
+    amount: Decimal | str,
+    created_by,
+    idempotency_key: str,
+    reference: str = "",
+    on: date | None = None,
+    check_permission: bool = True,
+) -> Commitment:
+    """Set money aside for a purpose from the tranches that may pay for it.
+
+    Needs `fundapp.move_money` unless the caller has already decided (a
+    council decision passes `check_permission=False`). Locks the available
+    accounts of every allowed tranche (id order) before it counts them, so
+    concurrent commitments cannot overspend; refuses with the shortfall.
+    Writes one COMMIT transaction: available → committed, per tranche.
+    """
+    if check_permission:
+        require_perm(created_by, "fundapp.move_money", fund)
+    amount = parse_amount(amount)
+    on = on or timezone.localdate()
+    if category not in Category.values:
+        raise ValidationError({"category": _("Choose a category from the list.")})
+    if not purpose.strip():
+        raise ValidationError({"purpose": _("Say what the money is for.")})
+
+    def movement() -> Commitment:
+        tranches = spendable_tranches(fund=fund, category=category, on=on)
+        accounts = lock_accounts(
+            Account.objects.filter(
+                tranche__in=tranches,
+                kind=Account.Kind.TRANCHE_AVAILABLE,
+                commitment__isnull=True,
+            ).values_list("pk", flat=True)
+        )
+        by_tranche = {account.tranche_id: account for account in accounts.values()}
+        available = sum((a.balance for a in accounts.values()), ZERO)
+        if available < amount:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "The tranches that may pay for %(category)s hold %(available)s; "
+                        "this commitment of %(amount)s is %(shortfall)s short."
+                    )
+                    % {
+                        "category": Category(category).label,
+                        "available": format_cny(available),
+                        "amount": format_cny(amount),
+                        "shortfall": format_cny(amount - available),
+                    }
+                }
+            )
+        commitment = Commitment.objects.create(
+            fund=fund,
+            purpose=purpose.strip()[:200],
+            reference=reference,
+            category=category,
+            amount=amount,
+            created_by=created_by,
+        )
+        entries = []
+        left = amount
+        for tranche in tranches:
+            account = by_tranche.get(tranche.pk)
+            if left == 0 or account is None or account.balance <= 0:
+                continue
+            take = min(left, account.balance)
+            committed = Account.objects.create(
+                fund=fund,
+                source_id=tranche.source_id,
+                tranche=tranche,
+                commitment=commitment,
+                kind=Account.Kind.COMMITTED,
+            )
+            entries += [(account, -take), (committed, take)]
+            left -= take
+        post_transaction(
+            fund=fund,
+            kind=LedgerTransaction.Kind.COMMIT,
+            entries=entries,
+            idempotency_key=idempotency_key,
+            effective_on=on,
+            memo=commitment.purpose,
+            created_by=created_by,
+            commitment=commitment,
+        )
+        return commitment
+
+    return run_once(
+        idempotency_key=idempotency_key,
+        movement=movement,
+        replay=lambda original: original.commitment,
+    )
+
+
+def commitment_outstanding(commitment: Commitment) -> Decimal:
+    """What is still committed (not released, not paid)."""
+    total = commitment.accounts.filter(kind=Account.Kind.COMMITTED).aggregate(
+        total=Sum("balance")
+    )["total"]
+    return cny(total or ZERO)
+
+
+def commitment_release(
+    *,
+    commitment: Commitment,
+    released_by,
+    idempotency_key: str,
+    amount: Decimal | str | None = None,
+    reason: str = "",
+    on: date | None = None,
+    check_permission: bool = True,
+) -> LedgerTransaction:
+    """Give committed money back to its tranches' available accounts.
+
+    Needs `fundapp.move_money` unless a council decision calls it. Releases
+    all that is outstanding, or `amount` of it, taking the last tranches
+    committed first. Writes one RELEASE transaction.
+    """
+    fund = commitment.fund
+    if check_permission:
+        require_perm(released_by, "fundapp.move_money", fund)
+    amount = parse_amount(amount) if amount not in (None, "") else None
+    on = on or timezone.localdate()
+
+    def movement() -> LedgerTransaction:
+        committed = lock_accounts(
+            commitment.accounts.filter(kind=Account.Kind.COMMITTED).values_list(
+                "pk", flat=True
+            )
+        )
+        outstanding = sum((a.balance for a in committed.values()), ZERO)
+        wanted = outstanding if amount is None else amount
+        if outstanding == 0:
+            raise ValidationError(_("Nothing of this commitment is left to release."))
+        if wanted > outstanding:
+            raise ValidationError(
+                {
+                    "amount": _("Only %(outstanding)s of this commitment is outstanding.")
+                    % {"outstanding": format_cny(outstanding)}
+                }
+            )
+        available = {
+            account.tranche_id: account
+            for account in Account.objects.filter(
+                tranche_id__in=[a.tranche_id for a in committed.values()],
+                kind=Account.Kind.TRANCHE_AVAILABLE,
+                commitment__isnull=True,
+            )
+        }
+        entries = []
+        left = wanted
+        for account in sorted(committed.values(), key=lambda a: a.pk, reverse=True):
+            if left == 0:
+                break
+            give = min(left, account.balance)
+            if give > 0:
+                entries += [(account, -give), (available[account.tranche_id], give)]
+                left -= give
+        return post_transaction(
+            fund=fund,
+            kind=LedgerTransaction.Kind.RELEASE,
+            entries=entries,
+            idempotency_key=idempotency_key,
+            effective_on=on,
+            memo=(reason or commitment.purpose)[:300],
+            created_by=released_by,
+            commitment=commitment,
+        )
+
+    return run_once(
+        idempotency_key=idempotency_key, movement=movement, replay=lambda original: original
+    )
+
+
+def transaction_reverse(
+    *,
+    original: LedgerTransaction,
+    reversed_by,
+    reason: str,
+    idempotency_key: str,
+    on: date | None = None,
+) -> LedgerTransaction:
+    """Undo a movement with its mirror image, naming what it reverses (once).
+
+    Needs `fundapp.move_money`. Refuses a reversal of a reversal, of a
+    movement already reversed (the one-to-one `reverses` makes this hold under
+    concurrency too), and one that would take an account below zero (e.g. a
+    received tranche whose money is already committed).
+    """
+    require_perm(reversed_by, "fundapp.move_money", original.fund)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why this movement is being reversed.")})
+    on = on or timezone.localdate()
+
+    def movement() -> LedgerTransaction:
+        locked = LedgerTransaction.objects.select_for_update().get(pk=original.pk)
+        if locked.kind == LedgerTransaction.Kind.REVERSAL:
+            raise ValidationError(
+                _("A reversal cannot itself be reversed; record the movement again.")
+            )
+        already = LedgerTransaction.objects.filter(reverses=locked).first()
+        if already is not None:
+            raise ValidationError(
+                _("Movement #%(original)s was already reversed by #%(reversal)s.")
+                % {"original": locked.pk, "reversal": already.pk}
+            )
+        entries = [(entry.account, -entry.amount) for entry in locked.entries.all()]
+        return post_transaction(
+            fund=locked.fund,
+            kind=LedgerTransaction.Kind.REVERSAL,
+            entries=entries,
+            idempotency_key=idempotency_key,
+            effective_on=on,
+            memo=reason[:300],
+            created_by=reversed_by,
+            tranche=locked.tranche,
+            commitment=locked.commitment,
+            reverses=locked,
+        )
+
+    return run_once(
+        idempotency_key=idempotency_key, movement=movement, replay=lambda original: original
+    )
