@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "fundapp.apps.FundConfig",
+    "proposals.apps.ProposalsConfig",
+    "councils.apps.CouncilsConfig",
 ]
 
 MIDDLEWARE = [

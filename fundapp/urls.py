@@ -27,6 +27,8 @@ fund_patterns = [
 
 urlpatterns = [
     path("", include((fund_patterns, "fund"))),
+    path("", include("proposals.urls")),
+    path("", include("councils.urls")),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,0 +1,89 @@
+"""Plain factory functions. Money goes through the services, so every factory
+respects the ledger's rules."""
+
+import itertools
+import uuid
+from datetime import date
+
+from fundapp import services
+from fundapp.models import Community, Fund, Role, Source, User
+
+_numbers = itertools.count(1)
+
+
+def key() -> str:
+    return uuid.uuid4().hex
+
+
+def make_community(*, code: str | None = None, **fields) -> Community:
+    number = next(_numbers)
+    code = code or f"C{number:03d}"
+    community = Community.objects.create(
+        code=code,
+        name=fields.pop("name", f"社区{number}"),
+        name_en=fields.pop("name_en", f"Community {number}"),
+        city=fields.pop("city", "南京市"),
+        district=fields.pop("district", "雨花台区"),
+        **fields,
+    )
+    Fund.objects.create(community=community, name=f"{community.name}基金",
+                        name_en=f"{community.name_en} Fund")
+    return community
+
+
+def make_user(*, username: str | None = None, **fields) -> User:
+    number = next(_numbers)
+    user = User.objects.create(
+        username=username or f"user{number}",
+        phone=fields.pop("phone", f"139{number:08d}"),
+        display_name=fields.pop("display_name", f"居民{number}"),
+        **fields,
+    )
+    user.set_password("linli-test-pass")
+    user.save(update_fields=["password"])
+    return user
+
+
+def make_member(community: Community, role: str = Role.RESIDENT, **fields) -> User:
+    """A person holding a verified role in the community."""
+    user = make_user(**fields)
+    services.role_grant(user=user, community=community, role=role, granted_by=None)
+    return user
+
+
+def make_source(fund: Fund, *, kind: str = Source.Kind.CORPORATE_DONOR, name=None) -> Source:
+    return Source.objects.create(
+        fund=fund, kind=kind, name=name or f"来源{next(_numbers)}", name_en="Source"
+    )
+
+
+def make_tranche(
+    fund: Fund,
+    *,
+    amount="100000.00",
+    source: Source | None = None,
+    recorded_by: User | None = None,
+    fiscal_year: int = 2026,
+    **fields,
+):
+    source = source or make_source(fund)
+    recorded_by = recorded_by or make_member(fund.community, Role.FUND_COMMITTEE)
+    return services.tranche_receive(
+        fund=fund,
+        source=source,
+        fiscal_year=fiscal_year,
+        reference=fields.pop("reference", f"REF-{next(_numbers)}"),
+        amount=amount,
+        received_on=fields.pop("received_on", date(fiscal_year, 3, 1)),
+        recorded_by=recorded_by,
+        idempotency_key=fields.pop("idempotency_key", key()),
+        **fields,
+    )
+
+
+def make_funded_community(amount="100000.00", **fields):
+    """A community whose fund holds one unrestricted tranche, and its keeper."""
+    community = make_community(**fields)
+    keeper = make_member(community, Role.FUND_COMMITTEE)
+    tranche = make_tranche(community.fund, amount=amount, recorded_by=keeper)
+    return community, keeper, tranche
