@@ -1,0 +1,461 @@
+"""The resident council: its rules, terms and seats, meetings and their record.
+
+A meeting's record is its append-only event log (`MeetingEvent`): each row is
+one event of ROBERTS_RULES §1 that the engine (`councils.procedure`) accepted,
+with who and when. Everything else shown about a meeting (the pending stack,
+decisions, the minutes) is replayed from that log.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fundapp.money import CNYField
+
+
+class SmallBoardRules(models.TextChoices):
+    OFF = "off", _("off (the council runs as an assembly)")
+    AUTO = "auto", _("automatic (while 12 or fewer are present)")
+    ON = "on", _("on")
+
+
+class Council(models.Model):
+    """The resident council of one community, with its rule settings (§0)."""
+
+    community = models.OneToOneField(
+        "fundapp.Community", models.PROTECT, related_name="council"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    quorum = models.PositiveSmallIntegerField(
+        _("fixed quorum"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a majority of the voting members."),
+    )
+    small_board_rules = models.CharField(
+        _("small-board rules"),
+        max_length=8,
+        choices=SmallBoardRules.choices,
+        default=SmallBoardRules.OFF,
+    )
+    main_motion_two_thirds_above = CNYField(
+        _("main motions to fund more than this need two-thirds"),
+        null=True,
+        blank=True,
+    )
+    consent_calendar = models.BooleanField(_("consent calendar used"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resident council")
+        verbose_name_plural = _("resident councils")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(small_board_rules__in=SmallBoardRules.values),
+                name="council_small_board_rules_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(quorum__isnull=True) | Q(quorum__gt=0),
+                name="council_quorum_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("councils:council", kwargs={"code": self.community.code})
+
+    def rule_settings(self) -> dict:
+        """The settings of ROBERTS_RULES §0 as plain data, for the log of changes."""
+        above = self.main_motion_two_thirds_above
+        return {
+            "quorum": self.quorum,
+            "small_board_rules": self.small_board_rules,
+            "main_motion_two_thirds_above": None if above is None else str(above),
+            "consent_calendar": self.consent_calendar,
+        }
+
+
+class CouncilSettingsChange(models.Model):
+    """One recorded change of a council's rule settings."""
+
+    council = models.ForeignKey(Council, models.CASCADE, related_name="settings_changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    before = models.JSONField()
+    after = models.JSONField()
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+
+class Term(models.Model):
+    """One term of office of the council (phase 1, phase 2 ...)."""
+
+    council = models.ForeignKey(Council, models.CASCADE, related_name="terms")
+    name = models.CharField(_("name"), max_length=80)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    coordinator_seats = models.PositiveSmallIntegerField(_("coordinator seats"), default=0)
+    councillor_seats = models.PositiveSmallIntegerField(_("councillor seats"))
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="term_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SeatRole(models.TextChoices):
+    COORDINATOR = "coordinator", _("coordinator")
+    COUNCILLOR = "councillor", _("councillor")
+
+
+class Seat(models.Model):
+    """A seat held by one verified resident for a time; rows are the history."""
+
+    Role = SeatRole
+
+    term = models.ForeignKey(Term, models.CASCADE, related_name="seats")
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="council_seats"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=SeatRole.choices)
+    is_voting = models.BooleanField(_("votes"), default=True)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=120, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["term", "role", "starts_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "holder"],
+                condition=Q(ends_on__isnull=True),
+                name="seat_one_open_per_holder_per_term",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=SeatRole.values), name="seat_role_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="seat_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.holder} · {self.get_role_display()}"
+
+
+class MeetingSeries(models.Model):
+    """Regular meetings on fixed weekdays at a fixed hour (e.g. Tue and Fri 19:00)."""
+
+    council = models.ForeignKey(Council, models.CASCADE, related_name="series")
+    weekdays = models.JSONField(help_text="ISO weekdays, Monday = 1")
+    starts_at_time = models.TimeField(_("time"))
+    place = models.CharField(_("place"), max_length=120)
+    first_on = models.DateField(_("from"))
+    last_on = models.DateField(_("until"))
+    notice_lead_hours = models.PositiveSmallIntegerField(_("notice lead time (hours)"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
+    )
+
+
+class MeetingKind(models.TextChoices):
+    REGULAR = "regular", _("regular meeting")
+    SPECIAL = "special", _("special meeting")
+    ADJOURNED_REGULAR = "adjourned_regular", _("adjourned regular meeting")
+    ADJOURNED_SPECIAL = "adjourned_special", _("adjourned special meeting")
+
+
+class Meeting(models.Model):
+    """One meeting of the council. Its proceedings are its events."""
+
+    Kind = MeetingKind
+
+    council = models.ForeignKey(Council, models.PROTECT, related_name="meetings")
+    series = models.ForeignKey(
+        MeetingSeries, models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.REGULAR
+    )
+    scheduled_at = models.DateTimeField(_("scheduled for"))
+    place = models.CharField(_("place"), max_length=120)
+    notice_lead_hours = models.PositiveSmallIntegerField(
+        _("notice lead time (hours)"), default=48
+    )
+    notice_sent_at = models.DateTimeField(null=True, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chair"),
+    )
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("secretary"),
+    )
+    # Frozen when the first event is stored, so that a later change of seats
+    # cannot change the replay of what already happened (§0: M and Q are
+    # computed at the call to order).
+    setup = models.JSONField(null=True, blank=True)
+    event_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scheduled_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "number"], name="meeting_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=MeetingKind.values), name="meeting_kind_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.council} · {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("councils:meeting", kwargs={"pk": self.pk})
+
+
+class AgendaSection(models.TextChoices):
+    """The standard order of business (RONR §41, ROBERTS_RULES §2.5)."""
+
+    MINUTES = "minutes", _("Reading and approval of minutes")
+    REPORTS = "reports", _("Reports of officers and committees")
+    SPECIAL_ORDERS = "special_orders", _("Special orders")
+    UNFINISHED = "unfinished", _("Unfinished business and general orders")
+    NEW = "new", _("New business")
+
+
+SECTION_ORDER = {section: index for index, section in enumerate(AgendaSection.values)}
+
+
+class AgendaItem(models.Model):
+    Section = AgendaSection
+
+    class Origin(models.TextChoices):
+        MINUTES = "minutes", _("previous minutes")
+        REPORT = "report", _("report")
+        POSTPONED = "postponed", _("postponed")
+        TABLED = "tabled", _("laid on the table")
+        PENDING = "pending", _("pending at the last adjournment")
+        REFERRED = "referred", _("referred to a committee")
+        PROPOSAL = "proposal", _("proposal")
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="agenda_items")
+    section = models.CharField(max_length=16, choices=AgendaSection.choices)
+    position = models.PositiveSmallIntegerField()
+    origin = models.CharField(max_length=12, choices=Origin.choices)
+    title = models.CharField(_("title"), max_length=200)
+    # The proposal this item takes up. The proposals app owns the row; the
+    # council reaches it only through proposals.services and selectors.
+    proposal_pk = models.PositiveIntegerField(null=True, blank=True)
+    amount = CNYField(null=True, blank=True)
+    previous_meeting = models.ForeignKey(
+        Meeting, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="agenda_position_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "proposal_pk"],
+                condition=Q(proposal_pk__isnull=False),
+                name="agenda_proposal_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(section__in=AgendaSection.values), name="agenda_section_known"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Attendance(models.Model):
+    """A member's check-in at a meeting (the engine also logs `arrive`)."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="council_attendances"
+    )
+    arrived_at = models.DateTimeField()
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"], name="attendance_once_per_meeting"
+            )
+        ]
+
+
+class MeetingEvent(models.Model):
+    """One accepted event of the engine's log. Never updated nor deleted."""
+
+    meeting = models.ForeignKey(Meeting, models.PROTECT, related_name="events")
+    sequence = models.PositiveIntegerField()
+    type = models.CharField(max_length=32)
+    payload = models.JSONField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["meeting", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "sequence"], name="meeting_event_sequence_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(sequence__gt=0), name="meeting_event_sequence_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting_id}#{self.sequence} {self.type}"
+
+    @property
+    def index(self) -> int:
+        """The event's index in the engine's `events` list (a motion's id)."""
+        return self.sequence - 1
+
+
+class Vote(models.Model):
+    """A member's vote on one question (one `put_question` event).
+
+    A change before the announcement updates the row (RONR 45:8); the unique
+    constraint makes a double submission count once.
+    """
+
+    class Choice(models.TextChoices):
+        YES = "yes", _("yes")
+        NO = "no", _("no")
+        ABSTAIN = "abstain", _("abstain")
+        BLANK = "blank", _("blank")
+        ILLEGAL = "illegal", _("illegal")
+
+    question = models.ForeignKey(MeetingEvent, models.PROTECT, related_name="votes")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=8, choices=Choice.choices)
+    event = models.ForeignKey(MeetingEvent, models.PROTECT, related_name="+")
+    cast_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "member"], name="vote_once_per_member_per_question"
+            ),
+            models.CheckConstraint(
+                condition=Q(choice__in=["yes", "no", "abstain", "blank", "illegal"]),
+                name="vote_choice_known",
+            ),
+        ]
+
+
+class FloorRequest(models.Model):
+    """A member seeking the floor: the speakers' queue, first come first."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="floor_requests")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                condition=Q(closed_at__isnull=True),
+                name="floor_request_one_open",
+            )
+        ]
+
+
+class Minutes(models.Model):
+    """The minutes of a meeting: generated from its log, draft until approved."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        APPROVED = "approved", _("approved")
+
+    NEXT_STATUSES = {Status.DRAFT: {Status.APPROVED}}
+
+    meeting = models.OneToOneField(Meeting, models.PROTECT, related_name="minutes")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    corrections = models.TextField(_("corrections"), blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_at_meeting = models.ForeignKey(
+        Meeting, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = _("minutes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "approved"]), name="minutes_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(approved_at__isnull=False),
+                name="minutes_approved_has_date",
+            ),
+        ]
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.NEXT_STATUSES.get(self.status, set())
+
+
+class Notice(models.Model):
+    """The notice of a meeting to one member: in the site, and by email."""
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="notices")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="meeting_notices"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="notice_once")
+        ]
