@@ -1,0 +1,608 @@
+"""The meeting and motion state machines of ROBERTS_RULES.md §3, and `replay`.
+
+`replay(setup, events)` rebuilds a meeting from its append-only log and
+returns the outcome dict of §1. Each event is checked completely before
+anything changes, so a refused event changes nothing and reports one code
+of §3.4. The state is mutated in place, never copied per event.
+
+Choices where the rules page leaves the engine one (kept here so the meeting
+pages and the minutes can rely on them):
+
+- Amendments. The `move` of `amend` carries the amended motion's full new
+  `text` and/or `amount` (and `until` for a postponement). When adopted they
+  replace the target's; a secondary amendment changes the primary, which then
+  carries its amended wording to the main motion. If the amendment also has
+  `new_text`, that is the replacement and `text` stays its own wording
+  ("strike ¥2,000, insert ¥1,500"). Each motion keeps `original_text` and
+  `original_amount` for the minutes (§0).
+- The floor. A member who makes a motion yields the floor by doing so (RONR:
+  the maker resumes their seat). `floor` moves it to the member recognised.
+  A `move` when nobody holds the floor counts as being recognised.
+- Withdrawing. `withdraw` before the chair states a motion is free. After
+  that it takes `request_to_withdraw` (I9), granted by unanimous consent or
+  a vote; a bare `withdraw` of a stated motion is `UNTIMELY`.
+- Unanimous consent. `unanimous_consent` opens a request on the immediately
+  pending question (or, with nothing pending, on its `text`). `object` sends
+  the question back for a formal vote; `announce` records it as adopted by
+  unanimous consent. Silence alone never decides it, so a log that stops
+  mid-request shows the request still open.
+- Rulings. `rule` closes a pending point of order (state ADOPTED if well
+  taken, LOST if not), question of privilege, or inquiry (state ANSWERED;
+  an answer is not a ruling, so an appeal from it gets `NO_RULING`). A point
+  of order with `applies_to` that is ruled well taken rules that motion out
+  of order. An appeal names the motion the ruling was about: the motion ruled
+  out of order, or the point of order.
+- General orders. Postponed items, and business pending at adjournment, are
+  taken up when the chair gives `state` with nothing awaiting and nothing
+  pending, or when a member calls for the orders of the day (P5), which
+  needs an empty stack here.
+- Reconsider is made and considered at once, so it needs the place its
+  target would have on the stack: a vote on a main motion is reconsidered
+  when nothing is pending; a vote on an amendment while its motion is.
+- Division of the assembly re-takes a voice or show-of-hands vote as a
+  rising vote; it is in order after the vote on a main motion, an amendment,
+  or any motion that was lost, until another question is stated or debate
+  resumes.
+- Codes the page does not name: an event with no question to act on (a
+  `vote` with no vote open, an unknown event type, a `second` with nothing
+  awaiting) is `UNTIMELY`; a motion with nothing proper to apply to is
+  `OUT_OF_ORDER_RANK`; a person without a vote who tries to move, second or
+  vote is `CHAIR_NOT_MEMBER`; a `vote` choice the method does not allow is
+  `METHOD_NOT_ALLOWED`.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from .effects import EffectRules
+from .errors import (
+    CHAIR_MUST_VACATE,
+    CHAIR_NOT_MEMBER,
+    FLOOR_OCCUPIED,
+    NEEDS_SECOND,
+    NO_QUORUM,
+    NOT_DEBATABLE,
+    NOT_IN_SESSION,
+    NOT_PRESENT,
+    PREVIOUS_QUESTION_ORDERED,
+    RECUSED,
+    SPEECH_LIMIT,
+    UNTIMELY,
+    VOTING_IN_PROGRESS,
+    Refusal,
+)
+from .motions import DEBATABLE_IF_PENDING, DEBATABLE_IF_TARGET, DURING_VOTING
+from .precedence import MoveRules
+from .state import (
+    ADJOURNED,
+    ADOPTED,
+    ANSWERED,
+    CONVENED_NO_QUORUM,
+    DIED_NO_SECOND,
+    IN_SESSION,
+    LOST,
+    PENDING,
+    RECESS,
+    RULED_OUT_OF_ORDER,
+    SCHEDULED,
+    WITHDRAWN,
+)
+from .thresholds import default_quorum
+from .voting import VoteRules
+
+# Events that do not count as business: they neither close the moment to
+# appeal a ruling nor end anything else that must come "immediately".
+PASSIVE_EVENTS = frozenset({"arrive", "leave", "floor", "yield"})
+SMALL_BOARD_CUTOFF = 12
+RULINGS = ("point_of_order", "question_of_privilege", "inquiry")
+
+
+class _DryRunAccepted(Exception):  # noqa: N818 (control flow, not an error)
+    """Raised at the first mutation when only checking an event."""
+
+
+class Engine(MoveRules, VoteRules, EffectRules):
+    """One meeting log being replayed; see the module docstring."""
+
+    def __init__(self, setup: dict) -> None:
+        setup = setup if isinstance(setup, dict) else {}
+        self.order: dict[str, int] = {}
+        self.voting: set[str] = set()
+        for entry in setup.get("members") or ():
+            member = entry.get("id") if isinstance(entry, dict) else None
+            if isinstance(member, str) and member not in self.order:
+                self.order[member] = len(self.order)
+                if entry.get("voting", True) is True:
+                    self.voting.add(member)
+        self.members_count = len(self.voting)
+        quorum = setup.get("quorum")
+        self.quorum = (
+            quorum
+            if type(quorum) is int and quorum > 0
+            else default_quorum(self.members_count)
+        )
+        self.small_board_rules = setup.get("small_board_rules") or "off"
+        self.recusals: dict[str, frozenset[str]] = {}
+        for proposal, members in (setup.get("recusals") or {}).items():
+            if isinstance(members, list | tuple | set | frozenset):
+                self.recusals[str(proposal)] = frozenset(members)
+        self.two_thirds_above = _decimal(setup.get("main_motion_two_thirds_above"))
+        self.consent_calendar = setup.get("consent_calendar") is True
+        # A roll call or ballot the bylaws require for every main motion.
+        self.setup_method = setup.get("ordered_method")
+
+        self.state = SCHEDULED
+        self.number = 1
+        self.session = 1
+        self.present: set[str] = set()
+        self.voting_present = 0
+        self.chair: str | None = None
+        self.floor: str | None = None
+        self.floor_spoke = False
+        self.stack: list = []
+        self.awaiting: list = []
+        self.motions: dict = {}
+        self.decisions: list = []
+        self.vote = None
+        self.rulings: dict[int, tuple] = {}
+        self.ruling_open: int | None = None
+        self.ruling_event = -1
+        self.division_open = None
+        self.business_seq = 0
+        self.orders: list = []
+        self.postponed: list = []
+        self.tabled: list = []
+        self.reported: set[int] = set()
+        self.renewal: dict[tuple, int] = {}
+        self.failed_takes: dict[int, int] = {}
+        self.failed_suspensions: set[tuple] = set()
+        self.adjourned_meeting_fixed = False
+        self.dry = False
+        self._handlers = {
+            "arrive": self._arrive,
+            "leave": self._leave,
+            "call_to_order": self._call_to_order,
+            "chair": self._take_chair,
+            "floor": self._give_floor,
+            "yield": self._yield_floor,
+            "move": self._move,
+            "second": self._second,
+            "no_second": self._no_second,
+            "state": self._state_question,
+            "speak": self._speak,
+            "withdraw": self._withdraw,
+            "put_question": self._put_question,
+            "vote": self._vote,
+            "announce": self._announce,
+            "unanimous_consent": self._unanimous_consent,
+            "object": self._object,
+            "rule": self._rule,
+            "rule_out_of_order": self._rule_out_of_order,
+            "committee_report": self._committee_report,
+            "executed": self._executed,
+            "reconvene": self._reconvene,
+            "new_meeting": self._new_meeting,
+        }
+
+    # -- driving ----------------------------------------------------------
+
+    def apply(self, index: int, event: object) -> str | None:
+        """Apply one event; return None if accepted, else its error code."""
+        if not isinstance(event, dict):
+            return UNTIMELY
+        handler = self._handlers.get(event.get("type"))
+        if handler is None:
+            return UNTIMELY
+        try:
+            handler(index, event)
+        except Refusal as refusal:
+            return refusal.code
+        except _DryRunAccepted:
+            return None
+        if (
+            self.ruling_open is not None
+            and self.ruling_event != index
+            and event["type"] not in PASSIVE_EVENTS
+        ):
+            self.ruling_open = None
+        return None
+
+    def check(self, index: int, event: dict) -> str | None:
+        """Return the code `event` would get now, without applying it."""
+        self.dry = True
+        try:
+            return self.apply(index, event)
+        finally:
+            self.dry = False
+
+    def _commit(self) -> None:
+        """Mark the end of an event's checks; past here it changes state."""
+        if self.dry:
+            raise _DryRunAccepted
+
+    def outcome(self, results: list) -> dict:
+        """The JSON-serialisable outcome of §1."""
+        present = sorted(self.present, key=self.order.__getitem__)
+        return {
+            "results": results,
+            "meeting": {
+                "state": self.state,
+                "number": self.number,
+                "present": present,
+                "quorum": self.quorum,
+                "members": self.members_count,
+                "chair": self.chair,
+            },
+            "pending": [
+                {"id": m.id, "motion": m.kind.name, "text": m.text, "state": m.state}
+                for m in self.stack
+            ],
+            "motions": {mid: m.as_dict() for mid, m in self.motions.items()},
+            "decisions": [d.as_dict() for d in self.decisions],
+        }
+
+    # -- shared checks ----------------------------------------------------
+
+    def _require_business(self, without_quorum: bool = False) -> None:
+        """§3.3 step 1: business needs a quorum, except P1–P3 and points."""
+        if self.state == IN_SESSION:
+            return
+        if self.state == CONVENED_NO_QUORUM:
+            if without_quorum:
+                return
+            raise Refusal(NO_QUORUM)
+        raise Refusal(NOT_IN_SESSION)
+
+    def _recused(self, member: str | None, proposal: str | None) -> bool:
+        if proposal is None or member is None:
+            return False
+        recused = self.recusals.get(proposal)
+        return recused is not None and member in recused
+
+    def _small_board(self) -> bool:
+        if self.small_board_rules == "on":
+            return True
+        if self.small_board_rules == "auto":
+            return self.voting_present <= SMALL_BOARD_CUTOFF
+        return False
+
+    def _debatable(self, motion) -> bool:
+        debatable = motion.kind.debatable
+        if debatable is True or debatable is False:
+            return debatable
+        if debatable == DEBATABLE_IF_TARGET:
+            target = motion.target
+            if target is None and motion.decision is not None:
+                target = self.decisions[motion.decision].motion
+            return target is not None and self._debatable(target)
+        if debatable == DEBATABLE_IF_PENDING and motion in self.stack:
+            position = self.stack.index(motion)
+            return position == 0 or self._debatable(self.stack[position - 1])
+        return True
+
+    def _amendable(self, motion) -> bool:
+        if motion.kind.name == "amend":
+            return motion.degree == 1
+        return motion.kind.amendable
+
+    def _attendance_changed(self) -> None:
+        if self.state == IN_SESSION and self.voting_present < self.quorum:
+            self.state = CONVENED_NO_QUORUM
+        elif self.state == CONVENED_NO_QUORUM and self.voting_present >= self.quorum:
+            self.state = IN_SESSION
+
+    # -- attendance and the chair -------------------------------------------
+
+    def _arrive(self, index: int, event: dict) -> None:
+        member = event.get("member")
+        if member not in self.order:
+            raise Refusal(NOT_PRESENT)
+        if self.state == ADJOURNED:
+            raise Refusal(NOT_IN_SESSION)
+        self._commit()
+        if member not in self.present:
+            self.present.add(member)
+            if member in self.voting:
+                self.voting_present += 1
+            self._attendance_changed()
+
+    def _leave(self, index: int, event: dict) -> None:
+        member = event.get("member")
+        if member not in self.present:
+            raise Refusal(NOT_PRESENT)
+        self._commit()
+        self.present.discard(member)
+        if member in self.voting:
+            self.voting_present -= 1
+        if self.floor == member:
+            self.floor = None
+        self._attendance_changed()
+
+    def _call_to_order(self, index: int, event: dict) -> None:
+        chair = event.get("chair")
+        if self.state != SCHEDULED:
+            raise Refusal(UNTIMELY)
+        if chair not in self.present:
+            raise Refusal(NOT_PRESENT)
+        self._commit()
+        self.chair = chair
+        has_quorum = self.voting_present >= self.quorum
+        self.state = IN_SESSION if has_quorum else CONVENED_NO_QUORUM
+
+    def _take_chair(self, index: int, event: dict) -> None:
+        member = event.get("member")
+        if self.state not in (IN_SESSION, CONVENED_NO_QUORUM, RECESS):
+            raise Refusal(NOT_IN_SESSION)
+        if member not in self.present:
+            raise Refusal(NOT_PRESENT)
+        for motion in (*self.stack, *self.awaiting):
+            if motion.kind.recusal_scope and self._recused(member, motion.proposal):
+                raise Refusal(CHAIR_MUST_VACATE)
+        self._commit()
+        self.chair = member
+
+    def _reconvene(self, index: int, event: dict) -> None:
+        if self.state != RECESS:
+            raise Refusal(UNTIMELY)
+        self._commit()
+        has_quorum = self.voting_present >= self.quorum
+        self.state = IN_SESSION if has_quorum else CONVENED_NO_QUORUM
+
+    # -- the floor and debate -----------------------------------------------
+
+    def _give_floor(self, index: int, event: dict) -> None:
+        member = event.get("member")
+        if self.state not in (IN_SESSION, CONVENED_NO_QUORUM):
+            raise Refusal(NOT_IN_SESSION)
+        if member not in self.present:
+            raise Refusal(NOT_PRESENT)
+        if self.vote is not None:
+            raise Refusal(VOTING_IN_PROGRESS)
+        self._commit()
+        self.floor = member
+        self.floor_spoke = False
+
+    def _yield_floor(self, index: int, event: dict) -> None:
+        if self.floor is None or self.floor != event.get("member"):
+            raise Refusal(UNTIMELY)
+        self._commit()
+        self.floor = None
+
+    def _speak(self, index: int, event: dict) -> None:
+        member = event.get("member")
+        self._require_business()
+        if member not in self.present:
+            raise Refusal(NOT_PRESENT)
+        if self.vote is not None:
+            raise Refusal(VOTING_IN_PROGRESS)
+        if not self.stack:
+            raise Refusal(UNTIMELY)
+        top = self.stack[-1]
+        if self.floor is not None and self.floor != member:
+            raise Refusal(FLOOR_OCCUPIED)
+        if top.pq_ordered is not None:
+            raise Refusal(PREVIOUS_QUESTION_ORDERED)
+        if not self._debatable(top):
+            raise Refusal(NOT_DEBATABLE)
+        appeal = top.kind.name == "appeal"
+        small_board = self._small_board()
+        if member == self.chair and not small_board and not appeal:
+            # The chair who wants to debate hands over the chair (43:29).
+            raise Refusal(CHAIR_MUST_VACATE)
+        count = top.speeches.get(member, 0) if top.speech_meeting == self.number else 0
+        if appeal:
+            limit = 2 if member == self.chair else 1
+        elif top.speech_limit is not None:
+            limit = top.speech_limit
+        else:
+            limit = None if small_board else 2
+        if limit is not None and count >= limit:
+            raise Refusal(SPEECH_LIMIT)
+        self._commit()
+        if top.speech_meeting != self.number:
+            top.speeches = {}
+            top.speech_meeting = self.number
+        top.speeches[member] = count + 1
+        top.debate_begun = True
+        self.division_open = None
+        if self.floor == member:
+            self.floor_spoke = True
+
+    # -- a motion from made to stated -------------------------------------------
+
+    def _second(self, index: int, event: dict) -> None:
+        member = event.get("member")
+        if not self.awaiting:
+            raise Refusal(UNTIMELY)
+        motion = self.awaiting[-1]
+        self._require_business(motion.kind.without_quorum)
+        if member not in self.present:
+            raise Refusal(NOT_PRESENT)
+        if member not in self.voting:
+            raise Refusal(CHAIR_NOT_MEMBER)
+        if member == motion.mover:
+            raise Refusal(NEEDS_SECOND)
+        if motion.seconder is not None:
+            raise Refusal(UNTIMELY)
+        if motion.kind.recusal_scope and self._recused(member, motion.proposal):
+            raise Refusal(RECUSED)
+        self._commit()
+        motion.seconder = member
+
+    def _no_second(self, index: int, event: dict) -> None:
+        if not self.awaiting:
+            raise Refusal(UNTIMELY)
+        motion = self.awaiting[-1]
+        if (
+            motion.seconder is not None
+            or not motion.kind.needs_second
+            or self._small_board()
+        ):
+            raise Refusal(UNTIMELY)
+        self._commit()
+        self.awaiting.pop()
+        motion.state = DIED_NO_SECOND
+        self._dropped(motion)
+
+    def _state_question(self, index: int, event: dict) -> None:
+        if not self.awaiting:
+            # Nothing awaits statement: the chair takes up the next general
+            # order (postponed or unfinished business).
+            self._require_business()
+            if self.stack or self.vote is not None or not self.orders:
+                raise Refusal(UNTIMELY)
+            self._commit()
+            self._take_up(self.orders[0])
+            return
+        motion = self.awaiting[-1]
+        self._require_business(motion.kind.without_quorum)
+        if self.vote is not None and motion.kind.name not in DURING_VOTING:
+            raise Refusal(VOTING_IN_PROGRESS)
+        if (
+            motion.kind.needs_second
+            and motion.seconder is None
+            and not self._small_board()
+        ):
+            raise Refusal(NEEDS_SECOND)
+        if motion.kind.recusal_scope and self._recused(self.chair, motion.proposal):
+            raise Refusal(CHAIR_MUST_VACATE)
+        self._check_placement(motion, moving=False)
+        self._commit()
+        self.awaiting.pop()
+        self._state_motion(motion)
+
+    def _withdraw(self, index: int, event: dict) -> None:
+        member = event.get("member")
+        for position in range(len(self.awaiting) - 1, -1, -1):
+            motion = self.awaiting[position]
+            if motion.mover == member:
+                self._commit()
+                del self.awaiting[position]
+                motion.state = WITHDRAWN
+                self._dropped(motion)
+                return
+        if self.vote is not None and any(m.mover == member for m in self.stack):
+            raise Refusal(VOTING_IN_PROGRESS)
+        # A stated motion belongs to the council: it takes I9 to withdraw.
+        raise Refusal(UNTIMELY)
+
+    # -- rulings ----------------------------------------------------------
+
+    def _rule(self, index: int, event: dict) -> None:
+        if not self.stack or self.stack[-1].kind.name not in RULINGS:
+            raise Refusal(UNTIMELY)
+        point = self.stack[-1]
+        well_taken = event.get("well_taken") is True
+        self._commit()
+        self.stack.pop()
+        if point.kind.name == "inquiry":
+            point.state = ANSWERED
+            return
+        point.state = ADOPTED if well_taken else LOST
+        record = ("point", point, well_taken)
+        self.rulings[point.id] = record
+        target = point.target
+        if target is not None:
+            self.rulings[target.id] = record
+            if well_taken:
+                self._rule_out(target)
+        self.ruling_open = point.id
+        self.ruling_event = index
+
+    def _rule_out_of_order(self, index: int, event: dict) -> None:
+        if self.awaiting:
+            motion = self.awaiting[-1]
+        elif self.stack and self.stack[-1].state == PENDING:
+            motion = self.stack[-1]
+        else:
+            raise Refusal(UNTIMELY)
+        self._require_business(motion.kind.without_quorum)
+        self._commit()
+        self._rule_out(motion)
+        self.rulings[motion.id] = ("out_of_order", motion, True)
+        self.ruling_open = motion.id
+        self.ruling_event = index
+
+    def _rule_out(self, motion) -> None:
+        """Take `motion` (and anything stacked on it) off the floor."""
+        if motion in self.awaiting:
+            self.awaiting.remove(motion)
+        elif motion in self.stack:
+            del self.stack[self.stack.index(motion) :]
+        else:
+            return
+        motion.state = RULED_OUT_OF_ORDER
+        self._dropped(motion)
+
+    # -- between meetings ---------------------------------------------------
+
+    def _committee_report(self, index: int, event: dict) -> None:
+        motion = self._motion_ref(event.get("applies_to"))
+        if motion is None or not motion.portion or motion.state != "REFERRED":
+            raise Refusal(UNTIMELY)
+        self._require_business()
+        if self.vote is not None:
+            raise Refusal(VOTING_IN_PROGRESS)
+        if self.stack or self.awaiting:
+            raise Refusal(UNTIMELY)
+        self._commit()
+        self.reported.add(motion.id)
+        self._restore(motion)
+
+    def _executed(self, index: int, event: dict) -> None:
+        decision = self._decision_ref(event.get("applies_to"))
+        if decision is None or not decision.adopted or decision.superseded:
+            raise Refusal(UNTIMELY)
+        self._commit()
+        decision.executed = True
+
+    def _new_meeting(self, index: int, event: dict) -> None:
+        if self.state not in (ADJOURNED, SCHEDULED):
+            raise Refusal(UNTIMELY)
+        self._commit()
+        self.number += 1
+        if not self.adjourned_meeting_fixed:
+            self.session += 1
+        self.adjourned_meeting_fixed = False
+        self.state = SCHEDULED
+        self.present.clear()
+        self.voting_present = 0
+        self.chair = None
+        self.floor = None
+        self.division_open = None
+        self.ruling_open = None
+        self._open_meeting_orders()
+
+    # -- references ---------------------------------------------------------
+
+    def _motion_ref(self, value):
+        return self.motions.get(value) if type(value) is int else None
+
+    def _decision_ref(self, value):
+        if type(value) is int and 0 <= value < len(self.decisions):
+            return self.decisions[value]
+        return None
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None or isinstance(value, bool | float):
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def replay(setup: dict, events: list) -> dict:
+    """Rebuild a meeting from its log; return the outcome dict of §1.
+
+    Deterministic and pure: the same setup and events always give the same
+    outcome, and `replay` never raises for any list of events.
+    """
+    engine = Engine(setup)
+    results = []
+    for index, event in enumerate(events):
+        code = engine.apply(index, event)
+        results.append({"ok": True} if code is None else {"ok": False, "error": code})
+    return engine.outcome(results)
+
+
