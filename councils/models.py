@@ -82,7 +82,9 @@ class Council(models.Model):
 class CouncilSettingsChange(models.Model):
     """One recorded change of a council's rule settings."""
 
-    council = models.ForeignKey(Council, models.CASCADE, related_name="settings_changes")
+    council = models.ForeignKey(
+        Council, models.CASCADE, related_name="settings_changes"
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
     )
@@ -94,6 +96,9 @@ class CouncilSettingsChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "-pk"]
 
+    def __str__(self):
+        return f"{self.council} · {self.changed_at:%Y-%m-%d %H:%M}"
+
 
 class Term(models.Model):
     """One term of office of the council (phase 1, phase 2 ...)."""
@@ -102,14 +107,17 @@ class Term(models.Model):
     name = models.CharField(_("name"), max_length=80)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    coordinator_seats = models.PositiveSmallIntegerField(_("coordinator seats"), default=0)
+    coordinator_seats = models.PositiveSmallIntegerField(
+        _("coordinator seats"), default=0
+    )
     councillor_seats = models.PositiveSmallIntegerField(_("councillor seats"))
 
     class Meta:
         ordering = ["starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                condition=Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
                 name="term_ends_after_start",
             )
         ]
@@ -153,7 +161,8 @@ class Seat(models.Model):
                 condition=Q(role__in=SeatRole.values), name="seat_role_known"
             ),
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                condition=Q(ends_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
                 name="seat_ends_after_start",
             ),
         ]
@@ -176,6 +185,9 @@ class MeetingSeries(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+"
     )
 
+    def __str__(self):
+        return f"{self.council} · {self.weekdays} {self.starts_at_time}"
+
 
 class MeetingKind(models.TextChoices):
     REGULAR = "regular", _("regular meeting")
@@ -195,7 +207,10 @@ class Meeting(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     kind = models.CharField(
-        _("kind"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.REGULAR
+        _("kind"),
+        max_length=20,
+        choices=MeetingKind.choices,
+        default=MeetingKind.REGULAR,
     )
     scheduled_at = models.DateTimeField(_("scheduled for"))
     place = models.CharField(_("place"), max_length=120)
@@ -297,7 +312,8 @@ class AgendaItem(models.Model):
                 name="agenda_proposal_once",
             ),
             models.CheckConstraint(
-                condition=Q(section__in=AgendaSection.values), name="agenda_section_known"
+                condition=Q(section__in=AgendaSection.values),
+                name="agenda_section_known",
             ),
         ]
 
@@ -321,6 +337,9 @@ class Attendance(models.Model):
                 fields=["meeting", "member"], name="attendance_once_per_meeting"
             )
         ]
+
+    def __str__(self):
+        return f"{self.meeting} · {self.member}"
 
 
 class MeetingEvent(models.Model):
@@ -371,7 +390,9 @@ class Vote(models.Model):
         ILLEGAL = "illegal", _("illegal")
 
     question = models.ForeignKey(MeetingEvent, models.PROTECT, related_name="votes")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
     choice = models.CharField(max_length=8, choices=Choice.choices)
     event = models.ForeignKey(MeetingEvent, models.PROTECT, related_name="+")
     cast_at = models.DateTimeField()
@@ -387,12 +408,17 @@ class Vote(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.member} · {self.choice}"
+
 
 class FloorRequest(models.Model):
     """A member seeking the floor: the speakers' queue, first come first."""
 
     meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="floor_requests")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -406,6 +432,9 @@ class FloorRequest(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.meeting} · {self.member}"
+
 
 class Minutes(models.Model):
     """The minutes of a meeting: generated from its log, draft until approved."""
@@ -417,7 +446,9 @@ class Minutes(models.Model):
     NEXT_STATUSES = {Status.DRAFT: {Status.APPROVED}}
 
     meeting = models.OneToOneField(Meeting, models.PROTECT, related_name="minutes")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     corrections = models.TextField(_("corrections"), blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_at_meeting = models.ForeignKey(
@@ -431,13 +462,17 @@ class Minutes(models.Model):
         verbose_name_plural = _("minutes")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "approved"]), name="minutes_status_known"
+                condition=Q(status__in=["draft", "approved"]),
+                name="minutes_status_known",
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(approved_at__isnull=False),
                 name="minutes_approved_has_date",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.meeting} · {self.get_status_display()}"
 
     def can_move_to(self, status: str) -> bool:
         return status in self.NEXT_STATUSES.get(self.status, set())
@@ -459,3 +494,6 @@ class Notice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="notice_once")
         ]
+
+    def __str__(self):
+        return f"{self.meeting} · {self.member}"

@@ -1,0 +1,231 @@
+"""The council's reads: who sits, what a meeting looks like now, what is owed.
+
+A meeting's state is replayed from its log by the engine. The outcome is
+cached by (meeting, number of events), so a poll costs one query for the
+meeting row whatever the length of the log, and the replay runs once per new
+event per process.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db.models import Q, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from fundapp.models import Account, Community
+from fundapp.money import ZERO, cny
+
+from .models import Council, FloorRequest, Meeting, Seat
+
+OUTCOME_CACHE_SECONDS = 6 * 3600
+
+
+def member_id(user_pk: int) -> str:
+    """A user's id as the engine knows it."""
+    return str(user_pk)
+
+
+def council_get(*, code: str) -> Council:
+    return get_object_or_404(
+        Council.objects.select_related("community"), community__code=code.upper()
+    )
+
+
+def council_of_community(community: Community) -> Council | None:
+    return Council.objects.filter(community=community).first()
+
+
+def seats_current(*, council: Council, on: datetime.date):
+    """Seats held on a day, coordinators first, with their holders (one query)."""
+    return (
+        Seat.objects.filter(term__council=council, starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .filter(Q(term__ends_on__isnull=True) | Q(term__ends_on__gte=on))
+        .select_related("holder", "term")
+        .order_by("role", "holder__display_name", "pk")
+    )
+
+
+def seat_history(*, council: Council):
+    """Every seat ever held, by term, with holders (one query)."""
+    return (
+        Seat.objects.filter(term__council=council)
+        .select_related("holder", "term")
+        .order_by("term__starts_on", "role", "starts_on", "pk")
+    )
+
+
+def proposal_conflicted_ids(proposal_pk: int) -> list[str]:
+    """Members recused from a proposal (proposer, co-proposers, beneficiaries)."""
+    from proposals.selectors import proposal_conflicted_user_ids
+
+    proposal = apps.get_model("proposals", "Proposal").objects.get(pk=proposal_pk)
+    return sorted(member_id(pk) for pk in proposal_conflicted_user_ids(proposal))
+
+
+def meeting_setup_build(meeting: Meeting) -> dict:
+    """The engine's setup (ROBERTS_RULES §1) from the seats on the meeting's day.
+
+    The chair, if not seated, joins as a non-voting presiding officer.
+    """
+    council = meeting.council
+    seats = list(
+        seats_current(council=council, on=timezone.localdate(meeting.scheduled_at))
+    )
+    members = [
+        {"id": member_id(seat.holder_id), "voting": seat.is_voting} for seat in seats
+    ]
+    ids = {entry["id"] for entry in members}
+    if meeting.chair_id and member_id(meeting.chair_id) not in ids:
+        members.append({"id": member_id(meeting.chair_id), "voting": False})
+        ids.add(member_id(meeting.chair_id))
+    recusals = {}
+    for proposal_pk in meeting.agenda_items.filter(
+        proposal_pk__isnull=False
+    ).values_list("proposal_pk", flat=True):
+        recusals[str(proposal_pk)] = sorted(
+            set(proposal_conflicted_ids(proposal_pk)) & ids
+        )
+    above = council.main_motion_two_thirds_above
+    setup = {
+        "members": members,
+        "quorum": council.quorum,
+        "small_board_rules": council.small_board_rules,
+        "recusals": recusals,
+        "consent_calendar": council.consent_calendar,
+    }
+    if above is not None:
+        setup["main_motion_two_thirds_above"] = str(above)
+    return setup
+
+
+def meeting_events(meeting: Meeting) -> list[dict]:
+    return list(meeting.events.order_by("sequence").values_list("payload", flat=True))
+
+
+def _replay(meeting: Meeting) -> tuple[dict, list[dict]]:
+    from .procedure import replay
+
+    setup = meeting.setup or meeting_setup_build(meeting)
+    events = meeting_events(meeting) if meeting.event_count else []
+    return replay(setup, events), events
+
+
+def meeting_outcome(meeting: Meeting) -> dict:
+    """The engine's outcome for the meeting's log, cached per event count."""
+    key = f"councils:outcome:{meeting.pk}:{meeting.event_count}"
+    outcome = cache.get(key)
+    if outcome is None:
+        outcome, _events = _replay(meeting)
+        cache.set(key, outcome, OUTCOME_CACHE_SECONDS)
+    return outcome
+
+
+def meeting_actions(meeting: Meeting, user) -> list:
+    """The actions in order for this person now, from the engine."""
+    from .procedure import actions_in_order
+
+    key = f"councils:actions:{meeting.pk}:{meeting.event_count}:{user.pk}"
+    actions = cache.get(key)
+    if actions is None:
+        setup = meeting.setup or meeting_setup_build(meeting)
+        events = meeting_events(meeting) if meeting.event_count else []
+        actions = list(actions_in_order(setup, events, member_id(user.pk)))
+        cache.set(key, actions, OUTCOME_CACHE_SECONDS)
+    return actions
+
+
+def speakers_queue(meeting: Meeting):
+    """Members waiting for the floor, first come first (one query)."""
+    return (
+        FloorRequest.objects.filter(meeting=meeting, closed_at__isnull=True)
+        .select_related("member")
+        .order_by("requested_at", "pk")
+    )
+
+
+def people_by_member_id(meeting: Meeting, setup: dict) -> dict[str, object]:
+    """The users behind the engine's member ids (one query)."""
+    user_model = apps.get_model("fundapp", "User")
+    ids = [int(entry["id"]) for entry in setup["members"]]
+    return {member_id(user.pk): user for user in user_model.objects.filter(pk__in=ids)}
+
+
+def available_for(*, fund, category: str, on: datetime.date) -> Decimal:
+    """Money available now in the tranches allowed to pay for this category."""
+    from fundapp.services import spendable_tranches
+
+    tranche_ids = [
+        tranche.pk
+        for tranche in spendable_tranches(fund=fund, category=category, on=on)
+    ]
+    total = Account.objects.filter(
+        tranche_id__in=tranche_ids,
+        kind=Account.Kind.TRANCHE_AVAILABLE,
+        commitment__isnull=True,
+    ).aggregate(total=Sum("balance"))["total"]
+    return cny(total or ZERO)
+
+
+def funding_shortfall(*, meeting: Meeting, proposal_pk, amount) -> Decimal | None:
+    """How much the allowed tranches lack to fund this amount, or None if covered."""
+    if proposal_pk in (None, "") or amount in (None, ""):
+        return None
+    proposal = (
+        apps.get_model("proposals", "Proposal")
+        .objects.filter(pk=int(proposal_pk))
+        .first()
+    )
+    if proposal is None:
+        return None
+    category = getattr(proposal, "category", "other")
+    available = available_for(
+        fund=meeting.council.community.fund, category=category, on=timezone.localdate()
+    )
+    missing = cny(amount) - available
+    return missing if missing > 0 else None
+
+
+UNFINISHED_ORIGINS = {
+    "POSTPONED": "postponed",
+    "LAID_ON_TABLE": "tabled",
+    "REFERRED": "referred",
+    "PENDING": "pending",
+    "MOVED": "pending",
+    "VOTING": "pending",
+}
+
+
+def unfinished_business(meeting: Meeting) -> list[dict]:
+    """Main motions the meeting left postponed, tabled, referred or pending."""
+    outcome = meeting_outcome(meeting)
+    items = []
+    for motion in outcome["motions"].values():
+        if motion["motion"] != "main" or motion["state"] not in UNFINISHED_ORIGINS:
+            continue
+        proposal = motion.get("proposal")
+        items.append(
+            {
+                "origin": UNFINISHED_ORIGINS[motion["state"]],
+                "title": motion["text"] or "-",
+                "proposal_pk": int(proposal) if proposal not in (None, "") else None,
+                "amount": motion.get("amount"),
+            }
+        )
+    return items
+
+
+def meetings_of(council: Council):
+    return council.meetings.select_related("minutes").order_by("-scheduled_at")
+
+
+def meeting_get(pk: int) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related(
+            "council__community__fund", "chair", "secretary"
+        ),
+        pk=pk,
+    )

@@ -1,0 +1,24 @@
+"""The council's Celery tasks: thin, taking ids, calling one service."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+
+@shared_task(
+    autoretry_for=(OperationalError, ConnectionError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def meeting_notices_send(meeting_id: int) -> int:
+    from councils.services import meeting_notices_send as send  # avoids a cycle
+
+    return send(meeting_id=meeting_id)
+
+
+@shared_task
+def meeting_notices_due() -> list[int]:
+    """Run periodically (e.g. every five minutes) by beat."""
+    from councils.services import meeting_notices_due as due
+
+    return due()
