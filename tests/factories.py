@@ -87,3 +87,49 @@ def make_funded_community(amount="100000.00", **fields):
     keeper = make_member(community, Role.FUND_COMMITTEE)
     tranche = make_tranche(community.fund, amount=amount, recorded_by=keeper)
     return community, keeper, tranche
+
+
+# councils
+
+
+def make_council(community: Community | None = None, *, seats: int = 5, **settings):
+    """A council whose term has `seats` voting councillors and a coordinator chair.
+
+    Returns (council, chair, members): the chair holds the coordinator seat,
+    `members` the councillor seats, all verified residents.
+    """
+    from councils.models import Council, Seat, Term
+
+    community = community or make_community()
+    council = Council.objects.create(
+        community=community, name=f"{community.name}居民议事会", **settings
+    )
+    term = Term.objects.create(
+        council=council, name="第一届", starts_on=date(2020, 1, 1),
+        councillor_seats=seats, coordinator_seats=1,
+    )
+    chair = make_member(community, Role.COORDINATOR)
+    Seat.objects.create(term=term, holder=chair, role=Seat.Role.COORDINATOR,
+                        starts_on=date(2020, 1, 1))
+    members = []
+    for _index in range(seats):
+        member = make_member(community, Role.COUNCILLOR)
+        Seat.objects.create(term=term, holder=member, role=Seat.Role.COUNCILLOR,
+                            starts_on=date(2020, 1, 1))
+        members.append(member)
+    return council, chair, members
+
+
+def make_meeting(council, *, chair=None, **fields):
+    from django.utils import timezone
+
+    from councils.models import Meeting
+
+    number = fields.pop("number", None)
+    if number is None:
+        number = (council.meetings.count() or 0) + 1
+    return Meeting.objects.create(
+        council=council, number=number, chair=chair,
+        scheduled_at=fields.pop("scheduled_at", timezone.now()),
+        place=fields.pop("place", "社区议事厅"), **fields,
+    )
