@@ -604,5 +604,3 @@ def replay(setup: dict, events: list) -> dict:
         code = engine.apply(index, event)
         results.append({"ok": True} if code is None else {"ok": False, "error": code})
     return engine.outcome(results)
-
-

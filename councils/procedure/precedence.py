@@ -55,9 +55,16 @@ from .state import (
 from .thresholds import OBJECTION
 
 MAIN_RANK = 13
-ORDERED_METHODS = frozenset({"rising", "show_of_hands", "counted", "roll_call", "ballot"})
+ORDERED_METHODS = frozenset(
+    {"rising", "show_of_hands", "counted", "roll_call", "ballot"}
+)
 # Words that show a suspension aimed at a rule the council cannot suspend.
-_UNSUSPENDABLE_WORDS = ("recus", "conflict of interest", "conflict-of-interest", "quorum")
+_UNSUSPENDABLE_WORDS = (
+    "recus",
+    "conflict of interest",
+    "conflict-of-interest",
+    "quorum",
+)
 
 
 class MoveRules:
@@ -149,7 +156,7 @@ class MoveRules:
         elif motion.kind.is_ranked:
             self._place_ranked(motion)
         else:
-            self._place_incidental(motion)
+            self._place_incidental(motion, moving)
 
     def _place_ranked(self, motion) -> None:
         name = motion.kind.name
@@ -234,7 +241,7 @@ class MoveRules:
         motion.target = target
         motion.degree = degree
 
-    def _place_incidental(self, motion) -> None:
+    def _place_incidental(self, motion, moving: bool) -> None:
         name = motion.kind.name
         stack = self.stack
         top = stack[-1] if stack else None
@@ -247,7 +254,8 @@ class MoveRules:
             if self.rulings.get(motion.applies_to if target else None) is None:
                 raise Refusal(NO_RULING)
             record = self.rulings[target.id]
-            if self.ruling_open not in (target.id, record[1].id):
+            # Only immediately after the ruling (§2.2 I2).
+            if moving and self.ruling_open not in (target.id, record[1].id):
                 raise Refusal(UNTIMELY)
             return
         if name == "objection_to_consideration":
