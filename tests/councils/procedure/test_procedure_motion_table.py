@@ -19,7 +19,7 @@ TABLE = [
     ("P2", "adjourn", 2, False, True, False, False, "majority", 0, 0),
     ("P3", "recess", 3, False, True, False, True, "majority", 0, 0),
     ("P4", "question_of_privilege", 4, True, False, False, False, "chair_rules", 0, 0),
-    ("P5", "orders_of_the_day", 5, True, False, False, False, "orders_of_the_day", 0, 0),
+    ("P5", "orders_of_the_day", 5, True, False, False, False, "orders_of_the_day", 0, 0),  # noqa: E501
     ("S1", "lay_on_table", 6, False, True, False, False, "majority", 0, 1),
     ("S2", "previous_question", 7, False, True, False, False, "two_thirds", 1, 1),
     ("S3", "limit_debate", 8, False, True, False, True, "two_thirds", 1, 1),
@@ -31,7 +31,7 @@ TABLE = [
     ("I1", "point_of_order", None, True, False, False, False, "chair_rules", 0, 0),
     ("I2", "appeal", None, True, True, "if_pending", False, "appeal", 1, 1),
     ("I3", "suspend_rules", None, False, True, False, False, "two_thirds", 0, 0),
-    ("I4", "objection_to_consideration", None, True, False, False, False, "objection", 1, 0),
+    ("I4", "objection_to_consideration", None, True, False, False, False, "objection", 1, 0),  # noqa: E501
     ("I5", "division_of_question", None, False, True, False, True, "majority", 0, 0),
     ("I6", "division_of_assembly", None, True, False, False, False, "demand", 0, 0),
     ("I7", "voting_method", None, False, True, False, True, "majority", 1, 1),
