@@ -114,6 +114,8 @@ def make_council(community: Community | None = None, *, seats: int = 5, **settin
     members = []
     for _index in range(seats):
         member = make_member(community, Role.COUNCILLOR)
+        services.role_grant(user=member, community=community, role=Role.RESIDENT,
+                            granted_by=None)
         Seat.objects.create(term=term, holder=member, role=Seat.Role.COUNCILLOR,
                             starts_on=date(2020, 1, 1))
         members.append(member)
@@ -132,4 +134,103 @@ def make_meeting(council, *, chair=None, **fields):
         council=council, number=number, chair=chair,
         scheduled_at=fields.pop("scheduled_at", timezone.now()),
         place=fields.pop("place", "社区议事厅"), **fields,
+    )
+
+
+# proposals
+
+
+def make_round(community: Community | None = None, **fields):
+    """An open call for proposals, opened by a social worker through the service."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from proposals.services import round_open
+
+    community = community or make_community()
+    today = timezone.localdate()
+    opened_by = fields.pop("opened_by", None) or make_member(community, Role.SOCIAL_WORKER)
+    return round_open(
+        community=community,
+        opened_by=opened_by,
+        title=fields.pop("title", f"征集{next(_numbers)}"),
+        opens_on=fields.pop("opens_on", today - timedelta(days=10)),
+        closes_on=fields.pop("closes_on", today + timedelta(days=20)),
+        budget_amount=fields.pop("budget_amount", "100000.00"),
+        ceiling_amount=fields.pop("ceiling_amount", "20000.00"),
+        eligible_categories=fields.pop("eligible_categories", ()),
+        minimum_supports=fields.pop("minimum_supports", 0),
+        **fields,
+    )
+
+
+DEFAULT_BUDGET = [
+    {"item": "巡逻背心", "quantity": "20", "unit": "件", "unit_cost": "35.00"},
+    {"item": "手电筒", "quantity": "10", "unit": "个", "unit_cost": "48.50"},
+]
+
+
+def make_draft(round=None, *, proposer: User | None = None, complete: bool = True,
+               budget: list[dict] | None = None, category: str = "security", **text):
+    """A draft written through the drafting services; complete unless told not to."""
+    from proposals import services
+
+    round = round or make_round()
+    proposer = proposer or make_member(round.community)
+    proposal = services.proposal_create(
+        round=round, proposer=proposer, title=text.pop("title", "夜间巡逻 Night patrol")
+    )
+    if not complete:
+        return proposal
+    proposal = services.proposal_save_problem(
+        proposal=proposal,
+        saved_by=proposer,
+        title=proposal.title,
+        category=category,
+        problem=text.pop("problem", "晚上小区里没有人巡逻。"),
+        affected=text.pop("affected", "3000 户居民"),
+        evidence=text.pop("evidence", "去年发生 5 起盗窃。"),
+    )
+    proposal = services.proposal_save_plan(
+        proposal=proposal,
+        saved_by=proposer,
+        activities=text.pop("activities", "每晚 20:00–23:00 巡逻"),
+        schedule=text.pop("schedule", "全年"),
+        place=text.pop("place", "小区各楼栋"),
+        volunteers=text.pop("volunteers", "低保居民轮流参加"),
+    )
+    return services.proposal_save_budget(
+        proposal=proposal,
+        saved_by=proposer,
+        lines=DEFAULT_BUDGET if budget is None else budget,
+    )
+
+
+def make_proposal(round=None, *, status: str = "submitted", proposer=None, **fields):
+    """A proposal brought to `status` through the lifecycle services."""
+    from proposals import services
+
+    proposal = make_draft(round, proposer=proposer, **fields)
+    proposer = proposal.proposer
+    if status == "draft":
+        return proposal
+    proposal = services.proposal_submit(proposal=proposal, submitted_by=proposer)
+    if status == "submitted":
+        return proposal
+    community = proposal.community
+    worker = make_member(community, Role.SOCIAL_WORKER)
+    if status == "returned":
+        return services.proposal_return(proposal=proposal, returned_by=worker,
+                                        reason="请补充预算依据")
+    proposal = services.proposal_mark_eligible(proposal=proposal, marked_by=worker)
+    if status == "eligible":
+        return proposal
+    proposal = services.proposal_place_on_agenda(
+        proposal=proposal, placed_by=worker, meeting_reference="meeting:1"
+    )
+    if status == "on_agenda":
+        return proposal
+    return services.proposal_record_decision(
+        proposal=proposal, outcome=status, decided_by=worker, idempotency_key=key()
     )

@@ -1,0 +1,2 @@
+def load_proposals_demo(communities, users):
+    """Placeholder until the demo lands."""

@@ -1,0 +1,314 @@
+"""Reads about calls for proposals and proposals, for pages, the API and other apps.
+
+List selectors run a fixed number of queries whatever the number of rows:
+they join what each row shows and prefetch what a page lists.
+"""
+
+import difflib
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fundapp.models import Category, Community, Role, User
+from fundapp.money import ZERO, format_cny
+from fundapp.permissions import verified_roles
+
+from .filters import ProposalFilter
+from .models import (
+    Comment,
+    Notification,
+    Proposal,
+    ProposalEvent,
+    ProposalVersion,
+    Round,
+)
+
+TEXT_FIELDS = (
+    "title",
+    "problem",
+    "affected",
+    "evidence",
+    "activities",
+    "schedule",
+    "place",
+    "volunteers",
+)
+
+
+def round_list(*, community: Community) -> list[Round]:
+    """The community's calls, open ones first, then the most recent."""
+    today = timezone.localdate()
+    rounds = list(Round.objects.filter(community=community))
+    return sorted(
+        rounds, key=lambda r: (not r.is_open_on(today), -r.opens_on.toordinal())
+    )
+
+
+def round_open_list(*, community: Community) -> QuerySet[Round]:
+    today = timezone.localdate()
+    return Round.objects.filter(
+        community=community, opens_on__lte=today, closes_on__gte=today
+    ).order_by("closes_on", "id")
+
+
+def proposal_public_queryset() -> QuerySet[Proposal]:
+    """Proposals anyone may read: those submitted at least once."""
+    return Proposal.objects.filter(submitted_at__isnull=False).select_related(
+        "round", "community", "proposer"
+    )
+
+
+def proposal_list(*, filters, community: Community | None = None) -> ProposalFilter:
+    """Public proposals, filtered and sorted by `ProposalFilter`; 3 queries a page."""
+    queryset = proposal_public_queryset()
+    if community is not None:
+        queryset = queryset.filter(community=community)
+    return ProposalFilter(filters, queryset, community=community)
+
+
+def proposal_list_of_user(*, user) -> QuerySet[Proposal]:
+    """Proposals the user is on the team of, drafts included."""
+    return (
+        Proposal.objects.filter(Q(proposer=user) | Q(co_proposers=user))
+        .select_related("round", "community")
+        .distinct()
+        .order_by("-updated_at", "-id")
+    )
+
+
+def proposal_get(*, pk: int) -> Proposal:
+    """One proposal with everything its page shows, in a fixed number of queries."""
+    return (
+        Proposal.objects.select_related("round", "community", "proposer", "commitment")
+        .prefetch_related(
+            "budget_lines",
+            "co_proposers",
+            "attachments",
+            Prefetch(
+                "comments",
+                Comment.objects.select_related("author", "hidden_by").order_by(
+                    "created_at", "id"
+                ),
+            ),
+            Prefetch(
+                "events",
+                ProposalEvent.objects.select_related("actor").order_by("at", "id"),
+            ),
+            Prefetch(
+                "versions",
+                ProposalVersion.objects.defer("snapshot").order_by("number"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def proposal_team_ids(proposal: Proposal) -> set[int]:
+    """The proposer's and co-proposers' user ids."""
+    return {proposal.proposer_id, *proposal.co_proposers.values_list("pk", flat=True)}
+
+
+def proposal_conflicted_user_ids(proposal: Proposal) -> set[int]:
+    """Who must be recused from council questions on this proposal.
+
+    The proposer and the co-proposers (DESIGN §4: conflict of interest).
+    """
+    return proposal_team_ids(proposal)
+
+
+def proposals_eligible_for_agenda(community: Community) -> QuerySet[Proposal]:
+    """Proposals a meeting may take up: eligible, postponed or referred ones.
+
+    Oldest first (the order the council should hear them in).
+    """
+    return (
+        Proposal.objects.filter(
+            community=community,
+            status__in=[
+                Proposal.Status.ELIGIBLE,
+                Proposal.Status.POSTPONED,
+                Proposal.Status.REFERRED,
+            ],
+        )
+        .select_related("round", "proposer")
+        .order_by("status_changed_at", "id")
+    )
+
+
+def screening_queue(*, community: Community) -> QuerySet[Proposal]:
+    """Submitted and in-screening proposals, oldest submission first."""
+    return (
+        Proposal.objects.filter(
+            community=community,
+            status__in=[Proposal.Status.SUBMITTED, Proposal.Status.SCREENING],
+        )
+        .select_related("round", "proposer")
+        .order_by("status_changed_at", "id")
+    )
+
+
+def is_verified_resident(user: User, community: Community) -> bool:
+    return Role.RESIDENT in verified_roles(user, community)
+
+
+def proposal_problems(proposal: Proposal, *, on=None, for_submission=True) -> list[str]:
+    """Everything that keeps the proposal from meeting its call's rules.
+
+    Empty when the proposal may be submitted (or, with
+    `for_submission=False`, marked eligible, which also counts supports).
+    A returned proposal may be resubmitted after the call closes, since
+    screening itself happens after it.
+    """
+    on = on or timezone.localdate()
+    call = proposal.round
+    problems = []
+    first_submission = proposal.submitted_at is None
+    if for_submission and first_submission:
+        if on < call.opens_on:
+            problems.append(
+                _("The call opens on %(date)s; submit then.") % {"date": call.opens_on}
+            )
+        elif on > call.closes_on:
+            problems.append(
+                _("The call closed on %(date)s; proposals can no longer be submitted.")
+                % {"date": call.closes_on}
+            )
+    for name in TEXT_FIELDS:
+        if not getattr(proposal, name).strip():
+            label = Proposal._meta.get_field(name).verbose_name
+            problems.append(_("“%(field)s” is empty.") % {"field": label})
+    if not proposal.category:
+        problems.append(_("Choose a category."))
+    elif not call.allows(proposal.category):
+        problems.append(
+            _("This call does not accept %(category)s; it accepts: %(allowed)s.")
+            % {
+                "category": Category(proposal.category).label,
+                "allowed": ", ".join(
+                    str(label) for label in call.eligible_category_labels
+                ),
+            }
+        )
+    lines = list(proposal.budget_lines.all())
+    if not lines:
+        problems.append(_("Add at least one budget line."))
+    total = sum((line.total for line in lines), ZERO)
+    if total > call.ceiling_amount:
+        problems.append(
+            _(
+                "The budget of %(total)s is over the call's ceiling of %(ceiling)s "
+                "by %(over)s."
+            )
+            % {
+                "total": format_cny(total),
+                "ceiling": format_cny(call.ceiling_amount),
+                "over": format_cny(total - call.ceiling_amount),
+            }
+        )
+    for user in [proposal.proposer, *proposal.co_proposers.all()]:
+        if not is_verified_resident(user, proposal.community):
+            problems.append(
+                _("%(name)s is not a verified resident of this community.")
+                % {"name": user}
+            )
+    if not for_submission and proposal.support_count < call.minimum_supports:
+        problems.append(
+            _("%(count)s residents support it; the call needs %(minimum)s.")
+            % {"count": proposal.support_count, "minimum": call.minimum_supports}
+        )
+    return problems
+
+
+def proposal_snapshot(proposal: Proposal) -> dict:
+    """The text and budget of a proposal as a version stores them."""
+    lines = list(proposal.budget_lines.all())
+    return {
+        **{name: getattr(proposal, name) for name in TEXT_FIELDS},
+        "category": proposal.category,
+        "budget": [
+            {
+                "item": line.item,
+                "quantity": line.quantity,
+                "unit": line.unit,
+                "unit_cost": str(line.unit_cost),
+                "total": str(line.total),
+            }
+            for line in lines
+        ],
+        "total": str(proposal.requested_amount),
+    }
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    lines: list[tuple[str, str]]  # (kind, text): kind is "same", "added", "removed"
+
+
+def _diff(old: str, new: str) -> list[tuple[str, str]]:
+    result = []
+    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
+        tag, text = line[:2], line[2:]
+        if tag == "+ ":
+            result.append(("added", text))
+        elif tag == "- ":
+            result.append(("removed", text))
+        elif tag == "  ":
+            result.append(("same", text))
+    return result
+
+
+def _budget_text(snapshot: dict) -> str:
+    rows = [
+        f"{line['item']} · {line['quantity']} {line['unit']} × ¥{line['unit_cost']}"
+        f" = ¥{line['total']}"
+        for line in snapshot.get("budget", [])
+    ]
+    rows.append(_("Total: ¥%(total)s") % {"total": snapshot.get("total", "0.00")})
+    return "\n".join(rows)
+
+
+def proposal_version_compare(
+    *, proposal: Proposal, old_number: int, new_number: int
+) -> list[FieldChange]:
+    """What changed between two versions, field by field (only changed fields)."""
+    versions = {
+        version.number: version.snapshot
+        for version in ProposalVersion.objects.filter(
+            proposal=proposal, number__in=[old_number, new_number]
+        )
+    }
+    old, new = versions.get(old_number), versions.get(new_number)
+    if old is None or new is None:
+        return []
+    changes = []
+    for name in TEXT_FIELDS:
+        if old.get(name, "") != new.get(name, ""):
+            label = str(Proposal._meta.get_field(name).verbose_name)
+            changes.append(
+                FieldChange(label, _diff(old.get(name, ""), new.get(name, "")))
+            )
+    if old.get("category") != new.get("category"):
+        labels = [
+            str(Category(value).label) if value else ""
+            for value in (old.get("category", ""), new.get("category", ""))
+        ]
+        changes.append(
+            FieldChange(
+                str(_("category")), [("removed", labels[0]), ("added", labels[1])]
+            )
+        )
+    old_budget, new_budget = _budget_text(old), _budget_text(new)
+    if old_budget != new_budget:
+        changes.append(FieldChange(str(_("budget")), _diff(old_budget, new_budget)))
+    return changes
+
+
+def notification_list(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("proposal")[:100]
+
+
+def notification_unread_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,0 +1,271 @@
+"""Writing a proposal in steps, each saved as a draft (or a returned proposal)."""
+
+import os
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fundapp.models import Category, Membership, Role
+from fundapp.permissions import require_perm
+from proposals.budget import clean_lines
+from proposals.models import (
+    MAX_ATTACHMENT_BYTES,
+    TEXT_LIMIT,
+    Attachment,
+    BudgetLine,
+    Proposal,
+    ProposalEvent,
+    Round,
+)
+from proposals.uploads import ALLOWED_DESCRIPTION, sniff_upload
+
+from .common import lock_proposal
+
+MAX_ATTACHMENTS = 10
+MAX_CO_PROPOSERS = 10
+
+
+def _check_text(fields: dict[str, str], limits: dict[str, int] | None = None) -> dict:
+    limits = limits or {}
+    cleaned, errors = {}, {}
+    for name, value in fields.items():
+        value = (value or "").strip()
+        limit = limits.get(name, TEXT_LIMIT)
+        if len(value) > limit:
+            errors[name] = _(
+                "Keep this to %(limit)s characters; it has %(length)s."
+            ) % {"limit": limit, "length": len(value)}
+        cleaned[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _lock_editable(proposal: Proposal, edited_by) -> Proposal:
+    """Lock a proposal its team may edit now (draft or returned), or refuse."""
+    proposal = lock_proposal(proposal)
+    require_perm(edited_by, "proposals.edit_proposal", proposal)
+    if not proposal.is_editable:
+        raise ValidationError(
+            _(
+                "A proposal that is %(status)s cannot be edited; it can be edited "
+                "again only if it is returned for revision."
+            )
+            % {"status": proposal.get_status_display()},
+            code="not_editable",
+        )
+    return proposal
+
+
+@transaction.atomic
+def proposal_create(*, round: Round, proposer, title: str) -> Proposal:
+    """Start a draft in a call that has not closed.
+
+    Needs `proposals.create_proposal` (a verified resident of the call's
+    community).
+    """
+    require_perm(proposer, "proposals.create_proposal", round)
+    fields = _check_text({"title": title}, {"title": 120})
+    if not fields["title"]:
+        raise ValidationError({"title": _("Give the proposal a title.")})
+    if timezone.localdate() > round.closes_on:
+        raise ValidationError(
+            _("The call closed on %(date)s.") % {"date": round.closes_on}
+        )
+    proposal = Proposal.objects.create(
+        round=round, community_id=round.community_id, proposer=proposer, **fields
+    )
+    ProposalEvent.objects.create(
+        proposal=proposal,
+        actor=proposer,
+        action=ProposalEvent.Action.CREATED,
+        to_status=proposal.status,
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_save_problem(
+    *,
+    proposal: Proposal,
+    saved_by,
+    title: str,
+    category: str,
+    problem: str,
+    affected: str,
+    evidence: str,
+) -> Proposal:
+    """Save the first step: title, category, the problem (what, who, evidence)."""
+    proposal = _lock_editable(proposal, saved_by)
+    fields = _check_text(
+        {
+            "title": title,
+            "problem": problem,
+            "affected": affected,
+            "evidence": evidence,
+        },
+        {"title": 120},
+    )
+    if not fields["title"]:
+        raise ValidationError({"title": _("Give the proposal a title.")})
+    if category and category not in Category.values:
+        raise ValidationError({"category": _("Choose a category from the list.")})
+    for name, value in {**fields, "category": category or ""}.items():
+        setattr(proposal, name, value)
+    proposal.save(update_fields=[*fields, "category", "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_save_plan(
+    *,
+    proposal: Proposal,
+    saved_by,
+    activities: str,
+    schedule: str,
+    place: str,
+    volunteers: str,
+) -> Proposal:
+    """Save the plan: activities, schedule, place, and how residents volunteer."""
+    proposal = _lock_editable(proposal, saved_by)
+    fields = _check_text(
+        {
+            "activities": activities,
+            "schedule": schedule,
+            "place": place,
+            "volunteers": volunteers,
+        },
+        {"place": 200},
+    )
+    for name, value in fields.items():
+        setattr(proposal, name, value)
+    proposal.save(update_fields=[*fields, "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_save_budget(
+    *, proposal: Proposal, saved_by, lines: list[dict]
+) -> Proposal:
+    """Replace the budget with these lines and store the computed total.
+
+    Each line is a dict of item, quantity (a whole number above zero), unit
+    and unit_cost (yuan, at most two decimals). Refuses the whole budget,
+    naming each bad line, if any line is wrong; blank lines are skipped.
+    """
+    proposal = _lock_editable(proposal, saved_by)
+    parsed, total = clean_lines(lines)
+    proposal.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(
+            proposal=proposal,
+            position=position,
+            item=line.item,
+            quantity=line.quantity,
+            unit=line.unit,
+            unit_cost=line.unit_cost,
+        )
+        for position, line in enumerate(parsed, start=1)
+    )
+    proposal.requested_amount = total
+    proposal.save(update_fields=["requested_amount", "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_save_team(
+    *, proposal: Proposal, saved_by, co_proposer_phones: list[str]
+) -> Proposal:
+    """Set the co-proposers, named by their mobile numbers.
+
+    Each must be a verified resident of the proposal's community, other than
+    the proposer; at most ten.
+    """
+    proposal = _lock_editable(proposal, saved_by)
+    phones = list(dict.fromkeys(p.strip() for p in co_proposer_phones if p.strip()))
+    if len(phones) > MAX_CO_PROPOSERS:
+        raise ValidationError(
+            {
+                "co_proposers": _("A proposal has at most %(limit)s co-proposers.")
+                % {"limit": MAX_CO_PROPOSERS}
+            }
+        )
+    residents = {
+        membership.user.phone: membership.user
+        for membership in Membership.objects.filter(
+            community_id=proposal.community_id,
+            role=Role.RESIDENT,
+            verified_at__isnull=False,
+            user__phone__in=phones,
+        ).select_related("user")
+    }
+    errors = []
+    for phone in phones:
+        user = residents.get(phone)
+        if user is None:
+            errors.append(
+                _("No verified resident of this community has the number %(phone)s.")
+                % {"phone": phone}
+            )
+        elif user.pk == proposal.proposer_id:
+            errors.append(_("The proposer is already on the team."))
+    if errors:
+        raise ValidationError({"co_proposers": errors})
+    proposal.co_proposers.set([residents[phone] for phone in phones])
+    proposal.save(update_fields=["updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def attachment_add(*, proposal: Proposal, uploaded_by, upload) -> Attachment:
+    """Attach a photo or PDF, judged by its content: JPEG, PNG or PDF, ≤ 10 MB.
+
+    The file is stored under a random name; the uploader's name is kept as
+    data only.
+    """
+    proposal = _lock_editable(proposal, uploaded_by)
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is %(size)s MB; the limit is 10 MB.")
+                % {"size": round(upload.size / 1024 / 1024, 1)}
+            }
+        )
+    if upload.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    content_type = sniff_upload(upload)
+    if content_type is None:
+        raise ValidationError(
+            {
+                "file": _("This file is not %(allowed)s, whatever its name says.")
+                % {"allowed": ALLOWED_DESCRIPTION}
+            }
+        )
+    if proposal.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationError(
+            {
+                "file": _("A proposal has at most %(limit)s attachments.")
+                % {"limit": MAX_ATTACHMENTS}
+            }
+        )
+    name = os.path.basename(upload.name or "")[-120:] or "file"
+    attachment = Attachment(
+        proposal=proposal,
+        original_name=name,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=uploaded_by,
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, removed_by) -> None:
+    """Remove an attachment from a proposal that may still be edited."""
+    _lock_editable(attachment.proposal, removed_by)
+    attachment.file.delete(save=False)
+    attachment.delete()

@@ -1,0 +1,104 @@
+"""Co-design: residents support and comment on submitted proposals."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fundapp.permissions import require_perm
+from proposals.models import Comment, Notification, Proposal, ProposalEvent, Support
+
+from .common import lock_proposal
+from .notifications import notify_team
+
+COMMENT_LIMIT = 2000
+
+
+@transaction.atomic
+def proposal_support(*, proposal: Proposal, supporter) -> Support:
+    """A verified resident co-sponsors a submitted proposal, once.
+
+    Needs `proposals.support_proposal`: a verified resident of the community
+    who is not on the proposal's team. Locks the proposal row and counts the
+    support on it; supporting twice is refused.
+    """
+    proposal = lock_proposal(proposal)
+    require_perm(supporter, "proposals.support_proposal", proposal)
+    if proposal.status not in Proposal.OPEN_FOR_SUPPORT:
+        raise ValidationError(
+            _("A proposal that is %(status)s cannot be supported.")
+            % {"status": proposal.get_status_display()}
+        )
+    if Support.objects.filter(proposal=proposal, resident=supporter).exists():
+        raise ValidationError(_("You already support this proposal."), code="twice")
+    try:
+        with transaction.atomic():
+            support = Support.objects.create(proposal=proposal, resident=supporter)
+    except IntegrityError:
+        raise ValidationError(
+            _("You already support this proposal."), code="twice"
+        ) from None
+    Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + 1)
+    return support
+
+
+@transaction.atomic
+def comment_add(*, proposal: Proposal, author, body: str) -> Comment:
+    """Comment on a submitted proposal; its team is told.
+
+    Needs `proposals.comment_proposal`: a verified member of the community
+    (a resident or staff), on a proposal that has been submitted.
+    """
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write something first.")})
+    if len(body) > COMMENT_LIMIT:
+        raise ValidationError(
+            {
+                "body": _("Keep a comment to %(limit)s characters; it has %(length)s.")
+                % {"limit": COMMENT_LIMIT, "length": len(body)}
+            }
+        )
+    proposal = lock_proposal(proposal)
+    require_perm(author, "proposals.comment_proposal", proposal)
+    comment = Comment.objects.create(proposal=proposal, author=author, body=body)
+    Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
+    notify_team(proposal, kind=Notification.Kind.COMMENT, actor=author)
+    return comment
+
+
+@transaction.atomic
+def comment_hide(*, comment: Comment, hidden_by, reason: str) -> Comment:
+    """A social worker hides a comment, saying why; it is kept and audited.
+
+    Needs `proposals.moderate_comments` in the proposal's community. Hiding
+    a hidden comment changes nothing.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the comment is hidden.")})
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("Keep the reason to 300 characters.")})
+    comment = (
+        Comment.objects.select_for_update()
+        .select_related("proposal")
+        .get(pk=comment.pk)
+    )
+    require_perm(hidden_by, "proposals.moderate_comments", comment.proposal)
+    if comment.hidden_at is not None:
+        return comment
+    comment.hidden_at = timezone.now()
+    comment.hidden_by = hidden_by
+    comment.hidden_reason = reason
+    comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    ProposalEvent.objects.create(
+        proposal=comment.proposal,
+        actor=hidden_by,
+        action=ProposalEvent.Action.COMMENT_HIDDEN,
+        from_status=comment.proposal.status,
+        to_status=comment.proposal.status,
+        reason=reason,
+        comment=comment,
+    )
+    return comment

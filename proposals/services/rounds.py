@@ -1,0 +1,78 @@
+"""Calls for proposals."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fundapp.models import Category, Community
+from fundapp.money import parse_amount
+from fundapp.permissions import require_perm
+from proposals.models import Round
+
+
+@transaction.atomic
+def round_open(
+    *,
+    community: Community,
+    opened_by,
+    title: str,
+    opens_on: date,
+    closes_on: date,
+    budget_amount: Decimal | str,
+    ceiling_amount: Decimal | str,
+    eligible_categories: list[str] | tuple = (),
+    minimum_supports: int = 0,
+    description: str = "",
+) -> Round:
+    """Open a call for proposals in a community.
+
+    Needs `proposals.open_round` (a social worker of the community). Refuses
+    a closing date before the opening, a ceiling above the envelope, unknown
+    categories and a title already used by another call of the community.
+    """
+    require_perm(opened_by, "proposals.open_round", community)
+    title = title.strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("Give the call a title.")
+    elif Round.objects.filter(community=community, title=title).exists():
+        errors["title"] = _("This community already has a call with this title.")
+    try:
+        budget_amount = parse_amount(budget_amount)
+    except ValidationError as error:
+        errors["budget_amount"] = error.messages
+    try:
+        ceiling_amount = parse_amount(ceiling_amount)
+    except ValidationError as error:
+        errors["ceiling_amount"] = error.messages
+    if "budget_amount" not in errors and "ceiling_amount" not in errors:
+        if ceiling_amount > budget_amount:
+            errors["ceiling_amount"] = _(
+                "The ceiling per proposal cannot be more than the whole envelope."
+            )
+    if closes_on < opens_on:
+        errors["closes_on"] = _("The call cannot close before it opens.")
+    unknown = set(eligible_categories) - set(Category.values)
+    if unknown:
+        errors["eligible_categories"] = _("Unknown category: %(names)s.") % {
+            "names": ", ".join(sorted(unknown))
+        }
+    if minimum_supports < 0:
+        errors["minimum_supports"] = _("The minimum cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
+    return Round.objects.create(
+        community=community,
+        title=title,
+        description=description.strip(),
+        opens_on=opens_on,
+        closes_on=closes_on,
+        budget_amount=budget_amount,
+        ceiling_amount=ceiling_amount,
+        eligible_categories=sorted(set(eligible_categories)),
+        minimum_supports=minimum_supports,
+        opened_by=opened_by,
+    )
