@@ -585,6 +585,7 @@ def meeting_event_append(
         idempotency_key=idempotency_key,
         created_at=now,
     )
+    row.warnings = []
     meeting.event_count = row.sequence
     meeting.save(update_fields=["event_count", "setup"])
     _side_records(meeting=meeting, row=row, actor=actor, now=now)
@@ -660,15 +661,23 @@ def decisions_apply(
             )
         if new_state == "ADOPTED" and old_state != "RECONSIDERATION_PENDING":
             amount = motion.get("amount")
-            proposal_services.proposal_record_decision(
-                proposal=proposal,
-                outcome="approved",
-                decided_by=actor,
-                amount=Decimal(amount) if amount else None,
-                conditions=motion.get("text", ""),
-                reference=reference,
-                idempotency_key=f"{idempotency}:approved",
-            )
+            try:
+                # A savepoint: the engine's answer stands even when the
+                # allowed tranches cannot cover the grant (the chair was
+                # warned before the question was put); the proposal then
+                # stays on the agenda and the chair is told the shortfall.
+                with transaction.atomic():
+                    proposal_services.proposal_record_decision(
+                        proposal=proposal,
+                        outcome="approved",
+                        decided_by=actor,
+                        amount=Decimal(amount) if amount else None,
+                        conditions=motion.get("text", ""),
+                        reference=reference,
+                        idempotency_key=f"{idempotency}:approved",
+                    )
+            except ValidationError as error:
+                row.warnings.extend(error.messages)
         elif new_state in PROPOSAL_OUTCOMES:
             proposal_services.proposal_record_decision(
                 proposal=proposal,

@@ -1,0 +1,213 @@
+"""Decisions take effect: the proposal moves and the money is committed, at once."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from councils import services
+from councils.models import MeetingEvent
+from councils.selectors import funding_shortfall, meeting_outcome
+from fundapp.models import Commitment, Role
+from tests.factories import (
+    make_council,
+    make_funded_community,
+    make_meeting,
+    make_member,
+    make_proposal,
+    make_round,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def funded_meeting(key):
+    """A funded community, its council in session, and a proposal on the agenda.
+
+    The proposal's proposer is the fifth councillor, so they are recused.
+    """
+    community, _keeper, _tranche = make_funded_community(amount="5000.00")
+    council, chair, members = make_council(community, seats=5)
+    worker = make_member(community, Role.SOCIAL_WORKER)
+    proposal = make_proposal(
+        make_round(community), status="eligible", proposer=members[4]
+    )
+    meeting = make_meeting(council, chair=chair)
+    services.agenda_add_proposal(meeting=meeting, proposal=proposal, added_by=worker)
+    for person in [chair, *members]:
+        services.meeting_check_in(meeting=meeting, member=person, idempotency_key=key())
+    services.meeting_call_to_order(meeting=meeting, chair=chair, idempotency_key=key())
+    meeting.refresh_from_db()
+    return meeting, chair, members, proposal
+
+
+def _fund_motion(meeting, chair, members, proposal, move_and_state, amount="1185.00"):
+    move_and_state(
+        meeting,
+        chair,
+        members[0],
+        members[1],
+        motion="main",
+        text=f"That the council fund {proposal.title}",
+        proposal_pk=proposal.pk,
+        amount=amount,
+    )
+
+
+def _vote(meeting, chair, voters, choice, key, method="counted"):
+    services.question_put(
+        meeting=meeting, chair=chair, method=method, idempotency_key=key()
+    )
+    for voter in voters:
+        services.vote_cast(
+            meeting=meeting, member=voter, choice=choice, idempotency_key=key()
+        )
+    return services.vote_announce(meeting=meeting, chair=chair, idempotency_key=key())
+
+
+def test_the_recused_proposer_cannot_vote_on_their_proposal(
+    funded_meeting, key, move_and_state
+):
+    meeting, chair, members, proposal = funded_meeting
+    _fund_motion(meeting, chair, members, proposal, move_and_state)
+    services.question_put(
+        meeting=meeting, chair=chair, method="counted", idempotency_key=key()
+    )
+
+    with pytest.raises(ValidationError, match="recused") as refused:
+        services.vote_cast(
+            meeting=meeting, member=members[4], choice="yes", idempotency_key=key()
+        )
+
+    assert refused.value.code == "RECUSED"
+
+
+def test_adopting_the_amended_motion_approves_and_commits_the_amended_amount(
+    funded_meeting, key, move_and_state
+):
+    meeting, chair, members, proposal = funded_meeting
+    _fund_motion(meeting, chair, members, proposal, move_and_state)
+    move_and_state(
+        meeting,
+        chair,
+        members[2],
+        members[3],
+        motion="amend",
+        text="strike ¥1,185, insert ¥1,000",
+        amount="1000.00",
+    )
+    _vote(meeting, chair, members[:4], "yes", key)
+
+    _vote(meeting, chair, members[:4], "yes", key)
+
+    proposal.refresh_from_db()
+    assert proposal.status == "approved"
+    assert proposal.approved_amount == Decimal("1000.00")
+    assert Commitment.objects.filter(pk=proposal.commitment_id).exists()
+
+
+def test_a_lost_motion_rejects_the_proposal(funded_meeting, key, move_and_state):
+    meeting, chair, members, proposal = funded_meeting
+    _fund_motion(meeting, chair, members, proposal, move_and_state)
+
+    _vote(meeting, chair, members[:4], "no", key)
+
+    proposal.refresh_from_db()
+    assert proposal.status == "rejected"
+    assert proposal.commitment_id is None
+
+
+def test_postponing_sends_the_proposal_to_a_later_agenda(
+    funded_meeting, key, move_and_state
+):
+    meeting, chair, members, proposal = funded_meeting
+    _fund_motion(meeting, chair, members, proposal, move_and_state)
+    move_and_state(
+        meeting,
+        chair,
+        members[2],
+        members[3],
+        motion="postpone_definitely",
+        until="next_meeting",
+    )
+
+    _vote(meeting, chair, members[:4], "yes", key)
+
+    proposal.refresh_from_db()
+    assert proposal.status == "postponed"
+
+
+def test_laying_on_the_table_leaves_it_as_unfinished_business(
+    funded_meeting, key, move_and_state
+):
+    meeting, chair, members, proposal = funded_meeting
+    _fund_motion(meeting, chair, members, proposal, move_and_state)
+    move_and_state(meeting, chair, members[2], members[3], motion="lay_on_table")
+
+    _vote(meeting, chair, members[:4], "yes", key)
+
+    proposal.refresh_from_db()
+    assert proposal.tabled_at is not None
+
+
+def test_the_shortfall_is_known_before_the_question_is_put_and_the_vote_stands(
+    funded_meeting, key, move_and_state
+):
+    meeting, chair, members, proposal = funded_meeting
+    _fund_motion(meeting, chair, members, proposal, move_and_state, amount="9000.00")
+
+    shortfall = funding_shortfall(
+        meeting=meeting, proposal_pk=proposal.pk, amount="9000"
+    )
+    announced = _vote(meeting, chair, members[:4], "yes", key)
+
+    assert shortfall == Decimal("4000.00")
+    assert announced.warnings
+    meeting.refresh_from_db()
+    assert meeting_outcome(meeting)["decisions"][-1]["result"] == "adopted"
+    proposal.refresh_from_db()
+    assert proposal.status == "on_agenda"
+
+
+def test_a_retried_announcement_commits_the_money_once(
+    funded_meeting, key, move_and_state
+):
+    meeting, chair, members, proposal = funded_meeting
+    _fund_motion(meeting, chair, members, proposal, move_and_state)
+    services.question_put(
+        meeting=meeting, chair=chair, method="counted", idempotency_key=key()
+    )
+    for voter in members[:4]:
+        services.vote_cast(
+            meeting=meeting, member=voter, choice="yes", idempotency_key=key()
+        )
+
+    services.vote_announce(
+        meeting=meeting, chair=chair, idempotency_key="announce-once"
+    )
+    services.vote_announce(
+        meeting=meeting, chair=chair, idempotency_key="announce-once"
+    )
+
+    assert MeetingEvent.objects.filter(meeting=meeting, type="announce").count() == 1
+    assert Commitment.objects.filter(proposals=proposal).count() == 1
+
+
+def test_reconsidering_an_adopted_grant_undoes_the_approval(
+    funded_meeting, key, move_and_state
+):
+    meeting, chair, members, proposal = funded_meeting
+    _fund_motion(meeting, chair, members, proposal, move_and_state)
+    _vote(meeting, chair, members[:4], "yes", key)
+    meeting.refresh_from_db()
+    decision = len(meeting_outcome(meeting)["decisions"]) - 1
+    move_and_state(
+        meeting, chair, members[0], members[1], motion="reconsider", applies_to=decision
+    )
+
+    _vote(meeting, chair, members[:4], "yes", key)
+
+    proposal.refresh_from_db()
+    assert proposal.status != "approved"
+    assert proposal.commitment_id is None or proposal.approved_amount is None
