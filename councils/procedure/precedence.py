@@ -88,6 +88,15 @@ class MoveRules:
             raise Refusal(FLOOR_OCCUPIED)
         if self.vote is not None and kind.name not in DURING_VOTING:
             raise Refusal(VOTING_IN_PROGRESS)
+        if kind.name in ("rescind", "amend_previously_adopted"):
+            decision = self._decision_ref(event.get("applies_to"))
+            if decision is not None and (
+                decision.motion is not None
+                and decision.motion.state == RECONSIDERATION_PENDING
+            ):
+                # A reconsideration already made goes first (§2.3 B2); this is
+                # the more telling reason than the stack it also occupies.
+                raise Refusal(RECONSIDER_AVAILABLE)
         if self.awaiting and not kind.interrupts:
             # The chair deals with the motion already made first.
             needs_empty = kind.name == "main" or kind.cls == BRING_BACK
