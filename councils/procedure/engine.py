@@ -70,19 +70,13 @@ from .errors import (
     VOTING_IN_PROGRESS,
     Refusal,
 )
+from .meeting import MeetingRules
 from .motions import DEBATABLE_IF_PENDING, DEBATABLE_IF_TARGET, DURING_VOTING
 from .precedence import MoveRules
 from .state import (
-    ADJOURNED,
-    ADOPTED,
-    ANSWERED,
     CONVENED_NO_QUORUM,
     DIED_NO_SECOND,
     IN_SESSION,
-    LOST,
-    PENDING,
-    RECESS,
-    RULED_OUT_OF_ORDER,
     SCHEDULED,
     WITHDRAWN,
 )
@@ -93,14 +87,13 @@ from .voting import VoteRules
 # appeal a ruling nor end anything else that must come "immediately".
 PASSIVE_EVENTS = frozenset({"arrive", "leave", "floor", "yield"})
 SMALL_BOARD_CUTOFF = 12
-RULINGS = ("point_of_order", "question_of_privilege", "inquiry")
 
 
 class _DryRunAccepted(Exception):  # noqa: N818 (control flow, not an error)
     """Raised at the first mutation when only checking an event."""
 
 
-class Engine(MoveRules, VoteRules, EffectRules):
+class Engine(MeetingRules, MoveRules, VoteRules, EffectRules):
     """One meeting log being replayed; see the module docstring."""
 
     def __init__(self, setup: dict) -> None:
@@ -290,63 +283,6 @@ class Engine(MoveRules, VoteRules, EffectRules):
         elif self.state == CONVENED_NO_QUORUM and self.voting_present >= self.quorum:
             self.state = IN_SESSION
 
-    # -- attendance and the chair -------------------------------------------
-
-    def _arrive(self, index: int, event: dict) -> None:
-        member = event.get("member")
-        if member not in self.order:
-            raise Refusal(NOT_PRESENT)
-        if self.state == ADJOURNED:
-            raise Refusal(NOT_IN_SESSION)
-        self._commit()
-        if member not in self.present:
-            self.present.add(member)
-            if member in self.voting:
-                self.voting_present += 1
-            self._attendance_changed()
-
-    def _leave(self, index: int, event: dict) -> None:
-        member = event.get("member")
-        if member not in self.present:
-            raise Refusal(NOT_PRESENT)
-        self._commit()
-        self.present.discard(member)
-        if member in self.voting:
-            self.voting_present -= 1
-        if self.floor == member:
-            self.floor = None
-        self._attendance_changed()
-
-    def _call_to_order(self, index: int, event: dict) -> None:
-        chair = event.get("chair")
-        if self.state != SCHEDULED:
-            raise Refusal(UNTIMELY)
-        if chair not in self.present:
-            raise Refusal(NOT_PRESENT)
-        self._commit()
-        self.chair = chair
-        has_quorum = self.voting_present >= self.quorum
-        self.state = IN_SESSION if has_quorum else CONVENED_NO_QUORUM
-
-    def _take_chair(self, index: int, event: dict) -> None:
-        member = event.get("member")
-        if self.state not in (IN_SESSION, CONVENED_NO_QUORUM, RECESS):
-            raise Refusal(NOT_IN_SESSION)
-        if member not in self.present:
-            raise Refusal(NOT_PRESENT)
-        for motion in (*self.stack, *self.awaiting):
-            if motion.kind.recusal_scope and self._recused(member, motion.proposal):
-                raise Refusal(CHAIR_MUST_VACATE)
-        self._commit()
-        self.chair = member
-
-    def _reconvene(self, index: int, event: dict) -> None:
-        if self.state != RECESS:
-            raise Refusal(UNTIMELY)
-        self._commit()
-        has_quorum = self.voting_present >= self.quorum
-        self.state = IN_SESSION if has_quorum else CONVENED_NO_QUORUM
-
     # -- the floor and debate -----------------------------------------------
 
     def _give_floor(self, index: int, event: dict) -> None:
@@ -484,93 +420,6 @@ class Engine(MoveRules, VoteRules, EffectRules):
             raise Refusal(VOTING_IN_PROGRESS)
         # A stated motion belongs to the council: it takes I9 to withdraw.
         raise Refusal(UNTIMELY)
-
-    # -- rulings ----------------------------------------------------------
-
-    def _rule(self, index: int, event: dict) -> None:
-        if not self.stack or self.stack[-1].kind.name not in RULINGS:
-            raise Refusal(UNTIMELY)
-        point = self.stack[-1]
-        well_taken = event.get("well_taken") is True
-        self._commit()
-        self.stack.pop()
-        if point.kind.name == "inquiry":
-            point.state = ANSWERED
-            return
-        point.state = ADOPTED if well_taken else LOST
-        record = ("point", point, well_taken)
-        self.rulings[point.id] = record
-        target = point.target
-        if target is not None:
-            self.rulings[target.id] = record
-            if well_taken:
-                self._rule_out(target)
-        self.ruling_open = point.id
-        self.ruling_event = index
-
-    def _rule_out_of_order(self, index: int, event: dict) -> None:
-        if self.awaiting:
-            motion = self.awaiting[-1]
-        elif self.stack and self.stack[-1].state == PENDING:
-            motion = self.stack[-1]
-        else:
-            raise Refusal(UNTIMELY)
-        self._require_business(motion.kind.without_quorum)
-        self._commit()
-        self._rule_out(motion)
-        self.rulings[motion.id] = ("out_of_order", motion, True)
-        self.ruling_open = motion.id
-        self.ruling_event = index
-
-    def _rule_out(self, motion) -> None:
-        """Take `motion` (and anything stacked on it) off the floor."""
-        if motion in self.awaiting:
-            self.awaiting.remove(motion)
-        elif motion in self.stack:
-            del self.stack[self.stack.index(motion) :]
-        else:
-            return
-        motion.state = RULED_OUT_OF_ORDER
-        self._dropped(motion)
-
-    # -- between meetings ---------------------------------------------------
-
-    def _committee_report(self, index: int, event: dict) -> None:
-        motion = self._motion_ref(event.get("applies_to"))
-        if motion is None or not motion.portion or motion.state != "REFERRED":
-            raise Refusal(UNTIMELY)
-        self._require_business()
-        if self.vote is not None:
-            raise Refusal(VOTING_IN_PROGRESS)
-        if self.stack or self.awaiting:
-            raise Refusal(UNTIMELY)
-        self._commit()
-        self.reported.add(motion.id)
-        self._restore(motion)
-
-    def _executed(self, index: int, event: dict) -> None:
-        decision = self._decision_ref(event.get("applies_to"))
-        if decision is None or not decision.adopted or decision.superseded:
-            raise Refusal(UNTIMELY)
-        self._commit()
-        decision.executed = True
-
-    def _new_meeting(self, index: int, event: dict) -> None:
-        if self.state not in (ADJOURNED, SCHEDULED):
-            raise Refusal(UNTIMELY)
-        self._commit()
-        self.number += 1
-        if not self.adjourned_meeting_fixed:
-            self.session += 1
-        self.adjourned_meeting_fixed = False
-        self.state = SCHEDULED
-        self.present.clear()
-        self.voting_present = 0
-        self.chair = None
-        self.floor = None
-        self.division_open = None
-        self.ruling_open = None
-        self._open_meeting_orders()
 
     # -- references ---------------------------------------------------------
 
