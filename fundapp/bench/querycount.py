@@ -1,0 +1,43 @@
+"""Count the SQL queries of pages, in process, against the bench database.
+
+Run as `python -m fundapp.bench.querycount CODE... -- PATH...` with
+DATABASE_URL set: prints JSON {path: {code: [status, queries]}}. `bench` runs it
+in a child process because its own process may be configured for another
+database.
+"""
+
+import json
+import os
+import sys
+
+
+def count_queries(paths: list[str], codes: list[str]) -> dict:
+    """Each path formatted with each community code: its status and query count."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    counts: dict = {}
+    for path in paths:
+        for code in codes:
+            url = path.format(code=code)
+            client.get(url)  # warm: the first request fills per-process caches
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+            counts.setdefault(path, {})[code] = [response.status_code, len(captured)]
+    return counts
+
+
+def main(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fundapp.settings")
+    import django
+
+    django.setup()
+    split = argv.index("--")
+    codes, paths = argv[:split], argv[split + 1 :]
+    json.dump(count_queries(paths, codes), sys.stdout)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
