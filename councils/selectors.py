@@ -114,12 +114,30 @@ def _replay(meeting: Meeting) -> tuple[dict, list[dict]]:
     return replay(setup, events), events
 
 
+def floor_holder(events: list[dict]) -> str | None:
+    """Who holds the floor after these (accepted) events."""
+    holder = None
+    for event in events:
+        kind = event.get("type")
+        if kind == "floor":
+            holder = event.get("member")
+        elif kind in ("yield", "move", "leave") and event.get("member") == holder:
+            holder = None
+        elif kind in ("announce", "new_meeting"):
+            holder = None
+    return holder
+
+
 def meeting_outcome(meeting: Meeting) -> dict:
-    """The engine's outcome for the meeting's log, cached per event count."""
+    """The engine's outcome for the meeting's log, cached per event count.
+
+    Adds `floor`: the member holding the floor, read from the same log.
+    """
     key = f"councils:outcome:{meeting.pk}:{meeting.event_count}"
     outcome = cache.get(key)
     if outcome is None:
-        outcome, _events = _replay(meeting)
+        outcome, events = _replay(meeting)
+        outcome["floor"] = floor_holder(events)
         cache.set(key, outcome, OUTCOME_CACHE_SECONDS)
     return outcome
 
@@ -229,3 +247,103 @@ def meeting_get(pk: int) -> Meeting:
         ),
         pk=pk,
     )
+
+
+def vote_open(outcome: dict) -> dict | None:
+    """The question being voted on now, if any (top of the stack in VOTING)."""
+    for question in reversed(outcome["pending"]):
+        if question["state"] == "VOTING":
+            return question
+    return None
+
+
+def meeting_live(meeting: Meeting, user) -> dict:
+    """Everything the live page shows one person, in a fixed number of queries.
+
+    The engine's outcome and this person's actions come from the cache keyed
+    by the event count; names, the speakers' queue and the agenda's proposals
+    are one query each, whatever the length of the log.
+    """
+    from .wording import METHOD_LABELS, motion_label, state_label
+
+    setup = meeting.setup or meeting_setup_build(meeting)
+    outcome = meeting_outcome(meeting)
+    people = people_by_member_id(meeting, setup)
+    me = member_id(user.pk) if getattr(user, "is_authenticated", False) else None
+    actions = meeting_actions(meeting, user) if me in people else []
+    state = outcome["meeting"]
+    is_chair = me is not None and me == (
+        state.get("chair")
+        or (member_id(meeting.chair_id) if meeting.chair_id else None)
+    )
+    moves = [a for a in actions if a["type"] == "move"]
+    kinds = {a["type"] for a in actions}
+    pending = [
+        {
+            **question,
+            "label": motion_label(question["motion"]),
+            "state_label": state_label(question["state"]),
+            "mover": people.get(
+                outcome["motions"].get(question["id"], {}).get("mover")
+            ),
+            "amount": outcome["motions"].get(question["id"], {}).get("amount"),
+            "proposal": outcome["motions"].get(question["id"], {}).get("proposal"),
+        }
+        for question in outcome["pending"]
+    ]
+    awaiting = [
+        {
+            "id": int(key),
+            "label": motion_label(motion["motion"]),
+            "text": motion["text"],
+            "mover": people.get(motion["mover"]),
+        }
+        for key, motion in outcome["motions"].items()
+        if motion["state"] == "MOVED"
+    ]
+    shortfall = None
+    mains = [q for q in pending if q["motion"] == "main" and q["proposal"]]
+    if mains:
+        shortfall = funding_shortfall(
+            meeting=meeting, proposal_pk=mains[0]["proposal"], amount=mains[0]["amount"]
+        )
+    queue = list(speakers_queue(meeting))
+    recusals = setup.get("recusals", {})
+    recused_from = sorted(p for p, ids in recusals.items() if me in ids)
+    decisions = outcome["decisions"]
+    return {
+        "outcome": outcome,
+        "state": state,
+        "state_label": state_label(state["state"]),
+        "present_count": len(state["present"]),
+        "has_quorum": len(state["present"]) >= state["quorum"],
+        "chair_person": people.get(state.get("chair")) or meeting.chair,
+        "floor_person": people.get(outcome.get("floor")),
+        "pending": pending,
+        "awaiting": awaiting,
+        "queue": queue,
+        "people": people,
+        "present_people": [people[p] for p in state["present"] if p in people],
+        "me": me,
+        "is_member": me in people,
+        "is_chair": is_chair,
+        "kinds": kinds,
+        "moves": [
+            {
+                **move,
+                "label": motion_label(move["motion"]),
+                "method_label": METHOD_LABELS.get(move.get("method"), ""),
+            }
+            for move in moves
+        ],
+        "vote_choices": [a["choice"] for a in actions if a["type"] == "vote"],
+        "vote_open": vote_open(outcome),
+        "last_decision": decisions[-1] if decisions else None,
+        "shortfall": shortfall,
+        "recused_from": recused_from,
+        "methods": METHOD_LABELS,
+        "agenda_proposals": [
+            item for item in meeting.agenda_items.all() if item.proposal_pk is not None
+        ],
+        "in_queue": any(request.member_id == user.pk for request in queue),
+    }

@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "councils"
-urlpatterns = []
+urlpatterns = [
+    path("c/<str:code>/council/", views.council_detail, name="council"),
+    path("c/<str:code>/council/meetings/new/", views.meeting_schedule, name="schedule"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/live/", views.meeting_live_fragment, name="live"),
+    path("meetings/<int:pk>/act/", views.meeting_act, name="act"),
+    path("meetings/<int:pk>/agenda/add/", views.agenda_add, name="agenda_add"),
+    path("meetings/<int:pk>/minutes/", views.minutes_detail, name="minutes"),
+    path(
+        "meetings/<int:pk>/minutes/approve/",
+        views.minutes_approve,
+        name="minutes_approve",
+    ),
+]

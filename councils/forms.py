@@ -1,0 +1,90 @@
+"""Forms of the council pages: they check shape; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .procedure.motions import MOTIONS
+from .wording import METHOD_LABELS, MOTION_LABELS
+
+ACTIONS = (
+    "arrive",
+    "leave",
+    "seek_floor",
+    "yield",
+    "move",
+    "second",
+    "speak",
+    "withdraw",
+    "vote",
+    "object",
+    "call_to_order",
+    "recognise",
+    "no_second",
+    "state",
+    "put_question",
+    "announce",
+    "unanimous_consent",
+    "rule",
+    "rule_out_of_order",
+    "reconvene",
+    "hand_over",
+)
+
+
+class ActionForm(forms.Form):
+    """One action on the live page: what, and the fields it needs."""
+
+    action = forms.ChoiceField(choices=[(name, name) for name in ACTIONS])
+    idempotency_key = forms.CharField(max_length=80)
+    motion = forms.ChoiceField(
+        required=False,
+        choices=[("", "")]
+        + [(name, MOTION_LABELS.get(name, name)) for name in MOTIONS],
+    )
+    text = forms.CharField(label=_("Wording"), required=False, max_length=1000)
+    amount = forms.DecimalField(
+        label=_("Amount (¥)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+    )
+    proposal = forms.IntegerField(required=False)
+    applies_to = forms.IntegerField(required=False, min_value=0)
+    until = forms.CharField(required=False, max_length=20)
+    method = forms.ChoiceField(
+        required=False, choices=[("", "")] + list(METHOD_LABELS.items())
+    )
+    choice = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", ""),
+            ("yes", "yes"),
+            ("no", "no"),
+            ("abstain", "abstain"),
+            ("blank", "blank"),
+            ("illegal", "illegal"),
+        ],
+    )
+    member = forms.IntegerField(required=False)
+    well_taken = forms.BooleanField(required=False)
+    reasons = forms.CharField(label=_("Reasons"), required=False, max_length=1000)
+    code = forms.CharField(required=False, max_length=40)
+
+
+class MeetingScheduleForm(forms.Form):
+    scheduled_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    place = forms.CharField(label=_("Place"), max_length=120)
+    notice_lead_hours = forms.IntegerField(
+        label=_("Notice lead time (hours)"), min_value=0, max_value=720, initial=48
+    )
+
+
+class MinutesApproveForm(forms.Form):
+    at_meeting = forms.IntegerField(widget=forms.HiddenInput)
+    corrections = forms.CharField(
+        label=_("Corrections"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,196 @@
+"""The minutes, generated from a meeting's event log (ROBERTS_RULES §6).
+
+What was done, not what was said: a pure function of the log, the setup and
+the names, rendered in the reader's language by the template.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Meeting, Minutes
+from .selectors import meeting_outcome, meeting_setup_build, people_by_member_id
+from .wording import (
+    BASIS_LABELS,
+    CHOICE_LABELS,
+    METHOD_LABELS,
+    motion_label,
+    state_label,
+)
+
+# Motions that get a paragraph of their own (§6: main motions and B1–B4).
+RECORDED = frozenset(
+    {
+        "main",
+        "take_from_table",
+        "rescind",
+        "amend_previously_adopted",
+        "discharge_committee",
+        "reconsider",
+    }
+)
+# Secondary motions recorded when adopted, for clarity (§6).
+SECONDARY_RECORDED = frozenset(
+    {
+        "recess",
+        "suspend_rules",
+        "voting_method",
+        "fix_time_to_adjourn",
+        "previous_question",
+        "limit_debate",
+    }
+)
+LEFT_OUT = frozenset({"WITHDRAWN", "DIED_NO_SECOND"})
+COUNTED = frozenset({"counted", "roll_call", "ballot"})
+
+
+def _name(people, member) -> str:
+    person = people.get(member)
+    return str(person) if person is not None else str(member or "")
+
+
+def _vote_line(decision: dict, people) -> dict:
+    method = decision["method"]
+    line = {
+        "method": METHOD_LABELS.get(method, method),
+        "counted": method in COUNTED,
+        "yes": decision["yes"],
+        "no": decision["no"],
+        "abstain": decision["abstain"],
+        "illegal": decision.get("illegal", 0),
+        "unanimous": method == "unanimous_consent",
+        "basis": BASIS_LABELS.get(decision["basis"])
+        if decision["basis"] != "majority"
+        else None,
+        "roll": [],
+    }
+    if method == "roll_call":
+        line["roll"] = [
+            (_name(people, member), CHOICE_LABELS.get(choice, choice))
+            for member, choice in decision["voters"].items()
+        ]
+    return line
+
+
+def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
+    """The minutes' content: heading, one paragraph per subject, closing."""
+    setup = meeting.setup or meeting_setup_build(meeting)
+    outcome = meeting_outcome(meeting)
+    people = people_by_member_id(meeting, setup)
+    rows = list(
+        meeting.events.order_by("sequence").only(
+            "sequence", "type", "payload", "created_at"
+        )
+    )
+    called = next((row for row in rows if row.type == "call_to_order"), None)
+    state = outcome["meeting"]
+    decisions_by_motion = {}
+    for decision in outcome["decisions"]:
+        if decision["motion_id"] is not None:
+            decisions_by_motion[decision["motion_id"]] = decision
+    subjects = []
+    secondary = []
+    for key, motion in sorted(outcome["motions"].items(), key=lambda kv: int(kv[0])):
+        motion_id = int(key)
+        decision = decisions_by_motion.get(motion_id)
+        if motion["motion"] in RECORDED and motion["state"] not in LEFT_OUT:
+            subjects.append(
+                {
+                    "label": motion_label(motion["motion"]),
+                    "text": motion["text"],
+                    "original_text": motion.get("original_text")
+                    if motion.get("original_text") != motion["text"]
+                    else "",
+                    "amount": motion.get("amount"),
+                    "original_amount": motion.get("original_amount")
+                    if motion.get("original_amount") != motion.get("amount")
+                    else None,
+                    "mover": _name(people, motion["mover"]),
+                    "disposition": state_label(motion["state"]),
+                    "vote": _vote_line(decision, people) if decision else None,
+                }
+            )
+        elif (
+            motion["motion"] in SECONDARY_RECORDED
+            and decision
+            and decision["result"] == "adopted"
+        ):
+            secondary.append(
+                {
+                    "label": motion_label(motion["motion"]),
+                    "text": motion["text"],
+                    "vote": _vote_line(decision, people),
+                }
+            )
+    rulings = []
+    for row in rows:
+        if row.type in ("rule", "rule_out_of_order"):
+            rulings.append(
+                {
+                    "well_taken": row.payload.get("well_taken"),
+                    "out_of_order": row.type == "rule_out_of_order",
+                    "reasons": row.payload.get("reasons", ""),
+                }
+            )
+    appeals = [
+        {"result": decision["result"], "vote": _vote_line(decision, people)}
+        for decision in outcome["decisions"]
+        if decision["motion"] == "appeal"
+    ]
+    from .models import AgendaItem
+
+    titles = {
+        str(item.proposal_pk): item.title
+        for item in AgendaItem.objects.filter(
+            meeting=meeting, proposal_pk__isnull=False
+        )
+    }
+    recusals = [
+        {
+            "proposal": titles.get(proposal, proposal),
+            "names": [_name(people, member) for member in members],
+        }
+        for proposal, members in setup.get("recusals", {}).items()
+        if members
+    ]
+    adjourned_at = (
+        rows[-1].created_at if state["state"] == "ADJOURNED" and rows else None
+    )
+    approved_here = list(
+        Minutes.objects.filter(approved_at_meeting=meeting).select_related("meeting")
+    )
+    return {
+        "kind": meeting.get_kind_display(),
+        "council": meeting.council.name,
+        "date": timezone.localtime(
+            called.created_at if called else meeting.scheduled_at
+        ),
+        "place": meeting.place,
+        "chair": _name(people, state.get("chair"))
+        if state.get("chair")
+        else (str(meeting.chair) if meeting.chair else ""),
+        "secretary": str(meeting.secretary) if meeting.secretary else "",
+        "present": [_name(people, member) for member in state["present"]],
+        "present_count": len(state["present"]),
+        "members": state["members"],
+        "quorum": state["quorum"],
+        "quorum_present": len(state["present"]) >= state["quorum"],
+        "called": called is not None,
+        "previous_approved": [
+            {
+                "number": item.meeting.number,
+                "date": item.meeting.scheduled_at,
+                "corrected": bool(item.corrections),
+            }
+            for item in approved_here
+        ],
+        "subjects": subjects,
+        "secondary": secondary,
+        "recusals": recusals,
+        "rulings": rulings,
+        "appeals": appeals,
+        "adjourned_at": timezone.localtime(adjourned_at) if adjourned_at else None,
+        "status": minutes.status if minutes else "draft",
+        "approved_at": minutes.approved_at if minutes else None,
+        "corrections": minutes.corrections if minutes else "",
+        "no_business": _("No business was transacted."),
+    }

@@ -1,0 +1,276 @@
+"""The council's pages: thin views that fetch, authorise, call one service, render."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from fundapp.permissions import require_perm
+
+from . import services
+from .forms import ActionForm, MeetingScheduleForm, MinutesApproveForm
+from .minutes import minutes_build
+from .models import Meeting, Minutes
+from .selectors import (
+    council_get,
+    meeting_get,
+    meeting_live,
+    meetings_of,
+    seat_history,
+    seats_current,
+)
+
+
+def _person(meeting, pk):
+    from django.contrib.auth import get_user_model
+
+    if pk is None:
+        raise ValidationError(_("Choose a member."))
+    return get_object_or_404(get_user_model(), pk=pk)
+
+
+# Each action of the live page: which service, and the arguments it takes
+# from the form (the actor is always request.user).
+def _run_action(meeting, user, data) -> object:
+    action = data["action"]
+    key = data["idempotency_key"]
+    own = {"meeting": meeting, "member": user, "idempotency_key": key}
+    chair = {"meeting": meeting, "chair": user, "idempotency_key": key}
+    if action == "seek_floor":
+        return services.floor_seek(meeting=meeting, member=user)
+    simple_member = {
+        "arrive": services.meeting_check_in,
+        "leave": services.meeting_leave,
+        "yield": services.floor_yield,
+        "second": services.motion_second,
+        "speak": services.debate_speak,
+        "withdraw": services.motion_withdraw,
+        "object": services.consent_object,
+    }
+    simple_chair = {
+        "call_to_order": services.meeting_call_to_order,
+        "no_second": services.motion_no_second,
+        "state": services.motion_state,
+        "announce": services.vote_announce,
+        "reconvene": services.meeting_reconvene,
+    }
+    if action in simple_member:
+        return simple_member[action](**own)
+    if action in simple_chair:
+        return simple_chair[action](**chair)
+    if action == "move":
+        if not data["motion"]:
+            raise ValidationError(_("Choose a motion."))
+        return services.motion_move(
+            **own,
+            motion=data["motion"],
+            text=data["text"],
+            proposal_pk=data["proposal"],
+            amount=data["amount"],
+            applies_to=data["applies_to"],
+            until=data["until"],
+            method=data["method"] or None,
+        )
+    if action == "vote":
+        return services.vote_cast(**own, choice=data["choice"])
+    if action == "put_question":
+        return services.question_put(**chair, method=data["method"] or "voice")
+    if action == "unanimous_consent":
+        return services.consent_ask(**chair, text=data["text"])
+    if action == "rule":
+        return services.chair_rule(
+            **chair, well_taken=data["well_taken"], reasons=data["reasons"]
+        )
+    if action == "rule_out_of_order":
+        return services.chair_rule_out_of_order(
+            **chair, code=data["code"] or "UNTIMELY", reasons=data["reasons"]
+        )
+    if action == "recognise":
+        return services.floor_recognise(
+            **chair, member=_person(meeting, data["member"])
+        )
+    if action == "hand_over":
+        return services.chair_hand_over(**chair, to=_person(meeting, data["member"]))
+    raise Http404
+
+
+@require_GET
+def council_detail(request, code):
+    council = council_get(code=code)
+    today = timezone.localdate()
+    return render(
+        request,
+        "councils/council_detail.html",
+        {
+            "council": council,
+            "seats": seats_current(council=council, on=today),
+            "history": seat_history(council=council),
+            "meetings": meetings_of(council),
+            "changes": council.settings_changes.select_related("changed_by")[:20],
+            "can_manage": request.user.has_perm("councils.manage_council", council),
+            "schedule_form": MeetingScheduleForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def meeting_schedule(request, code):
+    council = council_get(code=code)
+    require_perm(request.user, "councils.manage_council", council)
+    form = MeetingScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting = services.meeting_schedule(
+                council=council, scheduled_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            return redirect(meeting)
+    else:
+        messages.error(request, _("Check the date, time and place."))
+    return redirect(council)
+
+
+def _live_context(request, meeting):
+    return {
+        "meeting": meeting,
+        "live": meeting_live(meeting, request.user),
+        "key": uuid.uuid4().hex,
+    }
+
+
+@require_GET
+def meeting_detail(request, pk):
+    meeting = meeting_get(pk)
+    context = _live_context(request, meeting)
+    context["agenda"] = meeting.agenda_items.all()
+    context["can_set_agenda"] = request.user.has_perm("councils.set_agenda", meeting)
+    if context["can_set_agenda"]:
+        from proposals.selectors import proposals_eligible_for_agenda
+
+        on_agenda = {item.proposal_pk for item in context["agenda"]}
+        context["eligible"] = [
+            proposal
+            for proposal in proposals_eligible_for_agenda(meeting.council.community)
+            if proposal.pk not in on_agenda
+        ]
+    return render(request, "councils/meeting_detail.html", context)
+
+
+@require_GET
+def meeting_live_fragment(request, pk):
+    meeting = meeting_get(pk)
+    return render(
+        request, "councils/includes/meeting_live.html", _live_context(request, meeting)
+    )
+
+
+@require_POST
+@login_required
+def meeting_act(request, pk):
+    meeting = meeting_get(pk)
+    form = ActionForm(request.POST)
+    error_message = None
+    if not form.is_valid():
+        error_message = _("This action is incomplete.")
+    else:
+        try:
+            row = _run_action(meeting, request.user, form.cleaned_data)
+        except ValidationError as error:
+            error_message = error.messages[0]
+        else:
+            for warning in getattr(row, "warnings", ()):
+                messages.warning(request, warning)
+    meeting.refresh_from_db()
+    if request.headers.get("HX-Request"):
+        context = _live_context(request, meeting)
+        context["error"] = error_message
+        return render(request, "councils/includes/meeting_live.html", context)
+    if error_message:
+        messages.error(request, error_message)
+    return redirect(meeting)
+
+
+@require_POST
+@login_required
+def agenda_add(request, pk):
+    from proposals.selectors import proposal_get
+
+    meeting = meeting_get(pk)
+    require_perm(request.user, "councils.set_agenda", meeting)
+    try:
+        proposal = proposal_get(pk=int(request.POST.get("proposal", "0")))
+    except (ValueError, Exception) as error:
+        raise Http404 from error
+    try:
+        services.agenda_add_proposal(
+            meeting=meeting, proposal=proposal, added_by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(meeting)
+
+
+@require_GET
+def minutes_detail(request, pk):
+    meeting = meeting_get(pk)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    is_public = minutes is not None and minutes.status == Minutes.Status.APPROVED
+    if not is_public and not request.user.has_perm(
+        "councils.view_draft_minutes", meeting
+    ):
+        raise PermissionDenied(
+            _("These minutes are a draft until the council approves them.")
+        )
+    later = (
+        Meeting.objects.filter(council=meeting.council, number__gt=meeting.number)
+        .order_by("number")
+        .first()
+    )
+    return render(
+        request,
+        "councils/minutes_detail.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "doc": minutes_build(meeting, minutes),
+            "approve_form": MinutesApproveForm(initial={"at_meeting": later.pk})
+            if later
+            else None,
+            "can_approve": bool(
+                later
+                and minutes
+                and minutes.status == Minutes.Status.DRAFT
+                and later.chair_id == request.user.pk
+            ),
+        },
+    )
+
+
+@require_POST
+@login_required
+def minutes_approve(request, pk):
+    meeting = meeting_get(pk)
+    minutes = get_object_or_404(Minutes, meeting=meeting)
+    form = MinutesApproveForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    at_meeting = get_object_or_404(Meeting, pk=form.cleaned_data["at_meeting"])
+    try:
+        services.minutes_approve(
+            minutes=minutes,
+            approved_by=request.user,
+            at_meeting=at_meeting,
+            corrections=form.cleaned_data["corrections"],
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("councils:minutes", pk=meeting.pk)
