@@ -1,0 +1,172 @@
+"""Forms check the shape of what people type; the services decide the rest."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from fundapp.models import Category
+from fundapp.money import AmountField
+
+from .models import MAX_ATTACHMENT_BYTES, TEXT_LIMIT
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def area(rows=4):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), max_length=TEXT_LIMIT, required=False, widget=area()
+    )
+    opens_on = forms.DateField(label=_("Opens on"), widget=DATE)
+    closes_on = forms.DateField(label=_("Closes on"), widget=DATE)
+    # max_length=None: AmountField's length validator would measure a Decimal.
+    budget_amount = AmountField(label=_("Budget envelope (yuan)"), max_length=None)
+    ceiling_amount = AmountField(
+        label=_("Ceiling per proposal (yuan)"), max_length=None
+    )
+    eligible_categories = forms.MultipleChoiceField(
+        label=_("Eligible categories"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked to accept every category."),
+    )
+    minimum_supports = forms.IntegerField(
+        label=_("Minimum number of resident co-sponsors"), min_value=0, initial=0
+    )
+
+
+class ProposalStartForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=120,
+        help_text=_("A short name neighbours will recognise, such as “Night patrol”."),
+    )
+
+
+class ProblemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=[("", _("Choose…")), *Category.choices],
+        required=False,
+    )
+    problem = forms.CharField(
+        label=_("What is the problem?"),
+        max_length=TEXT_LIMIT,
+        required=False,
+        widget=area(),
+    )
+    affected = forms.CharField(
+        label=_("Who is affected, and how many?"),
+        max_length=TEXT_LIMIT,
+        required=False,
+        widget=area(3),
+    )
+    evidence = forms.CharField(
+        label=_("What shows it (evidence)?"),
+        max_length=TEXT_LIMIT,
+        required=False,
+        widget=area(3),
+        help_text=_("What you saw, counted or heard; you can attach photos later."),
+    )
+
+
+class PlanForm(forms.Form):
+    activities = forms.CharField(
+        label=_("Activities"), max_length=TEXT_LIMIT, required=False, widget=area()
+    )
+    schedule = forms.CharField(
+        label=_("Schedule"), max_length=TEXT_LIMIT, required=False, widget=area(3)
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    volunteers = forms.CharField(
+        label=_("How will residents take part as volunteers?"),
+        max_length=TEXT_LIMIT,
+        required=False,
+        widget=area(3),
+    )
+
+
+PHONE = re.compile(r"^1\d{10}$")
+
+
+class TeamForm(forms.Form):
+    co_proposers = forms.CharField(
+        label=_("Co-proposers' mobile numbers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "inputmode": "tel"}),
+        help_text=_("One number per line. Each must be a verified resident here."),
+    )
+
+    def clean_co_proposers(self) -> list[str]:
+        phones = [
+            p for p in re.split(r"[\s,，;；]+", self.cleaned_data["co_proposers"]) if p
+        ]
+        bad = [phone for phone in phones if not PHONE.match(phone)]
+        if bad:
+            raise ValidationError(
+                _("Not a mobile number: %(numbers)s."),
+                params={"numbers": ", ".join(bad)},
+            )
+        return phones
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Photo or PDF"),
+        help_text=_("JPEG, PNG or PDF, at most 10 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,application/pdf"}
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=area(3))
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, required=False, widget=area(2)
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Your comment"), max_length=2000, widget=area(3))
+
+
+class HideCommentForm(forms.Form):
+    reason = forms.CharField(label=_("Why hide it?"), max_length=300)
+
+
+class CompareForm(forms.Form):
+    old = forms.IntegerField(label=_("From version"), min_value=1)
+    new = forms.IntegerField(label=_("To version"), min_value=1)
+
+
+def budget_rows(data) -> list[dict]:
+    """The budget rows typed into the repeated inputs of the budget step."""
+    columns = {
+        name: data.getlist(name) for name in ("item", "quantity", "unit", "unit_cost")
+    }
+    count = max((len(values) for values in columns.values()), default=0)
+    return [
+        {
+            name: (values[i] if i < len(values) else "")
+            for name, values in columns.items()
+        }
+        for i in range(min(count, 60))
+    ]

@@ -1,0 +1,372 @@
+"""The pages: one happy path and one refusal each, and constant query counts."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from fundapp.models import Role
+from proposals import services
+from proposals.models import Proposal
+from tests.factories import (
+    make_community,
+    make_draft,
+    make_member,
+    make_proposal,
+    make_round,
+)
+
+pytestmark = pytest.mark.django_db
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_the_list_shows_open_calls_and_submitted_proposals_but_not_drafts(client):
+    proposal = make_proposal(title="夜间110 Night 110")
+    make_draft(proposal.round, title="草稿 secret draft")
+
+    response = client.get(reverse("proposals:list", args=[proposal.community.code]))
+
+    assert response.status_code == 200
+    assert "夜间110 Night 110" in response.text
+    assert "secret draft" not in response.text
+    assert proposal.round.title in response.text
+
+
+def test_the_list_filters_by_words_and_category(client):
+    call = make_round()
+    make_proposal(call, title="编织 Knitting", category="elderly_care")
+    make_proposal(call, title="巡逻 Patrol", category="security")
+    url = reverse("proposals:list", args=[call.community.code])
+
+    response = client.get(url, {"q": "Knit", "category": "elderly_care"})
+
+    assert "编织 Knitting" in response.text
+    assert "巡逻 Patrol" not in response.text
+
+
+def test_script_tags_in_a_title_are_shown_escaped(client):
+    proposal = make_proposal(title="<script>alert(1)</script>")
+
+    detail = client.get(proposal.get_absolute_url())
+    listing = client.get(reverse("proposals:list", args=[proposal.community.code]))
+
+    for response in (detail, listing):
+        assert "<script>alert(1)</script>" not in response.text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_a_draft_is_hidden_from_someone_off_the_team(client):
+    proposal = make_draft()
+    client.force_login(make_member(proposal.community))
+
+    response = client.get(proposal.get_absolute_url())
+
+    assert response.status_code == 403
+
+
+def test_a_resident_writes_a_proposal_in_steps_and_submits_it(client):
+    call = make_round()
+    resident = make_member(call.community)
+    make_member(call.community, phone="13755556666")
+    client.force_login(resident)
+
+    response = client.post(
+        reverse("proposals:create", args=[call.pk]), {"title": "编织"}
+    )
+    proposal = Proposal.objects.get(title="编织")
+    assert response.url == reverse("proposals:edit", args=[proposal.pk, "problem"])
+    edit = lambda step: reverse("proposals:edit", args=[proposal.pk, step])  # noqa: E731
+    client.post(
+        edit("problem"),
+        {
+            "title": "编织 Knitting",
+            "category": "elderly_care",
+            "problem": "养老院缺少经费",
+            "affected": "60 位老人",
+            "evidence": "养老院账目",
+        },
+    )
+    client.post(
+        edit("plan"),
+        {
+            "activities": "编织义卖",
+            "schedule": "每周三",
+            "place": "活动室",
+            "volunteers": "20 位阿姨",
+        },
+    )
+    client.post(
+        edit("budget"),
+        {
+            "item": ["毛线", "针", ""],
+            "quantity": ["40", "20", ""],
+            "unit": ["团", "副", ""],
+            "unit_cost": ["12.50", "8", ""],
+        },
+    )
+    client.post(edit("team"), {"co_proposers": "13755556666"})
+    client.post(edit("files"), {"file": SimpleUploadedFile("photo.png", PNG)})
+    review = client.get(edit("review"))
+    response = client.post(reverse("proposals:submit", args=[proposal.pk]))
+
+    assert "Everything the call asks for is here" in review.text
+    assert response.url == proposal.get_absolute_url()
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED
+    assert str(proposal.requested_amount) == "660.00"
+    assert proposal.co_proposers.count() == 1
+    assert proposal.attachments.count() == 1
+
+
+def test_a_bad_budget_line_is_shown_next_to_the_form_and_saves_nothing(client):
+    proposal = make_draft()
+    client.force_login(proposal.proposer)
+
+    response = client.post(
+        reverse("proposals:edit", args=[proposal.pk, "budget"]),
+        {
+            "item": ["椅子"],
+            "quantity": ["1.5"],
+            "unit": ["把"],
+            "unit_cost": ["10.005"],
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Line 1: The quantity must be a whole number" in response.text
+    assert proposal.budget_lines.count() == 2
+
+
+def test_budget_totals_are_computed_on_the_server_as_you_type(client):
+    proposal = make_draft()
+    client.force_login(proposal.proposer)
+
+    response = client.post(
+        reverse("proposals:budget_totals", args=[proposal.pk]),
+        {
+            "item": ["a", "b"],
+            "quantity": ["3", "2"],
+            "unit": ["", ""],
+            "unit_cost": ["1.10", "5"],
+        },
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    assert "¥13.30" in response.text
+    assert "<html" not in response.text
+
+
+def test_a_submitted_proposal_cannot_be_edited_from_its_pages(client):
+    proposal = make_proposal()
+    client.force_login(proposal.proposer)
+
+    response = client.post(
+        reverse("proposals:edit", args=[proposal.pk, "plan"]),
+        {"activities": "改", "schedule": "", "place": "", "volunteers": ""},
+    )
+
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.activities != "改"
+
+
+def test_double_clicking_submit_submits_once(client):
+    proposal = make_draft()
+    client.force_login(proposal.proposer)
+    url = reverse("proposals:submit", args=[proposal.pk])
+
+    client.post(url)
+    client.post(url)
+
+    assert proposal.versions.count() == 1
+
+
+def test_neighbours_support_and_comment_on_the_proposal_page(client):
+    proposal = make_proposal()
+    client.force_login(make_member(proposal.community))
+
+    client.post(reverse("proposals:support", args=[proposal.pk]))
+    second = client.post(reverse("proposals:support", args=[proposal.pk]), follow=True)
+    client.post(reverse("proposals:comment", args=[proposal.pk]), {"body": "<b>好</b>"})
+    page = client.get(proposal.get_absolute_url())
+
+    assert "You already support this proposal" in second.text
+    proposal.refresh_from_db()
+    assert proposal.support_count == 1
+    assert "&lt;b&gt;好&lt;/b&gt;" in page.text
+
+
+def test_a_resident_of_another_community_gets_403_when_supporting(client):
+    proposal = make_proposal()
+    client.force_login(make_member(make_community()))
+
+    response = client.post(reverse("proposals:support", args=[proposal.pk]))
+
+    assert response.status_code == 403
+
+
+def test_a_social_worker_returns_with_a_reason_and_then_marks_eligible(client):
+    proposal = make_proposal()
+    worker = make_member(proposal.community, Role.SOCIAL_WORKER)
+    client.force_login(worker)
+
+    queue = client.get(reverse("proposals:screening", args=[proposal.community.code]))
+    client.post(reverse("proposals:return", args=[proposal.pk]), {"reason": "补充照片"})
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.RETURNED
+    services.proposal_submit(proposal=proposal, submitted_by=proposal.proposer)
+    client.post(reverse("proposals:eligible", args=[proposal.pk]))
+
+    assert proposal.title in queue.text
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.ELIGIBLE
+
+
+def test_returning_without_a_reason_changes_nothing(client):
+    proposal = make_proposal()
+    client.force_login(make_member(proposal.community, Role.SOCIAL_WORKER))
+
+    client.post(reverse("proposals:return", args=[proposal.pk]), {"reason": ""})
+
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED
+
+
+def test_a_councillor_who_is_not_a_social_worker_cannot_screen(client):
+    proposal = make_proposal()
+    client.force_login(make_member(proposal.community, Role.COUNCILLOR))
+
+    queue = client.get(reverse("proposals:screening", args=[proposal.community.code]))
+    response = client.post(
+        reverse("proposals:return", args=[proposal.pk]), {"reason": "x"}
+    )
+
+    assert (queue.status_code, response.status_code) == (403, 403)
+
+
+def test_a_social_worker_hides_a_comment_from_the_page(client):
+    proposal = make_proposal()
+    comment = services.comment_add(
+        proposal=proposal, author=make_member(proposal.community), body="卖保险"
+    )
+    client.force_login(make_member(proposal.community, Role.SOCIAL_WORKER))
+
+    client.post(
+        reverse("proposals:comment_hide", args=[proposal.pk, comment.pk]),
+        {"reason": "广告"},
+    )
+    client.logout()
+    page = client.get(proposal.get_absolute_url())
+
+    assert "卖保险" not in page.text
+    assert "广告" in page.text
+
+
+def test_the_comparison_shows_what_changed_between_versions(client):
+    proposal = make_proposal(status="returned")
+    services.proposal_save_plan(
+        proposal=proposal,
+        saved_by=proposal.proposer,
+        activities="每晚 19:00–23:00 巡逻",
+        schedule="全年",
+        place="小区各楼栋",
+        volunteers="低保居民轮流参加",
+    )
+    services.proposal_submit(proposal=proposal, submitted_by=proposal.proposer)
+
+    response = client.get(
+        reverse("proposals:compare", args=[proposal.pk]), {"old": 1, "new": 2}
+    )
+
+    assert "每晚 19:00–23:00 巡逻" in response.text
+    assert "<del>" in response.text and "<ins>" in response.text
+
+
+def test_an_attachment_downloads_as_an_attachment_with_nosniff(client):
+    proposal = make_draft()
+    attachment = services.attachment_add(
+        proposal=proposal,
+        uploaded_by=proposal.proposer,
+        upload=SimpleUploadedFile("a.png", PNG),
+    )
+    services.proposal_submit(proposal=proposal, submitted_by=proposal.proposer)
+
+    response = client.get(
+        reverse("proposals:attachment", args=[proposal.pk, attachment.pk])
+    )
+
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "image/png"
+
+
+def test_opening_a_call_from_its_page(client):
+    community = make_community()
+    client.force_login(make_member(community, Role.SOCIAL_WORKER))
+
+    response = client.post(
+        reverse("proposals:round_open", args=[community.code]),
+        {
+            "title": "2026 社区微项目",
+            "opens_on": "2026-01-01",
+            "closes_on": "2026-12-31",
+            "budget_amount": "300,000",
+            "ceiling_amount": "30000",
+            "eligible_categories": ["culture", "elderly_care"],
+            "minimum_supports": "5",
+        },
+    )
+
+    assert response.status_code == 302
+    assert community.rounds.get().ceiling_amount == 30000
+
+
+def test_notifications_list_what_happened(client):
+    proposal = make_proposal()
+    services.proposal_return(
+        proposal=proposal,
+        returned_by=make_member(proposal.community, Role.SOCIAL_WORKER),
+        reason="x",
+    )
+    client.force_login(proposal.proposer)
+
+    response = client.get(reverse("proposals:notifications"))
+
+    assert "is now returned for revision" in response.text
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_the_list_page_costs_the_same_queries_for_1_or_10_proposals(
+    client, django_assert_max_num_queries, rows
+):
+    call = make_round()
+    for _row in range(rows):
+        make_proposal(call)
+    client.force_login(make_member(call.community))
+
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("proposals:list", args=[call.community.code]))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_the_proposal_page_costs_the_same_queries_for_1_or_10_of_everything(
+    client, django_assert_max_num_queries, rows
+):
+    proposal = make_proposal(
+        budget=[
+            {"item": f"物品{i}", "quantity": "1", "unit": "", "unit_cost": "1"}
+            for i in range(rows)
+        ]
+    )
+    for _row in range(rows):
+        neighbour = make_member(proposal.community)
+        services.proposal_support(proposal=proposal, supporter=neighbour)
+        services.comment_add(proposal=proposal, author=neighbour, body="好")
+    client.force_login(make_member(proposal.community, Role.SOCIAL_WORKER))
+
+    with django_assert_max_num_queries(13):
+        response = client.get(proposal.get_absolute_url())
+
+    assert response.status_code == 200
