@@ -1,5 +1,206 @@
-"""The council's part of the demo (filled in below)."""
+"""The council's part of the demo: JMJY's two council terms and its meetings.
+
+Idempotent: people, terms and seats are looked up by natural keys, meetings
+by number, and every event goes through the services with a fixed
+idempotency key, so a second run stores nothing new.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from fundapp import services as fund_services
+from fundapp.demo import DemoLogin, demo_user
+from fundapp.models import Role
+
+from . import services
+from .models import Council, Meeting, Minutes, Seat, Term
+
+PHASE_1 = ("第一届居民议事会", datetime.date(2014, 3, 1), datetime.date(2015, 12, 31))
+PHASE_2 = ("第二届居民议事会", datetime.date(2016, 1, 1), None)
+SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧"
+
+PAST_BUSINESS = [
+    (
+        "夜间巡逻队:购置巡逻背心和手电筒 Night patrol: vests and torches",
+        "1185.00",
+        None,
+    ),
+    (
+        "老年食堂:每周三次午餐 Elderly canteen: lunch three days a week",
+        "20000.00",
+        "16000.00",
+    ),
+    ("楼道绿化:居民认领花箱 Stairwell greening: adopt a planter", "3000.00", None),
+]
+
+
+def _resident(community, number: int, role: str):
+    login = DemoLogin(
+        f"jmjy_council{number:02d}",
+        f"1390001{number:04d}",
+        SURNAMES[number % len(SURNAMES)] + "议事员" + str(number),
+        "JMJY",
+        role,
+    )
+    user = demo_user(login)
+    for held in (Role.RESIDENT, role):
+        fund_services.role_grant(
+            user=user, community=community, role=held, granted_by=None
+        )
+    return user
+
+
+def _seat(term, holder, role, starts_on, ends_on=None, reason=""):
+    seat, _created = Seat.objects.get_or_create(
+        term=term,
+        holder=holder,
+        role=role,
+        defaults={"starts_on": starts_on, "ends_on": ends_on, "end_reason": reason},
+    )
+    return seat
+
+
+def _terms(council, community, users):
+    name, starts, ends = PHASE_1
+    phase_1, _created = Term.objects.get_or_create(
+        council=council,
+        name=name,
+        defaults={"starts_on": starts, "ends_on": ends, "councillor_seats": 13},
+    )
+    for number in range(1, 14):
+        _seat(
+            phase_1,
+            _resident(community, number, Role.COUNCILLOR),
+            "councillor",
+            starts,
+            ends,
+            "任期届满 end of term",
+        )
+    name, starts, _ends = PHASE_2
+    phase_2, _created = Term.objects.get_or_create(
+        council=council,
+        name=name,
+        defaults={"starts_on": starts, "councillor_seats": 20, "coordinator_seats": 3},
+    )
+    coordinators = [
+        users["coordinator"],
+        *(_resident(community, n, Role.COORDINATOR) for n in (21, 22)),
+    ]
+    for person in coordinators:
+        fund_services.role_grant(
+            user=person, community=community, role=Role.RESIDENT, granted_by=None
+        )
+        _seat(phase_2, person, "coordinator", starts)
+    councillors = [
+        users["councillor"],
+        *(_resident(community, n, Role.COUNCILLOR) for n in range(1, 20)),
+    ]
+    fund_services.role_grant(
+        user=users["councillor"],
+        community=community,
+        role=Role.RESIDENT,
+        granted_by=None,
+    )
+    for person in councillors:
+        _seat(phase_2, person, "councillor", starts)
+    return coordinators, councillors
+
+
+def _meeting(council, number, when, chair, worker):
+    meeting = Meeting.objects.filter(council=council, number=number).first()
+    if meeting is None:
+        meeting = services.meeting_schedule(
+            council=council,
+            scheduled_by=worker,
+            scheduled_at=when,
+            place="JMJY社区议事厅",
+            chair=chair,
+            secretary=worker,
+        )
+    return meeting
+
+
+def _run_past_meeting(meeting, chair, councillors, business, approve=None):
+    step = iter(range(1000))
+
+    def key():
+        return f"demo:JMJY:m{meeting.number}:{next(step)}"
+
+    present = councillors[:16]
+    for person in [chair, *present]:
+        services.meeting_check_in(meeting=meeting, member=person, idempotency_key=key())
+    services.meeting_call_to_order(meeting=meeting, chair=chair, idempotency_key=key())
+    if approve is not None and approve.status == Minutes.Status.DRAFT:
+        meeting.refresh_from_db()
+        services.minutes_approve(minutes=approve, approved_by=chair, at_meeting=meeting)
+    text, amount, amended = business
+
+    def move(member, seconder, **motion):
+        services.motion_move(
+            meeting=meeting, member=member, idempotency_key=key(), **motion
+        )
+        services.motion_second(meeting=meeting, member=seconder, idempotency_key=key())
+        services.motion_state(meeting=meeting, chair=chair, idempotency_key=key())
+
+    def vote(method, yes, no=()):
+        services.question_put(
+            meeting=meeting, chair=chair, method=method, idempotency_key=key()
+        )
+        for person in yes:
+            services.vote_cast(
+                meeting=meeting, member=person, choice="yes", idempotency_key=key()
+            )
+        for person in no:
+            services.vote_cast(
+                meeting=meeting, member=person, choice="no", idempotency_key=key()
+            )
+        services.vote_announce(meeting=meeting, chair=chair, idempotency_key=key())
+
+    move(present[0], present[1], motion="main", text=f"资助{text}", amount=amount)
+    if amended:
+        move(
+            present[2],
+            present[3],
+            motion="amend",
+            text=f"资助{text} ¥{amended}",
+            amount=amended,
+        )
+        vote("counted", present[:10], present[10:14])
+    vote("counted", present[:12], present[12:15])
+    move(present[4], present[5], motion="adjourn")
+    vote("voice", present[:8])
 
 
 def load_councils_demo(communities, users) -> None:
-    return None
+    community = communities["JMJY"]
+    worker = users["socialworker"]
+    council, _created = Council.objects.get_or_create(
+        community=community, defaults={"name": "JMJY社区居民议事会"}
+    )
+    coordinators, councillors = _terms(council, community, users)
+    chair = coordinators[0]
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate()
+    previous_minutes = None
+    for number, days_ago in ((1, 14), (2, 10), (3, 7)):
+        when = datetime.datetime.combine(
+            today - datetime.timedelta(days=days_ago), datetime.time(19, 0), tzinfo=zone
+        )
+        meeting = _meeting(council, number, when, chair, worker)
+        if meeting.event_count == 0:
+            _run_past_meeting(
+                meeting,
+                chair,
+                councillors,
+                PAST_BUSINESS[number - 1],
+                approve=previous_minutes,
+            )
+        previous_minutes = Minutes.objects.filter(meeting=meeting).first()
+    _meeting(
+        council,
+        4,
+        datetime.datetime.combine(today, datetime.time(19, 0), tzinfo=zone),
+        chair,
+        worker,
+    )
