@@ -42,7 +42,8 @@ STEPS = [
     ("review", gettext_lazy("Review and submit")),
 ]
 STEP_NAMES = [name for name, _label in STEPS]
-BLANK_BUDGET_ROWS = 2
+# A new budget offers three empty lines; a started one, one more.
+BLANK_BUDGET_ROWS = 3
 
 
 def _proposal_or_404(pk) -> Proposal:
@@ -230,7 +231,7 @@ def proposal_edit(request, pk, step):
         ]
         wanted = request.GET.get("rows", "")
         blank = max(int(wanted) - len(rows), 0) if wanted.isdigit() else 0
-        rows += [{}] * min(max(blank, BLANK_BUDGET_ROWS if len(rows) < 3 else 1), 20)
+        rows += [{}] * min(max(blank, 1 if rows else BLANK_BUDGET_ROWS), 20)
     lines, total = parse_lines(rows or [])
     context = {
         "proposal": proposal,
