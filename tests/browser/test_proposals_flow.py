@@ -72,7 +72,7 @@ def test_a_proposal_goes_from_a_phone_to_eligible_through_one_revision(
     browser, live_server
 ):
     community = make_community()
-    call = make_round(community, minimum_supports=2, ceiling_amount="5000.00")
+    make_round(community, minimum_supports=2, ceiling_amount="5000.00")
     resident = make_member(community)
     neighbours = [make_member(community), make_member(community)]
     worker = make_member(community, Role.SOCIAL_WORKER)
