@@ -57,12 +57,12 @@ DROP FUNCTION IF EXISTS linli_ledger_append_only();
 
 def install(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(GUARDS)
+        schema_editor.execute(GUARDS, params=None)
 
 
 def remove(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REMOVE_GUARDS)
+        schema_editor.execute(REMOVE_GUARDS, params=None)
 
 
 class Migration(migrations.Migration):

@@ -58,7 +58,7 @@ def _check_match(*, matches, match_ratio, match_cap, amount, fund) -> dict:
     limit = cny(matched.amount * match_ratio)
     if match_cap is not None:
         limit = min(limit, match_cap)
-    already = (
+    already = cny(
         Tranche.objects.filter(matches=matched)
         .exclude(pk__in=reversed_tranche_ids())
         .aggregate(total=Sum("amount"))["total"]
