@@ -94,6 +94,9 @@ def test_a_meeting_amends_and_adopts_a_grant_in_three_browsers(browser, live_ser
     b_page.wait_for_selector("text=That the council fund the night patrol")
     services.motion_second(meeting=meeting, member=third, idempotency_key=key())
     _click(chair_page, "state")
+    chair_page.wait_for_selector(
+        "ol.pending >> text=That the council fund the night patrol"
+    )
 
     services.motion_move(
         meeting=meeting,
@@ -105,7 +108,9 @@ def test_a_meeting_amends_and_adopts_a_grant_in_three_browsers(browser, live_ser
     )
     a_page.wait_for_selector('button[data-action="second"]')
     _click(a_page, "second")
+    chair_page.wait_for_selector('button[data-action="state"]')
     _click(chair_page, "state")
+    chair_page.wait_for_selector("ol.pending >> text=strike ¥1,185, insert ¥1,000")
     services.motion_move(
         meeting=meeting,
         member=fourth,
@@ -117,6 +122,7 @@ def test_a_meeting_amends_and_adopts_a_grant_in_three_browsers(browser, live_ser
     services.motion_second(meeting=meeting, member=third, idempotency_key=key())
     chair_page.wait_for_selector('button[data-action="state"]')
     _click(chair_page, "state")
+    chair_page.wait_for_selector("ol.pending >> text=strike ¥1,000, insert ¥1,100")
 
     for _question in ("secondary", "primary", "main"):
         chair_page.wait_for_selector("select#method")
@@ -132,7 +138,7 @@ def test_a_meeting_amends_and_adopts_a_grant_in_three_browsers(browser, live_ser
             b_page.wait_for_selector("text=recused")
         chair_page.wait_for_selector('button[data-action="announce"]')
         _click(chair_page, "announce")
-        chair_page.wait_for_selector("text=Last result")
+        chair_page.wait_for_selector('button[data-action="announce"]', state="detached")
 
     proposal.refresh_from_db()
     assert proposal.status == "approved"
