@@ -1,5 +1,8 @@
 """The open data API: read-only JSON of what the public fund pages show."""
 
+import hashlib
+
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -61,16 +64,27 @@ class EntrySerializer(serializers.ModelSerializer):
     account_kind = serializers.CharField(source="account.kind")
     tranche = serializers.IntegerField(source="account.tranche_id", allow_null=True)
     source = serializers.IntegerField(source="account.source_id")
-    commitment = serializers.IntegerField(source="account.commitment_id", allow_null=True)
+    commitment = serializers.IntegerField(
+        source="account.commitment_id", allow_null=True
+    )
 
     class Meta:
         model = LedgerEntry
-        fields = ["account", "account_kind", "source", "tranche", "commitment", "amount"]
+        fields = [
+            "account",
+            "account_kind",
+            "source",
+            "tranche",
+            "commitment",
+            "amount",
+        ]
 
 
 class MovementSerializer(serializers.ModelSerializer):
     entries = EntrySerializer(many=True, read_only=True)
-    reversed_by = serializers.IntegerField(source="reversed_by.pk", allow_null=True, default=None)
+    reversed_by = serializers.IntegerField(
+        source="reversed_by.pk", allow_null=True, default=None
+    )
 
     class Meta:
         model = LedgerTransaction
@@ -154,8 +168,13 @@ class FundViewSet(viewsets.ReadOnlyModelViewSet):
     def balances(self, request, pk=None):
         fund = self.get_object()
         balances = selectors.fund_balances(fund=fund)
-        data = {"fund": fund.pk, **{key: getattr(balances, key) for key in
-                ("raised", "available", "committed", "disbursed", "returned")}}
+        data = {
+            "fund": fund.pk,
+            **{
+                key: getattr(balances, key)
+                for key in ("raised", "available", "committed", "disbursed", "returned")
+            },
+        }
         return Response(BalancesSerializer(data).data)
 
 
@@ -171,17 +190,44 @@ class TrancheViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = TrancheFilter
 
 
-class MovementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      viewsets.GenericViewSet):
+class MovementViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Ledger movements with their entries.
+
+    A page of the list is cached under the ledger's version (the newest
+    movement id of the fund asked for, or of all funds): a new movement
+    changes the key, so a cached page is never stale.
+    """
+
     queryset = (
         LedgerTransaction.objects.select_related("reversed_by")
         .prefetch_related(
-            Prefetch("entries", LedgerEntry.objects.select_related("account").order_by("id"))
+            Prefetch(
+                "entries", LedgerEntry.objects.select_related("account").order_by("id")
+            )
         )
         .order_by("-effective_on", "-id")
     )
     serializer_class = MovementSerializer
     filterset_class = MovementFilter
+
+    def list(self, request, *args, **kwargs):
+        fund = None
+        code = request.query_params.get("community")
+        fund_id = request.query_params.get("fund")
+        if code:
+            fund = Fund.objects.filter(community__code=code.upper()).first()
+        elif fund_id and fund_id.isdigit():
+            fund = Fund.objects.filter(pk=fund_id).first()
+        version = selectors.fund_version(fund=fund)
+        address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"api-ledger:{version}:{request.get_host()}:{address}"
+        data = cache.get(key)
+        if data is None:
+            data = super().list(request, *args, **kwargs).data
+            cache.set(key, data, 600)
+        return Response(data)
 
 
 router = routers.DefaultRouter()

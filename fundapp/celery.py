@@ -1,4 +1,4 @@
-"""The Celery app. Tasks take ids and call one service; they run in process by default."""
+"""The Celery app. Tasks take ids and call one service; in process by default."""
 
 import os
 

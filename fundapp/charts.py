@@ -17,10 +17,12 @@ class Bar:
     colour: str
 
 
-def bar_chart(rows: list[tuple[str, Decimal]], *, width: int = 640, bar_height: int = 28):
+def bar_chart(
+    rows: list[tuple[str, Decimal]], *, width: int = 360, bar_height: int = 24
+):
     """Lay out horizontal bars: label above each bar, the amount at its end."""
     largest = max((value for _label, value in rows), default=Decimal(0)) or Decimal(1)
-    room = width - 160
+    room = width - 120
     bars = []
     for index, (label, value) in enumerate(rows):
         bars.append(

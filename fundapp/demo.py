@@ -13,7 +13,7 @@ from django.db import transaction
 from fundapp import services
 from fundapp.models import Community, Fund, Role, Source, User
 
-DEMO_PASSWORD = "linli-demo"
+DEMO_PASSWORD = "linli-demo"  # noqa: S105  (printed by load_demo on purpose)
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,12 @@ DEMO_LOGINS = [
     DemoLogin("socialworker", "13900000021", "周静", "JMJY", Role.SOCIAL_WORKER),
     DemoLogin("fundcommittee", "13900000031", "孙立", "JMJY", Role.FUND_COMMITTEE),
     DemoLogin("evaluator", "13900000041", "吴敏", "JMJY", Role.EVALUATOR),
-    DemoLogin("department", "13900000051", "郑伟(区民政局)", "JMJY", Role.DEPARTMENT_VIEWER),
-    DemoLogin("programofficer", "13900000061", "钱红(NPI)", "JMJY", Role.PROGRAM_OFFICER),
+    DemoLogin(
+        "department", "13900000051", "郑伟(区民政局)", "JMJY", Role.DEPARTMENT_VIEWER
+    ),
+    DemoLogin(
+        "programofficer", "13900000061", "钱红(NPI)", "JMJY", Role.PROGRAM_OFFICER
+    ),
     DemoLogin("xwj_socialworker", "13900000121", "何琳", "XWJ", Role.SOCIAL_WORKER),
     DemoLogin("xwj_fundcommittee", "13900000131", "许刚", "XWJ", Role.FUND_COMMITTEE),
     DemoLogin("xwj_resident", "13900000101", "马桂英", "XWJ", Role.RESIDENT),
@@ -82,7 +86,8 @@ def load_communities() -> dict[str, Community]:
             code=spec["code"], defaults=fields
         )
         Fund.objects.update_or_create(
-            community=community, defaults={"name": spec["fund"][0], "name_en": spec["fund"][1]}
+            community=community,
+            defaults={"name": spec["fund"][0], "name_en": spec["fund"][1]},
         )
         communities[community.code] = community
     return communities
@@ -102,7 +107,8 @@ def load_people(communities) -> dict[str, User]:
         users[login.username] = user
     # A registration waiting for the social worker, to show verification.
     waiting, created = User.objects.get_or_create(
-        username="13900000009", defaults={"phone": "13900000009", "display_name": "张大爷"}
+        username="13900000009",
+        defaults={"phone": "13900000009", "display_name": "张大爷"},
     )
     if created:
         waiting.set_password(DEMO_PASSWORD)
@@ -124,7 +130,10 @@ def load_money(communities, users) -> None:
     jmjy = communities["JMJY"].fund
     hsbc = source(jmjy, "汇丰银行(中国)", "HSBC (China)", Source.Kind.CORPORATE_DONOR)
     district = source(
-        jmjy, "雨花台区人民政府", "YHT District Government", Source.Kind.GOVERNMENT_MATCHING
+        jmjy,
+        "雨花台区人民政府",
+        "YHT District Government",
+        Source.Kind.GOVERNMENT_MATCHING,
     )
     keeper = users["fundcommittee"]
     for year in (2014, 2015):
@@ -164,7 +173,9 @@ def load_money(communities, users) -> None:
 
     xwj = communities["XWJ"].fund
     organization = source(
-        xwj, "玄武区委组织部", "XW District Organization Department",
+        xwj,
+        "玄武区委组织部",
+        "XW District Organization Department",
         Source.Kind.GOVERNMENT_GRANTED,
     )
     for year in range(2014, 2027):

@@ -56,3 +56,18 @@ def database_from_url(url: str) -> dict:
             "OPTIONS": options,
         }
     raise ValueError(f"Unsupported DATABASE_URL scheme {parts.scheme!r}.")
+
+
+def cache_from_url(url: str) -> dict:
+    """`locmem://` (one process; the default) or `redis://host:port/db` (shared)."""
+    scheme = urlsplit(url).scheme
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme in {"redis", "rediss"}:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+        }
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ValueError(f"Unsupported DJANGO_CACHE_URL scheme {scheme!r}.")

@@ -41,7 +41,9 @@ class RegisterForm(forms.Form):
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=11,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel", "inputmode": "numeric"}
+        ),
         help_text=_("You will log in with this number."),
     )
     address = forms.CharField(
@@ -64,7 +66,9 @@ class VerifyForm(forms.Form):
 
 class TrancheForm(IdempotentForm):
     source = forms.ModelChoiceField(queryset=None, label=_("Source"))
-    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year"), min_value=2000, max_value=2100
+    )
     reference = forms.CharField(
         label=_("Reference"),
         max_length=60,
@@ -82,7 +86,9 @@ class TrancheForm(IdempotentForm):
         help_text=_("Leave all unticked when the money may pay for any category."),
     )
     spend_by = forms.DateField(
-        label=_("Spend by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Spend by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     matches = forms.ModelChoiceField(
         queryset=None,
@@ -103,9 +109,9 @@ class TrancheForm(IdempotentForm):
     def __init__(self, *args, fund, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = fund.sources.all()
-        self.fields["matches"].queryset = Tranche.objects.filter(fund=fund).select_related(
-            "source"
-        )
+        self.fields["matches"].queryset = Tranche.objects.filter(
+            fund=fund
+        ).select_related("source")
 
 
 class CommitmentForm(IdempotentForm):

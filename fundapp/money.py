@@ -7,7 +7,8 @@ value reaches the database, keeps both sides in agreement.
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import format_currency
+from babel import Locale
+from babel.numbers import parse_pattern
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -52,7 +53,9 @@ def parse_amount(raw: Decimal | str | int) -> Decimal:
             _("An amount has at most two decimal places (fen)."), code="too_precise"
         )
     if value <= 0:
-        raise ValidationError(_("The amount must be more than zero."), code="not_positive")
+        raise ValidationError(
+            _("The amount must be more than zero."), code="not_positive"
+        )
     if value > MAXIMUM_AMOUNT:
         raise ValidationError(
             _("The amount is larger than ¥100,000,000; check for an extra digit."),
@@ -61,11 +64,17 @@ def parse_amount(raw: Decimal | str | int) -> Decimal:
     return cny(value)
 
 
+# Parsed once: Babel's format_currency parses its pattern on every call, and a
+# fund page formats a hundred amounts.
+MONEY_LOCALE = Locale.parse("zh_CN")
+MONEY_PATTERN = parse_pattern("¤#,##0.00")
+
+
 def format_cny(value: Decimal | None) -> str:
     """Format money as `¥1,234.50` in every language (Django's zh-hans drops commas)."""
     if value is None:
         return ""
-    return format_currency(cny(value), CURRENCY, locale="zh_CN")
+    return MONEY_PATTERN.apply(cny(value), MONEY_LOCALE, currency=CURRENCY)
 
 
 class CNYField(models.DecimalField):
@@ -80,13 +89,11 @@ class CNYField(models.DecimalField):
 class AmountField(forms.CharField):
     """A form field for a positive amount in yuan, parsed by `parse_amount`."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 32)
-        super().__init__(*args, **kwargs)
-
     def widget_attrs(self, widget):
+        # The length is limited in the browser only: a max_length validator
+        # would run on the parsed Decimal and fail.
         attrs = super().widget_attrs(widget)
-        attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+        attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": "32"})
         return attrs
 
     def to_python(self, value):

@@ -68,7 +68,10 @@ is_councillor = holds(Role.COUNCILLOR, Role.COORDINATOR)
 is_coordinator = holds(Role.COORDINATOR)
 is_evaluator = holds(Role.EVALUATOR)
 is_reader_of_reports = holds(
-    Role.SOCIAL_WORKER, Role.FUND_COMMITTEE, Role.DEPARTMENT_VIEWER, Role.PROGRAM_OFFICER
+    Role.SOCIAL_WORKER,
+    Role.FUND_COMMITTEE,
+    Role.DEPARTMENT_VIEWER,
+    Role.PROGRAM_OFFICER,
 )
 is_acting_member = holds(*ACTING_ROLES)
 

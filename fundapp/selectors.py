@@ -18,7 +18,9 @@ from fundapp.services.money import reversed_tranche_ids
 
 
 def community_get(*, code: str) -> Community:
-    return get_object_or_404(Community.objects.select_related("fund"), code=code.upper())
+    return get_object_or_404(
+        Community.objects.select_related("fund"), code=code.upper()
+    )
 
 
 def community_list():
@@ -91,7 +93,7 @@ def fund_raised(*, fund: Fund) -> RaisedSummary:
     """
     tranches = list(
         Tranche.objects.filter(fund=fund)
-        .exclude(pk__in=reversed_tranche_ids())
+        .exclude(pk__in=reversed_tranche_ids(fund=fund))
         .select_related("source", "matches__source")
         .order_by("fiscal_year", "id")
     )
@@ -109,13 +111,17 @@ def fund_raised(*, fund: Fund) -> RaisedSummary:
     total = sum(by_year.values(), ZERO)
     years = sorted(by_year)
     for row in per_source.values():
-        row.share = (row.total * 100 / total).quantize(Decimal("0.1")) if total else ZERO
+        row.share = (
+            (row.total * 100 / total).quantize(Decimal("0.1")) if total else ZERO
+        )
         row.year_cells = [(year, row.by_year.get(year)) for year in years]
     leverage = [
         {
             "tranche": tranche,
             "matched": tranche.matches,
-            "ratio": (tranche.amount / tranche.matches.amount).quantize(Decimal("0.01")),
+            "ratio": (tranche.amount / tranche.matches.amount).quantize(
+                Decimal("0.01")
+            ),
         }
         for tranche in tranches
         if tranche.matches_id is not None
@@ -137,6 +143,17 @@ def ledger_list(*, fund: Fund, filters=None) -> LedgerFilter:
         .order_by("-effective_on", "-id")
     )
     return LedgerFilter(filters, queryset, fund=fund)
+
+
+def fund_version(*, fund: Fund | None = None) -> int:
+    """The newest movement's id: it changes whenever the fund's money does.
+
+    Pages that show the ledger cache what they render under this number.
+    """
+    movements = LedgerTransaction.objects.all()
+    if fund is not None:
+        movements = movements.filter(fund=fund)
+    return movements.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def fund_years(*, fund: Fund) -> list[int]:

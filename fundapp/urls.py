@@ -17,20 +17,32 @@ fund_patterns = [
     path("c/<str:code>/", views.fund_detail, name="fund"),
     path("c/<str:code>/ledger.csv", views.ledger_csv, name="ledger_csv"),
     path("c/<str:code>/residents/", views.residents, name="residents"),
-    path("c/<str:code>/residents/<int:pk>/verify/", views.resident_verify, name="verify"),
+    path(
+        "c/<str:code>/residents/<int:pk>/verify/", views.resident_verify, name="verify"
+    ),
     path("c/<str:code>/tranches/new/", views.tranche_record, name="tranche_record"),
     path("c/<str:code>/commitments/new/", views.commitment_create, name="commit"),
-    path("c/<str:code>/commitments/<int:pk>/release/", views.commitment_release,
-         name="release"),
-    path("c/<str:code>/ledger/<int:pk>/reverse/", views.transaction_reverse, name="reverse"),
+    path(
+        "c/<str:code>/commitments/<int:pk>/release/",
+        views.commitment_release,
+        name="release",
+    ),
+    path(
+        "c/<str:code>/ledger/<int:pk>/reverse/",
+        views.transaction_reverse,
+        name="reverse",
+    ),
 ]
 
 urlpatterns = [
     path("", include((fund_patterns, "fund"))),
     path("", include("proposals.urls")),
     path("", include("councils.urls")),
-    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm),
-         name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -43,27 +44,49 @@ def attach_errors(form, error: ValidationError) -> None:
 
 
 def home(request):
-    return render(request, "fundapp/community_list.html", {"communities": selectors.community_list()})
+    return render(
+        request,
+        "fundapp/community_list.html",
+        {"communities": selectors.community_list()},
+    )
 
 
 def fund_detail(request, code):
+    """The public fund page.
+
+    Its body is cached under the fund's ledger version (see the template), so
+    the selectors are lazy: on a cache hit none of them runs.
+    """
     community = selectors.community_get(code=code)
     fund = community.fund
-    ledger = selectors.ledger_list(fund=fund, filters=request.GET)
-    page = Paginator(ledger.qs, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
-    raised = selectors.fund_raised(fund=fund)
+    ledger = SimpleLazyObject(
+        lambda: selectors.ledger_list(fund=fund, filters=request.GET)
+    )
+    raised = SimpleLazyObject(lambda: selectors.fund_raised(fund=fund))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "community": community,
         "fund": fund,
-        "balances": selectors.fund_balances(fund=fund),
+        "version": selectors.fund_version(fund=fund),
+        "full_query": request.GET.urlencode(),
+        "balances": SimpleLazyObject(lambda: selectors.fund_balances(fund=fund)),
         "raised": raised,
-        "chart": bar_chart([(row.source.display_name, row.total) for row in raised.sources]),
+        "chart": SimpleLazyObject(
+            lambda: bar_chart(
+                [(row.source.display_name, row.total) for row in raised.sources]
+            )
+        ),
         "filter": ledger,
-        "page": page,
+        "page": SimpleLazyObject(
+            lambda: Paginator(ledger.qs, LEDGER_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            )
+        ),
         "query": query.urlencode(),
-        "can_record_tranche": request.user.has_perm("fundapp.record_tranche", community),
+        "can_record_tranche": request.user.has_perm(
+            "fundapp.record_tranche", community
+        ),
         "can_move_money": request.user.has_perm("fundapp.move_money", community),
     }
     return render(request, "fundapp/fund_detail.html", context)
@@ -85,8 +108,17 @@ def csv_cell(value) -> str:
 def ledger_csv(request, code):
     community = selectors.community_get(code=code)
     ledger = selectors.ledger_list(fund=community.fund, filters=request.GET)
-    header = [_("Number"), _("Date"), _("Year"), _("Kind"), _("Amount (yuan)"),
-              _("Source"), _("Memo"), _("Reverses"), _("Reversed by")]
+    header = [
+        _("Number"),
+        _("Date"),
+        _("Year"),
+        _("Kind"),
+        _("Amount (yuan)"),
+        _("Source"),
+        _("Memo"),
+        _("Reverses"),
+        _("Reversed by"),
+    ]
 
     def rows():
         yield header
@@ -98,7 +130,9 @@ def ledger_csv(request, code):
                 movement.fiscal_year,
                 movement.get_kind_display(),
                 f"{movement.amount:.2f}",
-                csv_cell(movement.tranche.source.display_name if movement.tranche else ""),
+                csv_cell(
+                    movement.tranche.source.display_name if movement.tranche else ""
+                ),
                 csv_cell(movement.memo),
                 movement.reverses_id or "",
                 reversal.pk if reversal else "",
@@ -106,10 +140,14 @@ def ledger_csv(request, code):
 
     writer = csv.writer(Echo())
     # The byte-order mark lets Excel on Chinese Windows read UTF-8.
-    stream = (("\ufeff" if index == 0 else "") + writer.writerow(row)
-              for index, row in enumerate(rows()))
+    stream = (
+        ("\ufeff" if index == 0 else "") + writer.writerow(row)
+        for index, row in enumerate(rows())
+    )
     response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{community.code}-ledger.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{community.code}-ledger.csv"'
+    )
     return response
 
 
@@ -132,8 +170,10 @@ def register(request):
                 login(request, user, backend="fundapp.backends.PhoneOrUsernameBackend")
                 messages.success(
                     request,
-                    _("Welcome! A social worker will verify you against the roster; "
-                      "until then you can read everything."),
+                    _(
+                        "Welcome! A social worker will verify you against the roster; "
+                        "until then you can read everything."
+                    ),
                 )
                 return redirect("fund:me")
     else:
@@ -156,7 +196,9 @@ def residents(request, code):
     community = selectors.community_get(code=code)
     require_perm(request.user, "fundapp.verify_residents", community)
     pending = (
-        Membership.objects.filter(community=community, role=Role.RESIDENT, verified_at=None)
+        Membership.objects.filter(
+            community=community, role=Role.RESIDENT, verified_at=None
+        )
         .select_related("user")
         .order_by("created_at")
     )
@@ -169,7 +211,12 @@ def residents(request, code):
     return render(
         request,
         "fundapp/resident_list.html",
-        {"community": community, "pending": pending, "verified": verified, "form": VerifyForm()},
+        {
+            "community": community,
+            "pending": pending,
+            "verified": verified,
+            "form": VerifyForm(),
+        },
     )
 
 
@@ -189,7 +236,9 @@ def resident_verify(request, code, pk):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, _("%(name)s is verified.") % {"name": membership.user})
+        messages.success(
+            request, _("%(name)s is verified.") % {"name": membership.user}
+        )
     return redirect("fund:residents", code=community.code)
 
 
@@ -202,17 +251,24 @@ def tranche_record(request, code):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            tranche = services.tranche_receive(fund=fund, recorded_by=request.user, **data)
+            tranche = services.tranche_receive(
+                fund=fund, recorded_by=request.user, **data
+            )
         except ValidationError as error:
             attach_errors(form, error)
         else:
             messages.success(
                 request,
                 _("Tranche %(reference)s recorded: %(amount)s is available.")
-                % {"reference": tranche.reference, "amount": format_cny(tranche.amount)},
+                % {
+                    "reference": tranche.reference,
+                    "amount": format_cny(tranche.amount),
+                },
             )
             return redirect("fund:fund", code=community.code)
-    return render(request, "fundapp/tranche_form.html", {"community": community, "form": form})
+    return render(
+        request, "fundapp/tranche_form.html", {"community": community, "form": form}
+    )
 
 
 @login_required
@@ -264,7 +320,9 @@ def commitment_release(request, code, pk):
 def transaction_reverse(request, code, pk):
     community = selectors.community_get(code=code)
     original = get_object_or_404(
-        LedgerTransaction.objects.select_related("tranche__source"), pk=pk, fund=community.fund
+        LedgerTransaction.objects.select_related("tranche__source"),
+        pk=pk,
+        fund=community.fund,
     )
     require_perm(request.user, "fundapp.move_money", community)
     form = ReversalForm(request.POST or None)
@@ -294,7 +352,9 @@ def healthz(request):
             cursor.execute("SELECT 1")
     except Exception as error:  # noqa: BLE001  (any failure is reported, not raised)
         state["database"] = f"error: {error.__class__.__name__}"
-    if settings.CELERY_TASK_ALWAYS_EAGER or settings.CELERY_BROKER_URL.startswith("memory"):
+    if settings.CELERY_TASK_ALWAYS_EAGER or settings.CELERY_BROKER_URL.startswith(
+        "memory"
+    ):
         state["broker"] = "in-process"
     else:
         try:
@@ -303,8 +363,10 @@ def healthz(request):
         except Exception as error:  # noqa: BLE001
             state["broker"] = f"error: {error.__class__.__name__}"
     healthy = all(value in ("ok", "in-process") for value in state.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **state},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **state},
+        status=200 if healthy else 503,
+    )
 
 
 def bare(request):

@@ -51,7 +51,7 @@ def make_member(community: Community, role: str = Role.RESIDENT, **fields) -> Us
     return user
 
 
-def make_source(fund: Fund, *, kind: str = Source.Kind.CORPORATE_DONOR, name=None) -> Source:
+def make_source(fund: Fund, *, kind: str = Source.Kind.CORPORATE_DONOR, name=None):
     return Source.objects.create(
         fund=fund, kind=kind, name=name or f"来源{next(_numbers)}", name_en="Source"
     )
@@ -150,7 +150,8 @@ def make_round(community: Community | None = None, **fields):
 
     community = community or make_community()
     today = timezone.localdate()
-    opened_by = fields.pop("opened_by", None) or make_member(community, Role.SOCIAL_WORKER)
+    opened_by = fields.pop("opened_by", None)
+    opened_by = opened_by or make_member(community, Role.SOCIAL_WORKER)
     return round_open(
         community=community,
         opened_by=opened_by,

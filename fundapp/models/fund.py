@@ -76,7 +76,9 @@ class Fund(BilingualNameMixin):
         verbose_name = _("community fund")
         verbose_name_plural = _("community funds")
         constraints = [
-            models.CheckConstraint(condition=Q(currency="CNY"), name="fund_currency_cny")
+            models.CheckConstraint(
+                condition=Q(currency="CNY"), name="fund_currency_cny"
+            )
         ]
 
     def get_absolute_url(self):
@@ -167,7 +169,9 @@ class Tranche(models.Model):
                 fields=["source", "fiscal_year", "reference"],
                 name="tranche_unique_reference",
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="tranche_amount_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(matches__isnull=True)
                 | Q(match_ratio__isnull=False, match_ratio__gt=0),

@@ -45,9 +45,15 @@ class Account(models.Model):
 
     fund = models.ForeignKey("fundapp.Fund", models.PROTECT, related_name="accounts")
     kind = models.CharField(max_length=24, choices=Kind.choices)
-    source = models.ForeignKey("fundapp.Source", models.PROTECT, related_name="accounts")
+    source = models.ForeignKey(
+        "fundapp.Source", models.PROTECT, related_name="accounts"
+    )
     tranche = models.ForeignKey(
-        "fundapp.Tranche", models.PROTECT, null=True, blank=True, related_name="accounts"
+        "fundapp.Tranche",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
     )
     commitment = models.ForeignKey(
         "fundapp.Commitment",
@@ -109,7 +115,9 @@ class Commitment(models.Model):
         _("reference"),
         max_length=60,
         blank=True,
-        help_text=_("What the money is for in another part of Linli, e.g. proposal:17."),
+        help_text=_(
+            "What the money is for in another part of Linli, e.g. proposal:17."
+        ),
     )
     category = models.CharField(_("category"), max_length=24)
     amount = CNYField(_("amount"))
@@ -136,7 +144,9 @@ class LedgerTransaction(models.Model):
 
     Kind = MovementKind
 
-    fund = models.ForeignKey("fundapp.Fund", models.PROTECT, related_name="transactions")
+    fund = models.ForeignKey(
+        "fundapp.Fund", models.PROTECT, related_name="transactions"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     # The amount moved: the sum of the positive entries, kept for listing.
     amount = CNYField(_("amount"))
@@ -186,6 +196,7 @@ class LedgerTransaction(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["fund", "-id"], name="ledger_fund_latest_idx"),
             models.Index(fields=["fund", "-effective_on", "-id"]),
             models.Index(fields=["fund", "fiscal_year", "kind"]),
         ]

@@ -66,7 +66,9 @@ class Membership(models.Model):
     verified_by = models.ForeignKey(
         User, models.PROTECT, null=True, blank=True, related_name="+"
     )
-    roster_reference = models.CharField(_("roster reference"), max_length=60, blank=True)
+    roster_reference = models.CharField(
+        _("roster reference"), max_length=60, blank=True
+    )
 
     class Meta:
         verbose_name = _("membership")

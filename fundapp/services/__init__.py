@@ -1,4 +1,4 @@
-"""The fund's writes. Import from here: `from fundapp.services import tranche_receive`."""
+"""The fund's writes: `from fundapp.services import tranche_receive`."""
 
 from .ledger import post_transaction
 from .money import (

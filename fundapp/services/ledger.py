@@ -117,7 +117,9 @@ def run_once(*, idempotency_key: str, movement, replay):
         existing = transaction_by_key(idempotency_key)
         if existing is None:
             raise ValidationError(
-                _("Someone changed this at the same moment; nothing was recorded. "
-                  "Check the ledger and try again.")
+                _(
+                    "Someone changed this at the same moment; nothing was recorded. "
+                    "Check the ledger and try again."
+                )
             ) from None
         return replay(existing)

@@ -36,9 +36,10 @@ def _external_account(source: Source) -> Account:
     return account
 
 
-def reversed_tranche_ids():
-    """A subquery of the tranches whose receipt was reversed (recorded in error)."""
+def reversed_tranche_ids(*, fund: Fund):
+    """A subquery of the fund's tranches whose receipt was reversed (in error)."""
     return LedgerTransaction.objects.filter(
+        fund=fund,
         kind=LedgerTransaction.Kind.REVERSAL,
         reverses__kind=LedgerTransaction.Kind.RECEIVE,
     ).values("tranche_id")
@@ -60,7 +61,7 @@ def _check_match(*, matches, match_ratio, match_cap, amount, fund) -> dict:
         limit = min(limit, match_cap)
     already = cny(
         Tranche.objects.filter(matches=matched)
-        .exclude(pk__in=reversed_tranche_ids())
+        .exclude(pk__in=reversed_tranche_ids(fund=fund))
         .aggregate(total=Sum("amount"))["total"]
         or ZERO
     )
@@ -167,7 +168,10 @@ def tranche_receive(
             recorded_by=recorded_by,
         )
         available = Account.objects.create(
-            fund=fund, source=source, tranche=tranche, kind=Account.Kind.TRANCHE_AVAILABLE
+            fund=fund,
+            source=source,
+            tranche=tranche,
+            kind=Account.Kind.TRANCHE_AVAILABLE,
         )
         post_transaction(
             fund=fund,
@@ -175,7 +179,7 @@ def tranche_receive(
             entries=[(available, amount), (_external_account(source), -amount)],
             idempotency_key=idempotency_key,
             effective_on=received_on,
-            memo=f"{source.name} {fiscal_year} {reference}",
+            memo=reference,
             created_by=recorded_by,
             tranche=tranche,
         )
@@ -197,7 +201,8 @@ def spendable_tranches(*, fund: Fund, category: str, on: date) -> list[Tranche]:
     tranches = [
         tranche
         for tranche in Tranche.objects.filter(fund=fund)
-        if tranche.allows(category) and (tranche.spend_by is None or tranche.spend_by >= on)
+        if tranche.allows(category)
+        and (tranche.spend_by is None or tranche.spend_by >= on)
     ]
     return sorted(
         tranches,
@@ -249,8 +254,9 @@ def commitment_create(
             raise ValidationError(
                 {
                     "amount": _(
-                        "The tranches that may pay for %(category)s hold %(available)s; "
-                        "this commitment of %(amount)s is %(shortfall)s short."
+                        "The tranches that may pay for %(category)s hold "
+                        "%(available)s; this commitment of %(amount)s is "
+                        "%(shortfall)s short."
                     )
                     % {
                         "category": Category(category).label,
@@ -346,7 +352,9 @@ def commitment_release(
         if wanted > outstanding:
             raise ValidationError(
                 {
-                    "amount": _("Only %(outstanding)s of this commitment is outstanding.")
+                    "amount": _(
+                        "Only %(outstanding)s of this commitment is outstanding."
+                    )
                     % {"outstanding": format_cny(outstanding)}
                 }
             )
@@ -379,7 +387,9 @@ def commitment_release(
         )
 
     return run_once(
-        idempotency_key=idempotency_key, movement=movement, replay=lambda original: original
+        idempotency_key=idempotency_key,
+        movement=movement,
+        replay=lambda original: original,
     )
 
 
@@ -431,5 +441,7 @@ def transaction_reverse(
         )
 
     return run_once(
-        idempotency_key=idempotency_key, movement=movement, replay=lambda original: original
+        idempotency_key=idempotency_key,
+        movement=movement,
+        replay=lambda original: original,
     )

@@ -31,7 +31,9 @@ def resident_register(
     except ValidationError as error:
         errors["phone"] = error.messages
     if not errors and User.objects.filter(phone=phone).exists():
-        errors["phone"] = [_("This phone number is already registered; log in instead.")]
+        errors["phone"] = [
+            _("This phone number is already registered; log in instead.")
+        ]
     if not display_name.strip():
         errors["display_name"] = [_("Give the name your neighbours know you by.")]
     if not address.strip():
@@ -96,7 +98,11 @@ def role_grant(
         user=user,
         community=community,
         role=role,
-        defaults={"verified_at": timezone.now(), "verified_by": granted_by, "address": address},
+        defaults={
+            "verified_at": timezone.now(),
+            "verified_by": granted_by,
+            "address": address,
+        },
     )
     if not created and membership.verified_at is None:
         membership.verified_at = timezone.now()

@@ -17,7 +17,9 @@ def pytest_collection_modifyitems(config, items):
         if item.nodeid.startswith("tests/browser/"):
             item.add_marker(pytest.mark.browser)
     if not os.path.exists(CHROMIUM):
-        skip = pytest.mark.skip(reason="Debian's chromium is not installed (.ci/run installs it)")
+        skip = pytest.mark.skip(
+            reason="Debian's chromium is not installed (.ci/run installs it)"
+        )
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
@@ -43,8 +45,13 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def phone(browser):
     """A page in a phone-sized window (an older Android phone)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
-                                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="zh-CN",
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

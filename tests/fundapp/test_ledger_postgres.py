@@ -25,8 +25,13 @@ def test_twenty_concurrent_commitments_spend_exactly_the_money_there_is():
         try:
             barrier.wait(timeout=30)
             services.commitment_create(
-                fund=community.fund, purpose="Night 110", category=Category.SECURITY,
-                amount="10000.00", created_by=keeper, idempotency_key=key())
+                fund=community.fund,
+                purpose="Night 110",
+                category=Category.SECURITY,
+                amount="10000.00",
+                created_by=keeper,
+                idempotency_key=key(),
+            )
             result = "committed"
         except ValidationError as error:
             result = error.messages[0]
@@ -41,7 +46,9 @@ def test_twenty_concurrent_commitments_spend_exactly_the_money_there_is():
     for thread in threads:
         thread.join(timeout=120)
 
-    available = Account.objects.get(tranche=tranche, kind=Account.Kind.TRANCHE_AVAILABLE)
+    available = Account.objects.get(
+        tranche=tranche, kind=Account.Kind.TRANCHE_AVAILABLE
+    )
     assert outcomes.count("committed") == 10
     assert all("short" in outcome for outcome in outcomes if outcome != "committed")
     assert available.balance == Decimal("0.00")
@@ -61,7 +68,9 @@ def test_an_update_of_a_ledger_entry_through_raw_sql_is_refused():
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE fundapp_ledgerentry SET amount = amount * 2 WHERE id = %s", [entry.pk])
+                "UPDATE fundapp_ledgerentry SET amount = amount * 2 WHERE id = %s",
+                [entry.pk],
+            )
 
     entry.refresh_from_db()
     assert entry.amount in (Decimal("100000.00"), Decimal("-100000.00"))
@@ -74,8 +83,10 @@ def test_a_delete_of_a_ledger_transaction_through_raw_sql_is_refused():
 
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM fundapp_ledgerentry WHERE transaction_id = %s",
-                           [movement.pk])
+            cursor.execute(
+                "DELETE FROM fundapp_ledgerentry WHERE transaction_id = %s",
+                [movement.pk],
+            )
 
     assert movement.entries.count() == 2
 
@@ -87,8 +98,13 @@ def test_an_unbalanced_transaction_is_refused_at_commit():
 
     with pytest.raises(IntegrityError, match="unbalanced"), transaction.atomic():
         movement = LedgerTransaction.objects.create(
-            fund=community.fund, kind="receive", amount="5.00", effective_on="2026-01-01",
-            fiscal_year=2026, idempotency_key=key())
+            fund=community.fund,
+            kind="receive",
+            amount="5.00",
+            effective_on="2026-01-01",
+            fiscal_year=2026,
+            idempotency_key=key(),
+        )
         LedgerEntry.objects.create(transaction=movement, account=account, amount="5.00")
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -98,10 +114,13 @@ def test_an_unbalanced_transaction_is_refused_at_commit():
 def test_a_negative_available_balance_is_refused_by_the_database():
     _community, _keeper, tranche = make_funded_community("100.00")
 
-    with pytest.raises(IntegrityError, match="account_balance_not_negative"), \
-            transaction.atomic():
-        Account.objects.filter(tranche=tranche, kind=Account.Kind.TRANCHE_AVAILABLE).update(
-            balance=Decimal("-0.01"))
+    with (
+        pytest.raises(IntegrityError, match="account_balance_not_negative"),
+        transaction.atomic(),
+    ):
+        Account.objects.filter(
+            tranche=tranche, kind=Account.Kind.TRANCHE_AVAILABLE
+        ).update(balance=Decimal("-0.01"))
 
 
 @pytest.mark.django_db
@@ -109,8 +128,13 @@ def test_amounts_are_stored_to_the_fen_as_python_rounds_them():
     community, keeper, _tranche = make_funded_community("100000.00")
 
     commitment = services.commitment_create(
-        fund=community.fund, purpose="p", category=Category.CULTURE, amount="2.66",
-        created_by=keeper, idempotency_key=key())
+        fund=community.fund,
+        purpose="p",
+        category=Category.CULTURE,
+        amount="2.66",
+        created_by=keeper,
+        idempotency_key=key(),
+    )
 
     commitment.refresh_from_db()
     assert commitment.amount == Decimal("2.66")

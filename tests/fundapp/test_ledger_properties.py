@@ -20,7 +20,9 @@ from fundapp.models import Account, Category, LedgerEntry, LedgerTransaction, Ro
 from tests.factories import key, make_community, make_member, make_tranche
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("50000"), places=2)
-categories = st.sampled_from([Category.SECURITY, Category.ELDERLY_CARE, Category.CULTURE])
+categories = st.sampled_from(
+    [Category.SECURITY, Category.ELDERLY_CARE, Category.CULTURE]
+)
 
 
 class LedgerMachine(RuleBasedStateMachine):
@@ -34,15 +36,24 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(amount=amounts, restricted=st.booleans(), category=categories)
     def receive(self, amount, restricted, category):
-        make_tranche(self.fund, amount=amount, recorded_by=self.keeper,
-                     allowed_categories=[category] if restricted else [])
+        make_tranche(
+            self.fund,
+            amount=amount,
+            recorded_by=self.keeper,
+            allowed_categories=[category] if restricted else [],
+        )
 
     @rule(target=commitments, amount=amounts, category=categories)
     def commit(self, amount, category):
         try:
             return services.commitment_create(
-                fund=self.fund, purpose="p", category=category, amount=amount,
-                created_by=self.keeper, idempotency_key=key())
+                fund=self.fund,
+                purpose="p",
+                category=category,
+                amount=amount,
+                created_by=self.keeper,
+                idempotency_key=key(),
+            )
         except ValidationError:
             return None
 
@@ -52,19 +63,30 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         try:
             services.commitment_release(
-                commitment=commitment, released_by=self.keeper, idempotency_key=key(),
-                amount="0.01" if part else None)
+                commitment=commitment,
+                released_by=self.keeper,
+                idempotency_key=key(),
+                amount="0.01" if part else None,
+            )
         except ValidationError:
             pass
 
-    @precondition(lambda self: LedgerTransaction.objects.filter(fund=self.fund).exists())
+    @precondition(
+        lambda self: LedgerTransaction.objects.filter(fund=self.fund).exists()
+    )
     @rule(pick=st.integers(min_value=0, max_value=10_000))
     def reverse(self, pick):
-        movements = list(LedgerTransaction.objects.filter(fund=self.fund).order_by("pk"))
+        movements = list(
+            LedgerTransaction.objects.filter(fund=self.fund).order_by("pk")
+        )
         original = movements[pick % len(movements)]
         try:
-            services.transaction_reverse(original=original, reversed_by=self.keeper,
-                                         reason="correction", idempotency_key=key())
+            services.transaction_reverse(
+                original=original,
+                reversed_by=self.keeper,
+                reason="correction",
+                idempotency_key=key(),
+            )
         except ValidationError:
             pass
 
@@ -100,13 +122,17 @@ class LedgerMachine(RuleBasedStateMachine):
     @invariant()
     def nothing_is_reversed_twice(self):
         reversed_ids = list(
-            LedgerTransaction.objects.filter(fund=self.fund, reverses__isnull=False)
-            .values_list("reverses_id", flat=True))
+            LedgerTransaction.objects.filter(
+                fund=self.fund, reverses__isnull=False
+            ).values_list("reverses_id", flat=True)
+        )
         assert len(reversed_ids) == len(set(reversed_ids))
 
 
 LedgerMachine.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=15, deadline=None,
+    max_examples=25,
+    stateful_step_count=15,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 

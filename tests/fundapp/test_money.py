@@ -20,7 +20,12 @@ def test_cny_refuses_floats():
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("1234.5", "1234.50"), ("1,234.50", "1234.50"), ("¥300,000", "300000.00"), (" 7 ", "7.00")],
+    [
+        ("1234.5", "1234.50"),
+        ("1,234.50", "1234.50"),
+        ("¥300,000", "300000.00"),
+        (" 7 ", "7.00"),
+    ],
 )
 def test_parse_amount_accepts_what_people_type(typed, expected):
     assert parse_amount(typed) == Decimal(expected)
@@ -58,7 +63,11 @@ def test_database_url_reads_postgres_and_sqlite():
     sqlite_absolute = database_from_url("sqlite:////tmp/linli.sqlite3")
 
     assert postgres["ENGINE"] == "django.db.backends.postgresql"
-    assert (postgres["USER"], postgres["PASSWORD"], postgres["PORT"]) == ("ann", "s@cret", "5433")
+    assert (postgres["USER"], postgres["PASSWORD"], postgres["PORT"]) == (
+        "ann",
+        "s@cret",
+        "5433",
+    )
     assert sqlite_absolute["NAME"] == "/tmp/linli.sqlite3"
 
 

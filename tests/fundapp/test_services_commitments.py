@@ -30,7 +30,10 @@ def test_a_commitment_moves_money_from_available_to_committed():
     commitment = commit(community, keeper, "30000.00")
 
     balances = fund_balances(fund=community.fund)
-    assert (balances.available, balances.committed) == (Decimal("70000.00"), Decimal("30000.00"))
+    assert (balances.available, balances.committed) == (
+        Decimal("70000.00"),
+        Decimal("30000.00"),
+    )
     assert services.commitment_outstanding(commitment) == Decimal("30000.00")
 
 
@@ -47,8 +50,12 @@ def test_a_commitment_beyond_the_money_names_the_shortfall_and_changes_nothing()
 
 def test_a_commitment_only_draws_on_tranches_that_allow_its_category():
     community, keeper, _open = make_funded_community("10000.00")
-    make_tranche(community.fund, amount="90000.00", recorded_by=keeper,
-                 allowed_categories=[Category.ELDERLY_CARE])
+    make_tranche(
+        community.fund,
+        amount="90000.00",
+        recorded_by=keeper,
+        allowed_categories=[Category.ELDERLY_CARE],
+    )
 
     with pytest.raises(ValidationError, match="may pay for security hold ¥10,000.00"):
         commit(community, keeper, "20000.00", category=Category.SECURITY)
@@ -59,8 +66,14 @@ def test_a_commitment_only_draws_on_tranches_that_allow_its_category():
 
 def test_a_commitment_skips_tranches_past_their_spend_by_date():
     community, keeper, _open = make_funded_community("1000.00")
-    make_tranche(community.fund, amount="50000.00", recorded_by=keeper,
-                 received_on=date(2020, 1, 1), fiscal_year=2020, spend_by=date(2020, 12, 31))
+    make_tranche(
+        community.fund,
+        amount="50000.00",
+        recorded_by=keeper,
+        received_on=date(2020, 1, 1),
+        fiscal_year=2020,
+        spend_by=date(2020, 12, 31),
+    )
 
     with pytest.raises(ValidationError, match="short"):
         commit(community, keeper, "2000.00", on=date(2026, 5, 1))
@@ -68,8 +81,12 @@ def test_a_commitment_skips_tranches_past_their_spend_by_date():
 
 def test_a_commitment_spends_the_money_that_expires_first():
     community, keeper, unrestricted = make_funded_community("50000.00")
-    expiring = make_tranche(community.fund, amount="50000.00", recorded_by=keeper,
-                            spend_by=date(2026, 12, 31))
+    expiring = make_tranche(
+        community.fund,
+        amount="50000.00",
+        recorded_by=keeper,
+        spend_by=date(2026, 12, 31),
+    )
 
     commit(community, keeper, "60000.00", on=date(2026, 6, 1))
 
@@ -96,8 +113,13 @@ def test_releasing_a_commitment_returns_the_money_to_its_tranches():
     community, keeper, _tranche = make_funded_community("100000.00")
     commitment = commit(community, keeper, "30000.00")
 
-    services.commitment_release(commitment=commitment, released_by=keeper,
-                                idempotency_key=key(), amount="10000.00", reason="Less needed")
+    services.commitment_release(
+        commitment=commitment,
+        released_by=keeper,
+        idempotency_key=key(),
+        amount="10000.00",
+        reason="Less needed",
+    )
 
     assert services.commitment_outstanding(commitment) == Decimal("20000.00")
     assert fund_balances(fund=community.fund).available == Decimal("80000.00")
@@ -108,18 +130,25 @@ def test_releasing_more_than_is_outstanding_is_refused():
     commitment = commit(community, keeper, "30000.00")
 
     with pytest.raises(ValidationError, match="Only ¥30,000.00"):
-        services.commitment_release(commitment=commitment, released_by=keeper,
-                                    idempotency_key=key(), amount="30000.01")
+        services.commitment_release(
+            commitment=commitment,
+            released_by=keeper,
+            idempotency_key=key(),
+            amount="30000.01",
+        )
 
 
 def test_releasing_an_emptied_commitment_is_refused():
     community, keeper, _tranche = make_funded_community("100000.00")
     commitment = commit(community, keeper, "30000.00")
-    services.commitment_release(commitment=commitment, released_by=keeper, idempotency_key=key())
+    services.commitment_release(
+        commitment=commitment, released_by=keeper, idempotency_key=key()
+    )
 
     with pytest.raises(ValidationError, match="Nothing of this commitment"):
-        services.commitment_release(commitment=commitment, released_by=keeper,
-                                    idempotency_key=key())
+        services.commitment_release(
+            commitment=commitment, released_by=keeper, idempotency_key=key()
+        )
 
 
 def test_a_release_spanning_two_tranches_returns_each_its_share():
@@ -127,10 +156,14 @@ def test_a_release_spanning_two_tranches_returns_each_its_share():
     second = make_tranche(community.fund, amount="10000.00", recorded_by=keeper)
     commitment = commit(community, keeper, "15000.00")
 
-    services.commitment_release(commitment=commitment, released_by=keeper, idempotency_key=key())
+    services.commitment_release(
+        commitment=commitment, released_by=keeper, idempotency_key=key()
+    )
 
     for tranche in (first, second):
-        account = Account.objects.get(tranche=tranche, kind=Account.Kind.TRANCHE_AVAILABLE)
+        account = Account.objects.get(
+            tranche=tranche, kind=Account.Kind.TRANCHE_AVAILABLE
+        )
         assert account.balance == Decimal("10000.00")
 
 

@@ -12,8 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 def reverse(original, by, reason="Recorded twice", **fields):
-    return services.transaction_reverse(original=original, reversed_by=by, reason=reason,
-                                        idempotency_key=fields.pop("idempotency_key", key()))
+    return services.transaction_reverse(
+        original=original,
+        reversed_by=by,
+        reason=reason,
+        idempotency_key=fields.pop("idempotency_key", key()),
+    )
 
 
 def test_reversing_a_receipt_takes_the_money_out_and_names_the_original():
@@ -46,8 +50,14 @@ def test_a_reversal_cannot_itself_be_reversed():
 
 def test_a_receipt_whose_money_is_committed_cannot_be_reversed():
     community, keeper, tranche = make_funded_community("100000.00")
-    services.commitment_create(fund=community.fund, purpose="Patrol", category=Category.SECURITY,
-                               amount="60000.00", created_by=keeper, idempotency_key=key())
+    services.commitment_create(
+        fund=community.fund,
+        purpose="Patrol",
+        category=Category.SECURITY,
+        amount="60000.00",
+        created_by=keeper,
+        idempotency_key=key(),
+    )
 
     with pytest.raises(ValidationError, match="needs ¥60,000.00 more"):
         reverse(LedgerTransaction.objects.get(tranche=tranche), keeper)
@@ -58,8 +68,13 @@ def test_a_receipt_whose_money_is_committed_cannot_be_reversed():
 def test_reversing_a_commitment_frees_its_money():
     community, keeper, _tranche = make_funded_community("100000.00")
     commitment = services.commitment_create(
-        fund=community.fund, purpose="Patrol", category=Category.SECURITY, amount="60000.00",
-        created_by=keeper, idempotency_key=key())
+        fund=community.fund,
+        purpose="Patrol",
+        category=Category.SECURITY,
+        amount="60000.00",
+        created_by=keeper,
+        idempotency_key=key(),
+    )
 
     reverse(commitment.transactions.get(kind="commit"), keeper, reason="Wrong proposal")
 

@@ -17,7 +17,9 @@ def test_receiving_a_tranche_makes_its_money_available():
 
     tranche = make_tranche(community.fund, amount="300000.00")
 
-    available = Account.objects.get(tranche=tranche, kind=Account.Kind.TRANCHE_AVAILABLE)
+    available = Account.objects.get(
+        tranche=tranche, kind=Account.Kind.TRANCHE_AVAILABLE
+    )
     assert available.balance == Decimal("300000.00")
     assert fund_balances(fund=community.fund).available == Decimal("300000.00")
     assert fund_balances(fund=community.fund).raised == Decimal("300000.00")
@@ -40,10 +42,20 @@ def test_the_same_idempotency_key_records_a_tranche_once():
     source = make_source(community.fund)
     same_key = key()
 
-    first = make_tranche(community.fund, source=source, recorded_by=keeper,
-                         idempotency_key=same_key, reference="A-1")
-    second = make_tranche(community.fund, source=source, recorded_by=keeper,
-                          idempotency_key=same_key, reference="A-1")
+    first = make_tranche(
+        community.fund,
+        source=source,
+        recorded_by=keeper,
+        idempotency_key=same_key,
+        reference="A-1",
+    )
+    second = make_tranche(
+        community.fund,
+        source=source,
+        recorded_by=keeper,
+        idempotency_key=same_key,
+        reference="A-1",
+    )
 
     assert first.pk == second.pk
     assert LedgerTransaction.objects.filter(fund=community.fund).count() == 1
@@ -53,12 +65,22 @@ def test_a_duplicate_tranche_is_refused_next_to_its_reference():
     community = make_community()
     keeper = make_member(community, Role.FUND_COMMITTEE)
     source = make_source(community.fund)
-    make_tranche(community.fund, source=source, recorded_by=keeper, reference="HSBC-2014",
-                 fiscal_year=2014)
+    make_tranche(
+        community.fund,
+        source=source,
+        recorded_by=keeper,
+        reference="HSBC-2014",
+        fiscal_year=2014,
+    )
 
     with pytest.raises(ValidationError, match="already has a 2014 tranche") as refused:
-        make_tranche(community.fund, source=source, recorded_by=keeper,
-                     reference="HSBC-2014", fiscal_year=2014)
+        make_tranche(
+            community.fund,
+            source=source,
+            recorded_by=keeper,
+            reference="HSBC-2014",
+            fiscal_year=2014,
+        )
 
     assert "reference" in refused.value.error_dict
     assert Tranche.objects.filter(source=source).count() == 1
@@ -81,12 +103,20 @@ def test_a_match_within_ratio_and_cap_is_recorded_and_shown_as_leverage():
     donor = make_tranche(community.fund, amount="300000.00", recorded_by=keeper)
     government = make_source(community.fund, kind=Source.Kind.GOVERNMENT_MATCHING)
 
-    match = make_tranche(community.fund, amount="300000.00", source=government,
-                         recorded_by=keeper, matches=donor, match_ratio="1",
-                         match_cap="300000.00")
+    match = make_tranche(
+        community.fund,
+        amount="300000.00",
+        source=government,
+        recorded_by=keeper,
+        matches=donor,
+        match_ratio="1",
+        match_cap="300000.00",
+    )
 
     leverage = fund_raised(fund=community.fund).leverage
-    assert [(row["tranche"], row["ratio"]) for row in leverage] == [(match, Decimal("1.00"))]
+    assert [(row["tranche"], row["ratio"]) for row in leverage] == [
+        (match, Decimal("1.00"))
+    ]
 
 
 def test_a_match_over_its_cap_is_refused_with_the_room_left():
@@ -96,9 +126,15 @@ def test_a_match_over_its_cap_is_refused_with_the_room_left():
     government = make_source(community.fund, kind=Source.Kind.GOVERNMENT_MATCHING)
 
     with pytest.raises(ValidationError, match="capped at ¥250,000.00") as refused:
-        make_tranche(community.fund, amount="260000.00", source=government,
-                     recorded_by=keeper, matches=donor, match_ratio="1",
-                     match_cap="250000.00")
+        make_tranche(
+            community.fund,
+            amount="260000.00",
+            source=government,
+            recorded_by=keeper,
+            matches=donor,
+            match_ratio="1",
+            match_cap="250000.00",
+        )
 
     assert "amount" in refused.value.error_dict
     assert Tranche.objects.filter(source=government).count() == 0
@@ -109,12 +145,24 @@ def test_a_second_match_counts_what_already_matches():
     keeper = make_member(community, Role.FUND_COMMITTEE)
     donor = make_tranche(community.fund, amount="100000.00", recorded_by=keeper)
     government = make_source(community.fund, kind=Source.Kind.GOVERNMENT_MATCHING)
-    make_tranche(community.fund, amount="60000.00", source=government, recorded_by=keeper,
-                 matches=donor, match_ratio="1")
+    make_tranche(
+        community.fund,
+        amount="60000.00",
+        source=government,
+        recorded_by=keeper,
+        matches=donor,
+        match_ratio="1",
+    )
 
     with pytest.raises(ValidationError, match="at most ¥40,000.00"):
-        make_tranche(community.fund, amount="50000.00", source=government,
-                     recorded_by=keeper, matches=donor, match_ratio="1")
+        make_tranche(
+            community.fund,
+            amount="50000.00",
+            source=government,
+            recorded_by=keeper,
+            matches=donor,
+            match_ratio="1",
+        )
 
 
 def test_only_fund_committee_members_record_tranches():
@@ -140,7 +188,9 @@ def test_a_source_of_another_fund_is_refused():
     keeper = make_member(community, Role.FUND_COMMITTEE)
 
     with pytest.raises(ValidationError, match="another fund"):
-        make_tranche(community.fund, source=make_source(elsewhere.fund), recorded_by=keeper)
+        make_tranche(
+            community.fund, source=make_source(elsewhere.fund), recorded_by=keeper
+        )
 
 
 def test_a_spend_by_date_before_receipt_is_refused():
@@ -148,8 +198,12 @@ def test_a_spend_by_date_before_receipt_is_refused():
     keeper = make_member(community, Role.FUND_COMMITTEE)
 
     with pytest.raises(ValidationError, match="spend-by date"):
-        make_tranche(community.fund, recorded_by=keeper, received_on=date(2026, 3, 1),
-                     spend_by=date(2026, 1, 1))
+        make_tranche(
+            community.fund,
+            recorded_by=keeper,
+            received_on=date(2026, 3, 1),
+            spend_by=date(2026, 1, 1),
+        )
 
 
 def test_an_unknown_category_restriction_is_refused():
@@ -166,7 +220,12 @@ def test_an_expired_form_key_is_refused():
 
     with pytest.raises(ValidationError, match="expired"):
         services.tranche_receive(
-            fund=community.fund, source=make_source(community.fund), fiscal_year=2026,
-            reference="X", amount="10", received_on=date(2026, 1, 1), recorded_by=keeper,
+            fund=community.fund,
+            source=make_source(community.fund),
+            fiscal_year=2026,
+            reference="X",
+            amount="10",
+            received_on=date(2026, 1, 1),
+            recorded_by=keeper,
             idempotency_key="",
         )

@@ -5,7 +5,7 @@ from fundapp.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo communities of the paper (idempotent: run it as often as you like)."
+    help = "Load the demo communities of the paper (idempotent: run it again freely)."
 
     def handle(self, *args, **options):
         logins = load_demo()
