@@ -12,7 +12,12 @@ import sys
 
 
 def count_queries(paths: list[str], codes: list[str]) -> dict:
-    """Each path formatted with each community code: its status and query count."""
+    """Each path formatted with each community code: status, cold and cached counts.
+
+    Cold: the cache emptied first, so every selector runs. Cached: the same
+    page again, as most readers get it while the ledger does not change.
+    """
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -22,10 +27,17 @@ def count_queries(paths: list[str], codes: list[str]) -> dict:
     for path in paths:
         for code in codes:
             url = path.format(code=code)
-            client.get(url)  # warm: the first request fills per-process caches
-            with CaptureQueriesContext(connection) as captured:
+            client.get(url)  # the first request fills per-process state
+            cache.clear()
+            with CaptureQueriesContext(connection) as cold:
                 response = client.get(url)
-            counts.setdefault(path, {})[code] = [response.status_code, len(captured)]
+            with CaptureQueriesContext(connection) as cached:
+                client.get(url)
+            counts.setdefault(path, {})[code] = [
+                response.status_code,
+                len(cold),
+                len(cached),
+            ]
     return counts
 
 

@@ -31,7 +31,8 @@ SCALE_ENTRIES = 1_000_000
 class Row:
     target: BenchTarget
     result: load.LoadResult | None = None
-    queries: tuple[int, int] | None = None
+    # ((cold, cached) for the small community, (cold, cached) for the big one)
+    queries: tuple[tuple[int, int], tuple[int, int]] | None = None
     problem: str = ""
     ratio: float | None = None
 
@@ -283,11 +284,11 @@ class Command(BaseCommand):
             found = counts.get(row.target.path)
             if not found:
                 continue
-            (small_status, small_queries), (big_status, big_queries) = (
+            (small_status, *small_queries), (big_status, *big_queries) = (
                 found[small],
                 found[big],
             )
-            row.queries = (small_queries, big_queries)
+            row.queries = (tuple(small_queries), tuple(big_queries))
             if small_status != 200 or big_status != 200:
                 row.problem = f"status {small_status}/{big_status} in the test client"
 
@@ -351,7 +352,7 @@ class Command(BaseCommand):
             "ratio to bare",
             "p50 ms",
             "p99 ms",
-            "queries (small/big)",
+            "queries small/big: cold, cached",
             "target met?",
         ]
         lines = []
@@ -364,7 +365,12 @@ class Command(BaseCommand):
                     f"{row.ratio:.2f}" if row.ratio is not None else "-",
                     f"{result.p50_ms:.1f}" if result else "-",
                     f"{result.p99_ms:.1f}" if result else "-",
-                    f"{row.queries[0]}/{row.queries[1]}" if row.queries else "-",
+                    (
+                        f"{row.queries[0][0]}/{row.queries[1][0]}, "
+                        f"{row.queries[0][1]}/{row.queries[1][1]}"
+                    )
+                    if row.queries
+                    else "-",
                     row.verdict(),
                 ]
             )
