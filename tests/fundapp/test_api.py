@@ -1,0 +1,116 @@
+import subprocess
+import sys
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+from tests.factories import make_funded_community, make_source, make_tranche
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_openapi_schema_is_valid_openapi_3(client):
+    response = client.get("/api/schema/")
+
+    schema = yaml.safe_load(response.content)
+    assert response.status_code == 200
+    assert schema["openapi"].startswith("3.")
+    validate(schema)
+    assert "/api/ledger/" in schema["paths"]
+    assert "/api/funds/{id}/balances/" in schema["paths"]
+
+
+def test_the_ledger_api_lists_movements_with_their_entries(client):
+    community, _keeper, _tranche = make_funded_community("1234.50")
+
+    response = client.get("/api/ledger/", {"community": community.code})
+
+    data = response.json()
+    assert data["count"] == 1
+    movement = data["results"][0]
+    assert movement["amount"] == "1234.50"
+    assert sorted(entry["amount"] for entry in movement["entries"]) == [
+        "-1234.50",
+        "1234.50",
+    ]
+
+
+def test_the_ledger_api_filters_by_year_and_source(client):
+    community, keeper, _tranche = make_funded_community("10.00")
+    other = make_source(community.fund)
+    make_tranche(
+        community.fund,
+        amount="5.00",
+        source=other,
+        recorded_by=keeper,
+        fiscal_year=2015,
+    )
+
+    by_year = client.get("/api/ledger/", {"community": community.code, "year": 2015})
+    by_source = client.get("/api/ledger/", {"source": other.pk})
+
+    assert [m["amount"] for m in by_year.json()["results"]] == ["5.00"]
+    assert [m["amount"] for m in by_source.json()["results"]] == ["5.00"]
+
+
+def test_a_new_movement_shows_at_once_in_a_cached_ledger_page(client):
+    community, keeper, _tranche = make_funded_community("10.00")
+    client.get("/api/ledger/", {"community": community.code})
+
+    make_tranche(community.fund, amount="5.00", recorded_by=keeper)
+
+    assert (
+        client.get("/api/ledger/", {"community": community.code}).json()["count"] == 2
+    )
+
+
+def test_the_balances_api_shows_what_the_page_shows(client):
+    community, _keeper, _tranche = make_funded_community("300.00")
+
+    response = client.get(f"/api/funds/{community.fund.pk}/balances/")
+
+    assert response.json() == {
+        "fund": community.fund.pk,
+        "raised": "300.00",
+        "available": "300.00",
+        "committed": "0.00",
+        "disbursed": "0.00",
+        "returned": "0.00",
+    }
+
+
+def test_the_api_is_read_only(client):
+    community, _keeper, _tranche = make_funded_community("300.00")
+
+    response = client.post("/api/ledger/", {"amount": "1"})
+
+    assert response.status_code in (403, 405)
+
+
+def test_tranches_and_sources_filter_by_community(client):
+    community, _keeper, _tranche = make_funded_community("300.00")
+    make_funded_community("1.00")
+
+    tranches = client.get("/api/tranches/", {"community": community.code}).json()
+    sources = client.get("/api/sources/", {"community": community.code}).json()
+
+    assert [t["amount"] for t in tranches["results"]] == ["300.00"]
+    assert sources["count"] == 1
+
+
+def test_the_app_refuses_to_start_in_production_on_the_development_key():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={
+            "DJANGO_SETTINGS_MODULE": "fundapp.settings",
+            "DJANGO_DEBUG": "false",
+            "PATH": "/usr/bin:/bin",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr

@@ -1,0 +1,351 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from fundapp.models import Membership, Role, Source, Tranche
+from fundapp.selectors import fund_balances
+from tests.factories import (
+    key,
+    make_community,
+    make_funded_community,
+    make_member,
+    make_source,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """These tests read messages in English; one test checks the Chinese default."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def tranche_form(source, **overrides):
+    return {
+        "idempotency_key": key(),
+        "source": source.pk,
+        "fiscal_year": 2026,
+        "reference": "HSBC-2026",
+        "amount": "300,000.00",
+        "received_on": "2026-03-18",
+        **overrides,
+    }
+
+
+def test_the_home_page_lists_communities_without_logging_in(client):
+    make_funded_community("1234.50", code="JMJY")
+
+    response = client.get(reverse("fund:home"))
+
+    assert response.status_code == 200
+    assert "¥1,234.50" in response.content.decode()
+
+
+def test_the_fund_page_is_public_and_shows_the_money(client):
+    community, _keeper, _tranche = make_funded_community("300000.00")
+
+    response = client.get(reverse("fund:fund", args=[community.code]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "¥300,000.00" in page
+    assert "<svg" in page and "</svg>" in page
+
+
+def test_an_unknown_community_is_a_404(client):
+    assert client.get("/c/NOPE/").status_code == 404
+
+
+@pytest.mark.parametrize("tranches", [1, 8])
+def test_the_fund_page_costs_the_same_queries_however_many_movements(
+    client, django_assert_num_queries, tranches
+):
+    community, keeper, _tranche = make_funded_community("1000.00")
+    from tests.factories import make_tranche
+
+    for _ in range(tranches - 1):
+        make_tranche(community.fund, amount="10.00", recorded_by=keeper)
+
+    with django_assert_num_queries(7):
+        client.get(reverse("fund:fund", args=[community.code]))
+    with django_assert_num_queries(2):
+        client.get(reverse("fund:fund", args=[community.code]))
+
+
+def test_the_ledger_filters_by_year_source_and_kind(client):
+    community, keeper, _tranche = make_funded_community("1000.00")
+    from tests.factories import make_tranche
+
+    other = make_source(
+        community.fund, kind=Source.Kind.GOVERNMENT_GRANTED, name="组织部"
+    )
+    make_tranche(
+        community.fund,
+        amount="77.00",
+        source=other,
+        recorded_by=keeper,
+        fiscal_year=2015,
+    )
+    url = reverse("fund:fund", args=[community.code])
+
+    by_year = client.get(url, {"year": 2015}).context["page"]
+    by_source = client.get(url, {"source": other.pk}).context["page"]
+    by_kind = client.get(url, {"kind": "commit"}).context["page"]
+
+    assert [m.amount for m in by_year] == [Decimal("77.00")]
+    assert [m.amount for m in by_source] == [Decimal("77.00")]
+    assert list(by_kind) == []
+
+
+def test_the_csv_has_what_the_filter_shows(client):
+    community, keeper, _tranche = make_funded_community("1000.00")
+    from tests.factories import make_tranche
+
+    make_tranche(
+        community.fund,
+        amount="77.00",
+        recorded_by=keeper,
+        fiscal_year=2015,
+        reference="=cmd|calc",
+    )
+
+    response = client.get(
+        reverse("fund:ledger_csv", args=[community.code]), {"year": 2015}
+    )
+
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert response["Content-Type"].startswith("text/csv")
+    assert text.startswith("\ufeff")
+    lines = text.strip().splitlines()
+    assert len(lines) == 2
+    assert "77.00" in lines[1]
+    assert "'=cmd|calc" in lines[1]
+
+
+def test_a_resident_registers_unverified_and_can_log_in_with_the_phone(client):
+    community = make_community()
+
+    response = client.post(
+        reverse("fund:register"),
+        {
+            "community": community.pk,
+            "display_name": "黄阿姨",
+            "phone": "13712345678",
+            "address": "5栋1单元101",
+            "password": "hongmei-1958",
+        },
+    )
+
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__phone="13712345678")
+    assert membership.role == Role.RESIDENT and not membership.is_verified
+    client.logout()
+    assert client.login(username="13712345678", password="hongmei-1958")
+
+
+def test_registration_says_what_is_wrong_next_to_the_field(client):
+    community = make_community()
+    make_user(phone="13712345678")
+
+    response = client.post(
+        reverse("fund:register"),
+        {
+            "community": community.pk,
+            "display_name": "x",
+            "phone": "13712345678",
+            "address": "5栋",
+            "password": "12345678",
+        },
+    )
+
+    form = response.context["form"]
+    assert "already registered" in form.errors["phone"][0]
+    assert form.errors["password"]
+
+
+def test_a_social_worker_verifies_a_resident_of_their_community(client):
+    community = make_community()
+    worker = make_member(community, Role.SOCIAL_WORKER)
+    resident = make_user()
+    membership = Membership.objects.create(
+        user=resident, community=community, role=Role.RESIDENT, address="1-1-1"
+    )
+    client.force_login(worker)
+
+    client.post(
+        reverse("fund:verify", args=[community.code, membership.pk]),
+        {"roster_reference": "R-7"},
+    )
+
+    membership.refresh_from_db()
+    assert membership.is_verified and membership.verified_by == worker
+
+
+def test_a_social_worker_of_another_community_gets_403(client):
+    community = make_community()
+    outsider = make_member(make_community(), Role.SOCIAL_WORKER)
+    membership = Membership.objects.create(
+        user=make_user(), community=community, role=Role.RESIDENT
+    )
+    client.force_login(outsider)
+
+    response = client.post(reverse("fund:verify", args=[community.code, membership.pk]))
+
+    assert response.status_code == 403
+    membership.refresh_from_db()
+    assert not membership.is_verified
+
+
+def test_the_resident_queue_sends_strangers_to_log_in(client):
+    community = make_community()
+
+    response = client.get(reverse("fund:residents", args=[community.code]))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_fund_committee_member_records_a_tranche_in_the_browser(client):
+    community = make_community()
+    keeper = make_member(community, Role.FUND_COMMITTEE)
+    source = make_source(community.fund)
+    client.force_login(keeper)
+
+    response = client.post(
+        reverse("fund:tranche_record", args=[community.code]), tranche_form(source)
+    )
+
+    assert response.status_code == 302
+    assert fund_balances(fund=community.fund).available == Decimal("300000.00")
+
+
+def test_a_tranche_form_posted_twice_records_once(client):
+    community = make_community()
+    keeper = make_member(community, Role.FUND_COMMITTEE)
+    data = tranche_form(make_source(community.fund))
+    client.force_login(keeper)
+    url = reverse("fund:tranche_record", args=[community.code])
+
+    client.post(url, data)
+    second = client.post(url, data)
+
+    assert second.status_code == 302
+    assert Tranche.objects.filter(fund=community.fund).count() == 1
+    assert fund_balances(fund=community.fund).available == Decimal("300000.00")
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("-5", "more than zero"),
+        ("0", "more than zero"),
+        ("abc", "Enter an amount"),
+        ("1.234", "two decimal places"),
+        ("999999999999", "extra digit"),
+    ],
+)
+def test_a_bad_amount_is_shown_next_to_the_field_and_nothing_moves(
+    client, amount, message
+):
+    community = make_community()
+    keeper = make_member(community, Role.FUND_COMMITTEE)
+    client.force_login(keeper)
+
+    response = client.post(
+        reverse("fund:tranche_record", args=[community.code]),
+        tranche_form(make_source(community.fund), amount=amount),
+    )
+
+    assert response.status_code == 200
+    assert message in response.context["form"].errors["amount"][0]
+    assert not Tranche.objects.exists()
+
+
+def test_a_match_over_its_cap_is_shown_next_to_the_amount(client):
+    community, keeper, donor = make_funded_community("100000.00")
+    government = make_source(community.fund, kind=Source.Kind.GOVERNMENT_MATCHING)
+    client.force_login(keeper)
+
+    response = client.post(
+        reverse("fund:tranche_record", args=[community.code]),
+        tranche_form(government, amount="150000", matches=donor.pk, match_ratio="1"),
+    )
+
+    assert "capped at ¥100,000.00" in response.context["form"].errors["amount"][0]
+
+
+def test_the_tranche_form_answers_in_chinese_by_default(client, settings):
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    community = make_community()
+    client.force_login(make_member(community, Role.FUND_COMMITTEE))
+
+    response = client.post(
+        reverse("fund:tranche_record", args=[community.code]),
+        tranche_form(make_source(community.fund), amount="-5"),
+    )
+
+    assert "金额必须大于零" in response.content.decode()
+
+
+def test_a_social_worker_cannot_record_a_tranche(client):
+    community = make_community()
+    client.force_login(make_member(community, Role.SOCIAL_WORKER))
+
+    response = client.get(reverse("fund:tranche_record", args=[community.code]))
+
+    assert response.status_code == 403
+
+
+def test_a_commitment_beyond_the_money_is_refused_in_the_form(client):
+    community, keeper, _tranche = make_funded_community("100.00")
+    client.force_login(keeper)
+
+    response = client.post(
+        reverse("fund:commit", args=[community.code]),
+        {
+            "idempotency_key": key(),
+            "purpose": "Night 110",
+            "category": "security",
+            "amount": "150",
+        },
+    )
+
+    assert "¥50.00" in response.context["form"].errors["amount"][0]
+    assert fund_balances(fund=community.fund).committed == 0
+
+
+def test_a_reversal_posted_twice_reverses_once(client):
+    community, keeper, tranche = make_funded_community("100.00")
+    movement = tranche.transactions.get()
+    client.force_login(keeper)
+    data = {"idempotency_key": key(), "reason": "Recorded twice"}
+    url = reverse("fund:reverse", args=[community.code, movement.pk])
+
+    client.post(url, data)
+    client.post(url, data)
+
+    assert fund_balances(fund=community.fund).available == 0
+    assert movement.fund.transactions.filter(kind="reversal").count() == 1
+
+
+def test_reversing_twice_says_so(client):
+    community, keeper, tranche = make_funded_community("100.00")
+    movement = tranche.transactions.get()
+    client.force_login(keeper)
+    url = reverse("fund:reverse", args=[community.code, movement.pk])
+    client.post(url, {"idempotency_key": key(), "reason": "Recorded twice"})
+
+    response = client.post(url, {"idempotency_key": key(), "reason": "Again"})
+
+    assert "already reversed" in response.context["form"].non_field_errors()[0]
+
+
+def test_healthz_reports_the_database_and_the_broker(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response.json()["broker"] in ("ok", "in-process")
