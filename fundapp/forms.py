@@ -90,7 +90,9 @@ class TrancheForm(IdempotentForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    matches = forms.ModelChoiceField(
+    # Not named "matches": a form control of that name would shadow the DOM's
+    # form.matches(), which htmx and browser tests call.
+    matched_tranche = forms.ModelChoiceField(
         queryset=None,
         label=_("Matches tranche"),
         required=False,
@@ -109,7 +111,7 @@ class TrancheForm(IdempotentForm):
     def __init__(self, *args, fund, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = fund.sources.all()
-        self.fields["matches"].queryset = Tranche.objects.filter(
+        self.fields["matched_tranche"].queryset = Tranche.objects.filter(
             fund=fund
         ).select_related("source")
 

@@ -34,10 +34,15 @@ from fundapp.permissions import require_perm
 LEDGER_PAGE_SIZE = 50
 
 
-def attach_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal next to the fields it names, or above the form."""
+def attach_errors(form, error: ValidationError, renamed: dict | None = None) -> None:
+    """Put a service's refusal next to the fields it names, or above the form.
+
+    `renamed` maps a service's argument to the form field that carries it.
+    """
+    renamed = renamed or {}
     if hasattr(error, "error_dict"):
         for field, field_errors in error.error_dict.items():
+            field = renamed.get(field, field)
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error)
@@ -249,13 +254,14 @@ def tranche_record(request, code):
     require_perm(request.user, "fundapp.record_tranche", community)
     form = TrancheForm(request.POST or None, fund=fund)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        data["matches"] = data.pop("matched_tranche")
         try:
             tranche = services.tranche_receive(
                 fund=fund, recorded_by=request.user, **data
             )
         except ValidationError as error:
-            attach_errors(form, error)
+            attach_errors(form, error, renamed={"matches": "matched_tranche"})
         else:
             messages.success(
                 request,
