@@ -358,9 +358,7 @@ def healthz(request):
             cursor.execute("SELECT 1")
     except Exception as error:  # noqa: BLE001  (any failure is reported, not raised)
         state["database"] = f"error: {error.__class__.__name__}"
-    if settings.CELERY_TASK_ALWAYS_EAGER or settings.CELERY_BROKER_URL.startswith(
-        "memory"
-    ):
+    if settings.CELERY_BROKER_URL.startswith("memory"):
         state["broker"] = "in-process"
     else:
         try:
