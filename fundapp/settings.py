@@ -7,6 +7,7 @@ machine; production sets DJANGO_DEBUG=false and real services.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -160,4 +161,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
+}
+
+# Periodic jobs, each with its schedule in words; run by `celery -A fundapp beat`.
+CELERY_BEAT_SCHEDULE = {
+    "reconcile the ledger's cached balances, every night at 02:30": {
+        "task": "fundapp.tasks.fund_reconcile_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }

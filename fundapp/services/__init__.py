@@ -10,11 +10,13 @@ from .money import (
     transaction_reverse,
 )
 from .people import resident_register, resident_verify, role_grant
+from .reconcile import fund_reconcile
 
 __all__ = [
     "commitment_create",
     "commitment_outstanding",
     "commitment_release",
+    "fund_reconcile",
     "post_transaction",
     "resident_register",
     "resident_verify",
