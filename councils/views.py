@@ -178,7 +178,7 @@ def meeting_live_fragment(request, pk):
 def meeting_act(request, pk):
     meeting = meeting_get(pk)
     form = ActionForm(request.POST)
-    error_message = None
+    error_message = error_code = None
     if not form.is_valid():
         error_message = _("This action is incomplete.")
     else:
@@ -186,14 +186,20 @@ def meeting_act(request, pk):
             row = _run_action(meeting, request.user, form.cleaned_data)
         except ValidationError as error:
             error_message = error.messages[0]
+            error_code = getattr(error, "code", None) or ""
         else:
             for warning in getattr(row, "warnings", ()):
                 messages.warning(request, warning)
     meeting.refresh_from_db()
     if request.headers.get("HX-Request"):
         context = _live_context(request, meeting)
+        # The refusal goes out of band, outside the polled fragment, so it
+        # stays in view until the person's next action.
         context["error"] = error_message
-        return render(request, "councils/includes/meeting_live.html", context)
+        context["error_code"] = error_code
+        return render(
+            request, "councils/includes/meeting_act_response.html", context
+        )
     if error_message:
         messages.error(request, error_message)
     return redirect(meeting)
