@@ -80,6 +80,7 @@ class RaisedSummary:
     by_year: dict[int, Decimal]
     total: Decimal
     leverage: list[dict]
+    tranches: list = field(default_factory=list)
 
     @property
     def year_totals(self) -> list[tuple[int, Decimal]]:
@@ -132,6 +133,7 @@ def fund_raised(*, fund: Fund) -> RaisedSummary:
         by_year=dict(by_year),
         total=cny(total),
         leverage=leverage,
+        tranches=tranches,
     )
 
 

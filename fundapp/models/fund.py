@@ -182,6 +182,10 @@ class Tranche(models.Model):
     def __str__(self):
         return f"{self.source} {self.fiscal_year} {self.reference}"
 
+    @property
+    def allowed_category_labels(self) -> list[str]:
+        return [Category(value).label for value in self.allowed_categories]
+
     def allows(self, category: str) -> bool:
         return not self.allowed_categories or category in self.allowed_categories
 
