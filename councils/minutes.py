@@ -71,6 +71,40 @@ def _vote_line(decision: dict, people) -> dict:
     return line
 
 
+def _motion(motions: dict, motion_id) -> dict:
+    """A motion of the outcome by id (int keys, or str once through JSON)."""
+    if motion_id is None:
+        return {}
+    return motions.get(motion_id) or motions.get(str(motion_id)) or {}
+
+
+def _ruling_line(ruling: dict, motions: dict, people) -> dict:
+    """A ruling of the chair with its reasons, and the appeal from it (§6)."""
+    from .refusals import REFUSALS
+
+    ruled = _motion(motions, ruling["motion_id"])
+    about = _motion(motions, ruling["applies_to"])
+    appeal = ruling["appeal"]
+    return {
+        "kind": ruling["kind"],
+        "out_of_order": ruling["kind"] == "out_of_order",
+        "well_taken": ruling["well_taken"],
+        "raised_by": _name(people, ruled.get("mover")),
+        "motion": motion_label(ruled.get("motion", "")),
+        "text": (about or ruled).get("text") or "",
+        "code": str(REFUSALS.get(ruling["code"], "")) if ruling["code"] else "",
+        "reasons": ruling["reasons"],
+        "appeal": {
+            "result": appeal["result"],
+            "mover": _name(people, appeal["mover"]),
+            "yes": appeal["yes"],
+            "no": appeal["no"],
+        }
+        if appeal
+        else None,
+    }
+
+
 def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
     """The minutes' content: heading, one paragraph per subject, closing."""
     setup = meeting.setup or meeting_setup_build(meeting)
@@ -121,20 +155,9 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
                     "vote": _vote_line(decision, people),
                 }
             )
-    rulings = []
-    for row in rows:
-        if row.type in ("rule", "rule_out_of_order"):
-            rulings.append(
-                {
-                    "well_taken": row.payload.get("well_taken"),
-                    "out_of_order": row.type == "rule_out_of_order",
-                    "reasons": row.payload.get("reasons", ""),
-                }
-            )
-    appeals = [
-        {"result": decision["result"], "vote": _vote_line(decision, people)}
-        for decision in outcome["decisions"]
-        if decision["motion"] == "appeal"
+    rulings = [
+        _ruling_line(ruling, outcome["motions"], people)
+        for ruling in outcome.get("rulings", [])
     ]
     from .models import AgendaItem
 
@@ -187,7 +210,6 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
         "secondary": secondary,
         "recusals": recusals,
         "rulings": rulings,
-        "appeals": appeals,
         "adjourned_at": timezone.localtime(adjourned_at) if adjourned_at else None,
         "status": minutes.status if minutes else "draft",
         "approved_at": minutes.approved_at if minutes else None,

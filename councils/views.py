@@ -197,9 +197,7 @@ def meeting_act(request, pk):
         # stays in view until the person's next action.
         context["error"] = error_message
         context["error_code"] = error_code
-        return render(
-            request, "councils/includes/meeting_act_response.html", context
-        )
+        return render(request, "councils/includes/meeting_act_response.html", context)
     if error_message:
         messages.error(request, error_message)
     return redirect(meeting)

@@ -26,6 +26,13 @@ pages and the minutes can rely on them):
   the question back for a formal vote; `announce` records it as adopted by
   unanimous consent. Silence alone never decides it, so a log that stops
   mid-request shows the request still open.
+- The outcome's extra key `rulings` lists the chair's rulings in order, for
+  the minutes (§6): `{"event", "kind": "point"/"privilege"/"out_of_order",
+  "motion_id" (the point, question or motion ruled out), "applies_to" (the
+  motion a point named, or None), "well_taken", "code", "reasons",
+  "meeting", "appeal"}`; `appeal` is None or `{"motion_id", "mover",
+  "result": "sustained"/"reversed", "yes", "no"}` once the appeal is
+  announced.
 - Rulings. `rule` closes a pending point of order (state ADOPTED if well
   taken, LOST if not), question of privilege, or inquiry (state ANSWERED;
   an answer is not a ruling, so an appeal from it gets `NO_RULING`). A point
@@ -137,6 +144,10 @@ class Engine(MeetingRules, MoveRules, VoteRules, EffectRules):
         self.decisions: list = []
         self.vote = None
         self.rulings: dict[int, tuple] = {}
+        # The chair's rulings as the minutes record them (§6), in order; an
+        # entry is reached from the ids of the motions it was about.
+        self.ruling_log: list[dict] = []
+        self.ruling_entries: dict[int, dict] = {}
         self.ruling_open: int | None = None
         self.ruling_event = -1
         self.division_open = None
@@ -231,6 +242,10 @@ class Engine(MeetingRules, MoveRules, VoteRules, EffectRules):
             ],
             "motions": {mid: m.as_dict() for mid, m in self.motions.items()},
             "decisions": [d.as_dict() for d in self.decisions],
+            "rulings": [
+                {**entry, "appeal": dict(entry["appeal"]) if entry["appeal"] else None}
+                for entry in self.ruling_log
+            ],
         }
 
     # -- shared checks ----------------------------------------------------

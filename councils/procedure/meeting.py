@@ -104,8 +104,18 @@ class MeetingRules:
         record = ("point", point, well_taken)
         self.rulings[point.id] = record
         target = point.target
+        entry = self._log_ruling(
+            index,
+            event,
+            kind="privilege" if point.kind.name == "question_of_privilege" else "point",
+            motion=point,
+            applies_to=target.id if target is not None else None,
+            well_taken=well_taken,
+        )
+        self.ruling_entries[point.id] = entry
         if target is not None:
             self.rulings[target.id] = record
+            self.ruling_entries[target.id] = entry
             if well_taken:
                 self._rule_out(target)
         self.ruling_open = point.id
@@ -122,8 +132,44 @@ class MeetingRules:
         self._commit()
         self._rule_out(motion)
         self.rulings[motion.id] = ("out_of_order", motion, True)
+        self.ruling_entries[motion.id] = self._log_ruling(
+            index, event, kind="out_of_order", motion=motion, applies_to=None
+        )
         self.ruling_open = motion.id
         self.ruling_event = index
+
+    def _log_ruling(
+        self, index, event, *, kind, motion, applies_to, well_taken=True
+    ) -> dict:
+        code = event.get("code")
+        reasons = event.get("reasons")
+        entry = {
+            "event": index,
+            "kind": kind,
+            "motion_id": motion.id,
+            "motion": motion.kind.name,
+            "applies_to": applies_to,
+            "well_taken": well_taken,
+            "code": code if isinstance(code, str) and code else None,
+            "reasons": reasons.strip() if isinstance(reasons, str) else "",
+            "meeting": self.number,
+            "appeal": None,
+        }
+        self.ruling_log.append(entry)
+        return entry
+
+    def _appeal_decided(self, appeal, decision) -> None:
+        """Record an appeal's result on the ruling it was from (§6)."""
+        entry = self.ruling_entries.get(appeal.applies_to)
+        if entry is None:
+            return
+        entry["appeal"] = {
+            "motion_id": appeal.id,
+            "mover": appeal.mover,
+            "result": decision.result,
+            "yes": decision.vote.yes,
+            "no": decision.vote.no,
+        }
 
     def _rule_out(self, motion) -> None:
         """Take `motion` (and anything stacked on it) off the floor."""

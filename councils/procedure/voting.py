@@ -193,6 +193,7 @@ class VoteRules:
         if vote.basis == APPEAL:
             # The appeal succeeds (is adopted) when the chair is reversed.
             motion.state = LOST if prevailed else ADOPTED
+            self._appeal_decided(motion, decision)
             if not prevailed:
                 self._reverse_ruling(motion)
         else:

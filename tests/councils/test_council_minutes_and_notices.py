@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -175,7 +175,7 @@ def test_only_a_social_worker_changes_the_rules_and_each_change_is_recorded(
     meeting, chair, members = council_meeting
     worker = make_member(meeting.council.community, Role.SOCIAL_WORKER)
 
-    with pytest.raises(Exception, match="right"):
+    with pytest.raises(PermissionDenied, match="."):
         services.council_settings_change(
             council=meeting.council, changed_by=members[0], quorum=4
         )
@@ -185,3 +185,53 @@ def test_only_a_social_worker_changes_the_rules_and_each_change_is_recorded(
 
     change = meeting.council.settings_changes.get()
     assert change.before["quorum"] is None and change.after["quorum"] == 4
+
+
+def test_the_minutes_give_a_ruling_with_the_chairs_reasons_and_the_appeal(
+    client, in_session, key, move_and_state
+):
+    meeting, chair, members = in_session
+    move_and_state(
+        meeting, chair, members[0], members[1], motion="main", text="Buy ten chairs"
+    )
+    amendment = services.motion_move(
+        meeting=meeting,
+        member=members[2],
+        motion="amend",
+        text="and also repaint the hall",
+        idempotency_key=key(),
+    )
+    services.motion_second(meeting=meeting, member=members[3], idempotency_key=key())
+    services.chair_rule_out_of_order(
+        meeting=meeting,
+        chair=chair,
+        code="NOT_GERMANE",
+        reasons="the hall is another subject",
+        idempotency_key=key(),
+    )
+    move_and_state(
+        meeting,
+        chair,
+        members[2],
+        members[3],
+        motion="appeal",
+        applies_to=amendment.sequence - 1,
+    )
+    services.question_put(
+        meeting=meeting, chair=chair, method="counted", idempotency_key=key()
+    )
+    for voter, choice in zip(members[:3], ["yes", "yes", "no"], strict=True):
+        services.vote_cast(
+            meeting=meeting, member=voter, choice=choice, idempotency_key=key()
+        )
+    services.vote_announce(meeting=meeting, chair=chair, idempotency_key=key())
+    client.force_login(members[0])
+    client.cookies["django_language"] = "en"
+
+    page = client.get(reverse("councils:minutes", args=[meeting.pk])).text
+
+    assert "The chair ruled the motion “and also repaint the hall”" in page
+    assert "The amendment is not germane to the motion." in page
+    assert "The chair's reasons: the hall is another subject." in page
+    assert f"{members[2]} appealed; the chair's ruling was sustained" in page
+    assert "(2 to sustain, 1 against)" in page

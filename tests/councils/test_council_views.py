@@ -18,7 +18,8 @@ def test_the_meeting_page_polls_its_fragment_every_second(client, in_session):
     page = client.get(reverse("councils:meeting", args=[meeting.pk]))
 
     assert page.status_code == 200
-    assert 'hx-get="%s"' % reverse("councils:live", args=[meeting.pk]) in page.text
+    live_url = reverse("councils:live", args=[meeting.pk])
+    assert f'hx-get="{live_url}"' in page.text
     assert "every 1s" in page.text
 
 

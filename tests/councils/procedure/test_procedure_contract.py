@@ -14,7 +14,8 @@ from tests.councils.procedure.meetings import COUNCILLORS, Log
 PACKAGE = pathlib.Path(__file__).parents[3] / "councils" / "procedure"
 
 
-def test_outcome_has_exactly_the_five_documented_keys_when_replayed():
+def test_outcome_has_the_five_documented_keys_and_the_rulings_when_replayed():
+    """§1's five keys, plus `rulings` that the minutes need (§6)."""
     log = Log().open()
     log.main()
 
@@ -24,6 +25,7 @@ def test_outcome_has_exactly_the_five_documented_keys_when_replayed():
         "pending",
         "motions",
         "decisions",
+        "rulings",
     }
 
 

@@ -172,3 +172,74 @@ def test_question_of_privilege_is_ruled_on_when_raised():
     log.add("rule", well_taken=True, reasons="the window will be closed")
 
     assert log.outcome()["motions"][privilege]["state"] == "ADOPTED"
+
+
+def test_outcome_lists_a_ruling_out_of_order_with_its_code_reasons_and_appeal():
+    log = Log().open()
+    log.main(proposal="Q")
+    amendment = log.move("c4", "amend", text="fund R instead")
+    log.add("second", member="c5")
+    ruling_event = log.add(
+        "rule_out_of_order", code="NOT_GERMANE", reasons="  another proposal "
+    )
+    appeal = log.motion("c4", "appeal", "c5", applies_to=amendment)
+
+    log.vote(yes=["c1"], no=["c2", "c3"])
+    rulings = log.outcome()["rulings"]
+
+    assert rulings == [
+        {
+            "event": ruling_event,
+            "kind": "out_of_order",
+            "motion_id": amendment,
+            "motion": "amend",
+            "applies_to": None,
+            "well_taken": True,
+            "code": "NOT_GERMANE",
+            "reasons": "another proposal",
+            "meeting": 1,
+            "appeal": {
+                "motion_id": appeal,
+                "mover": "c4",
+                "result": "reversed",
+                "yes": 1,
+                "no": 2,
+            },
+        }
+    ]
+
+
+def test_outcome_lists_a_point_of_order_ruling_sustained_on_appeal():
+    log = Log().open()
+    log.main(proposal="Q")
+    amendment = log.motion("c4", "amend", "c5", text="fund R instead")
+    point = log.motion("c6", "point_of_order", None, applies_to=amendment)
+    log.add("rule", well_taken=False, reasons="the amendment is germane")
+    log.motion("c6", "appeal", "c2", applies_to=point)
+
+    log.vote(yes=["c1", "c2", "c3"], no=["c6"])
+    (ruling,) = log.outcome()["rulings"]
+
+    assert ruling["kind"] == "point"
+    assert ruling["motion_id"] == point and ruling["applies_to"] == amendment
+    assert ruling["well_taken"] is False
+    assert ruling["reasons"] == "the amendment is germane"
+    assert ruling["appeal"]["result"] == "sustained"
+
+
+def test_an_answered_inquiry_is_not_a_ruling_in_the_outcome():
+    log = Log().open()
+    log.motion("c4", "inquiry", None)
+    log.add("rule", well_taken=True, reasons="a majority is needed")
+
+    assert log.outcome()["rulings"] == []
+
+
+def test_a_refused_ruling_leaves_no_entry():
+    log = Log().open()
+    log.add("rule_out_of_order", code="NOT_GERMANE", reasons="nothing to rule on")
+
+    outcome = log.outcome()
+
+    assert outcome["results"][-1] == {"ok": False, "error": UNTIMELY}
+    assert outcome["rulings"] == []
