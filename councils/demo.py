@@ -20,19 +20,51 @@ PHASE_1 = ("第一届居民议事会", datetime.date(2014, 3, 1), datetime.date(
 PHASE_2 = ("第二届居民议事会", datetime.date(2016, 1, 1), None)
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧"
 
+# The past meetings' business, on the programs of proposals/demo.py (found
+# by title): (proposal title or None, motion text, amount, amended amount,
+# outcome). Approvals commit the money through the proposals' services.
 PAST_BUSINESS = [
     (
-        "夜间巡逻队:购置巡逻背心和手电筒 Night patrol: vests and torches",
-        "1185.00",
-        None,
+        "邻里互助金 (Mutual Aid)",
+        "资助邻里互助金 Fund the Mutual Aid program",
+        "45000.00",
+        "36000.00",
+        "adopted",
     ),
     (
-        "老年食堂:每周三次午餐 Elderly canteen: lunch three days a week",
-        "20000.00",
-        "16000.00",
+        "环保倡导者 (Environmental Initiator)",
+        "资助环保倡导者 Fund the Environmental Initiator program",
+        "8500.00",
+        None,
+        "lost",
     ),
-    ("楼道绿化:居民认领花箱 Stairwell greening: adopt a planter", "3000.00", None),
+    (
+        None,
+        "每季度公开基金账目 Publish the fund accounts every quarter",
+        None,
+        None,
+        "adopted",
+    ),
 ]
+# Eligible programs on today's agenda, for a newcomer to take up.
+TODAY_BUSINESS = ["编织义卖 (Knitting)", "爱心陪伴 (Love Accompany)"]
+# Councillors already checked in at today's meeting, so that a newcomer as
+# the chair (`coordinator`) and members (`councillor`, `jmjy_council01`)
+# makes a quorum (12 of 23) by checking in and can run a motion.
+TODAY_ALREADY_PRESENT = slice(2, 13)
+
+
+def _program(community, title, worker):
+    """A program of the proposals demo, made eligible if it was only submitted."""
+    from proposals import services as proposal_services
+    from proposals.models import Proposal
+
+    proposal = Proposal.objects.filter(community=community, title=title).first()
+    if proposal is not None and proposal.status == Proposal.Status.SUBMITTED:
+        proposal = proposal_services.proposal_mark_eligible(
+            proposal=proposal, marked_by=worker
+        )
+    return proposal
 
 
 def _resident(community, number: int, role: str):
@@ -121,12 +153,20 @@ def _meeting(council, number, when, chair, worker):
     return meeting
 
 
-def _run_past_meeting(meeting, chair, councillors, business, approve=None):
+def _run_past_meeting(meeting, chair, worker, councillors, business, approve=None):
     step = iter(range(1000))
 
     def key():
         return f"demo:JMJY:m{meeting.number}:{next(step)}"
 
+    title, text, amount, amended, result = business
+    proposal = _program(meeting.council.community, title, worker) if title else None
+    if proposal is not None and not meeting.agenda_items.filter(
+        proposal_pk=proposal.pk
+    ):
+        services.agenda_add_proposal(
+            meeting=meeting, proposal=proposal, added_by=worker
+        )
     present = councillors[:16]
     for person in [chair, *present]:
         services.meeting_check_in(meeting=meeting, member=person, idempotency_key=key())
@@ -134,7 +174,6 @@ def _run_past_meeting(meeting, chair, councillors, business, approve=None):
     if approve is not None and approve.status == Minutes.Status.DRAFT:
         meeting.refresh_from_db()
         services.minutes_approve(minutes=approve, approved_by=chair, at_meeting=meeting)
-    text, amount, amended = business
 
     def move(member, seconder, **motion):
         services.motion_move(
@@ -157,19 +196,38 @@ def _run_past_meeting(meeting, chair, councillors, business, approve=None):
             )
         services.vote_announce(meeting=meeting, chair=chair, idempotency_key=key())
 
-    move(present[0], present[1], motion="main", text=f"资助{text}", amount=amount)
+    voters = [p for p in present if str(p.pk) not in _recused(meeting, proposal)]
+    move(
+        voters[0],
+        voters[1],
+        motion="main",
+        text=text,
+        amount=amount,
+        proposal_pk=proposal.pk if proposal else None,
+    )
     if amended:
         move(
-            present[2],
-            present[3],
+            voters[2],
+            voters[3],
             motion="amend",
-            text=f"资助{text} ¥{amended}",
+            text=f"{text} ¥{amended}",
             amount=amended,
         )
-        vote("counted", present[:10], present[10:14])
-    vote("counted", present[:12], present[12:15])
-    move(present[4], present[5], motion="adjourn")
-    vote("voice", present[:8])
+        vote("counted", voters[:10], voters[10:14])
+    if result == "adopted":
+        vote("counted", voters[:12], voters[12:15])
+    else:
+        vote("counted", voters[:5], voters[5:14])
+    move(voters[4], voters[5], motion="adjourn")
+    vote("voice", voters[:8])
+
+
+def _recused(meeting, proposal) -> list[str]:
+    if proposal is None:
+        return []
+    meeting.refresh_from_db()
+    setup = meeting.setup or {}
+    return setup.get("recusals", {}).get(str(proposal.pk), [])
 
 
 def load_councils_demo(communities, users) -> None:
@@ -192,15 +250,31 @@ def load_councils_demo(communities, users) -> None:
             _run_past_meeting(
                 meeting,
                 chair,
+                worker,
                 councillors,
                 PAST_BUSINESS[number - 1],
                 approve=previous_minutes,
             )
         previous_minutes = Minutes.objects.filter(meeting=meeting).first()
-    _meeting(
+    today_meeting = _meeting(
         council,
         4,
         datetime.datetime.combine(today, datetime.time(19, 0), tzinfo=zone),
         chair,
         worker,
     )
+    for title in TODAY_BUSINESS:
+        proposal = _program(community, title, worker)
+        if proposal is None or today_meeting.agenda_items.filter(
+            proposal_pk=proposal.pk
+        ):
+            continue
+        services.agenda_add_proposal(
+            meeting=today_meeting, proposal=proposal, added_by=worker
+        )
+    for person in councillors[TODAY_ALREADY_PRESENT]:
+        services.meeting_check_in(
+            meeting=today_meeting,
+            member=person,
+            idempotency_key=f"demo:JMJY:m4:arrive:{person.username}",
+        )

@@ -399,7 +399,7 @@ def agenda_build(*, meeting: Meeting, built_by) -> list[AgendaItem]:
 
 @transaction.atomic
 def agenda_add_proposal(*, meeting: Meeting, proposal, added_by) -> AgendaItem:
-    """Put an eligible proposal on the agenda as new business.
+    """Put an eligible (or already placed) proposal on the agenda as new business.
 
     Calls proposals.services.proposal_place_on_agenda in the same
     transaction, and records the recusals for it in the meeting's setup.
@@ -412,11 +412,14 @@ def agenda_add_proposal(*, meeting: Meeting, proposal, added_by) -> AgendaItem:
         raise ValidationError(_("This proposal is already on the agenda."))
     from proposals.services import proposal_place_on_agenda
 
-    proposal_place_on_agenda(
-        proposal=proposal,
-        placed_by=added_by,
-        meeting_reference=f"{meeting.council.community.code}-{meeting.number}",
-    )
+    if proposal.status != "on_agenda" or proposal.tabled_at is not None:
+        # One already placed on the council's agenda (by the social worker,
+        # before this meeting was scheduled) is taken as it is.
+        proposal_place_on_agenda(
+            proposal=proposal,
+            placed_by=added_by,
+            meeting_reference=f"{meeting.council.community.code}-{meeting.number}",
+        )
     amount = getattr(proposal, "requested_amount", None) or getattr(
         proposal, "amount", None
     )
