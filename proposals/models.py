@@ -18,6 +18,7 @@ from fundapp.models import Category
 from fundapp.money import CNYField, cny
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_PROPOSAL_ATTACHMENT_BYTES = 30 * 1024 * 1024
 TEXT_LIMIT = 4000
 
 
@@ -46,6 +47,17 @@ class Round(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
     )
     opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closing_reason = models.CharField(
+        _("reason for closing early"), max_length=300, blank=True
+    )
 
     class Meta:
         verbose_name = _("call for proposals")
@@ -67,13 +79,22 @@ class Round(models.Model):
             models.UniqueConstraint(
                 fields=["community", "title"], name="round_unique_title"
             ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True, closed_by__isnull=True)
+                | Q(closed_at__isnull=False, closed_by__isnull=False),
+                name="round_closed_by_someone",
+            ),
         ]
 
     def __str__(self):
         return self.title
 
     def is_open_on(self, day) -> bool:
-        return self.opens_on <= day <= self.closes_on
+        return self.closed_at is None and self.opens_on <= day <= self.closes_on
+
+    @property
+    def is_closed_early(self) -> bool:
+        return self.closed_at is not None
 
     def allows(self, category: str) -> bool:
         return not self.eligible_categories or category in self.eligible_categories
@@ -220,7 +241,17 @@ class Proposal(models.Model):
         ]
         indexes = [
             models.Index(fields=["community", "status", "-submitted_at"]),
+            # The community's list page: newest first, pages in a stable order.
+            models.Index(
+                fields=["community", "-submitted_at", "-id"],
+                name="proposal_community_newest",
+                condition=Q(submitted_at__isnull=False),
+            ),
             models.Index(fields=["round", "status"]),
+            # The version the community's list page is cached under.
+            models.Index(
+                fields=["community", "-updated_at"], name="proposal_community_updated"
+            ),
             models.Index(fields=["-submitted_at", "-id"]),
         ]
 
@@ -431,6 +462,7 @@ class ProposalAction(models.TextChoices):
     EVALUATED = "evaluated", _("evaluated")
     CLOSED = "closed", _("closed")
     COMMENT_HIDDEN = "comment_hidden", _("comment hidden")
+    SUPPORT_WITHDRAWN = "support_withdrawn", _("support withdrawn")
 
 
 class ProposalEvent(models.Model):

@@ -7,8 +7,9 @@ they join what each row shows and prefetch what a page lists.
 import difflib
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from fundapp.models import Category, Community, Role, User
@@ -49,7 +50,10 @@ def round_list(*, community: Community) -> list[Round]:
 def round_open_list(*, community: Community) -> QuerySet[Round]:
     today = timezone.localdate()
     return Round.objects.filter(
-        community=community, opens_on__lte=today, closes_on__gte=today
+        community=community,
+        opens_on__lte=today,
+        closes_on__gte=today,
+        closed_at__isnull=True,
     ).order_by("closes_on", "id")
 
 
@@ -66,6 +70,42 @@ def proposal_list(*, filters, community: Community | None = None) -> ProposalFil
     if community is not None:
         queryset = queryset.filter(community=community)
     return ProposalFilter(filters, queryset, community=community)
+
+
+def proposal_list_version(*, community: Community) -> str:
+    """What the community's list page shows changes only when this does.
+
+    The newest `updated_at` of its proposals (every service that changes a
+    proposal, its counts or what hangs on it, moves it), its newest call and
+    the newest closing of a call (calls are otherwise never edited). One
+    query, on indexes.
+    """
+    newest_proposal = (
+        Proposal.objects.filter(community=OuterRef("pk"))
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
+    )
+    rounds = Round.objects.filter(community=OuterRef("pk"))
+    newest_round = rounds.order_by("-id").values("id")[:1]
+    newest_closing = (
+        rounds.filter(closed_at__isnull=False)
+        .order_by("-closed_at")
+        .values("closed_at")[:1]
+    )
+    stamps = (
+        Community.objects.filter(pk=community.pk)
+        .annotate(
+            updated=Subquery(newest_proposal),
+            round=Subquery(newest_round),
+            closed=Subquery(newest_closing),
+        )
+        .values_list("updated", "round", "closed")
+        .get()
+    )
+    return ":".join(
+        stamp.isoformat() if hasattr(stamp, "isoformat") else str(stamp)
+        for stamp in stamps
+    )
 
 
 def proposal_list_of_user(*, user) -> QuerySet[Proposal]:
@@ -103,6 +143,39 @@ def proposal_get(*, pk: int) -> Proposal:
         )
         .get(pk=pk)
     )
+
+
+def proposal_get_for_page(*, pk: int) -> Proposal:
+    """One proposal and its call and community: what its page needs on a cache hit.
+
+    The page is cached under the proposal's `updated_at`; what it lists
+    (`proposal_page_lists`) is read only on a miss.
+    """
+    return Proposal.objects.select_related("round", "community", "proposer").get(pk=pk)
+
+
+def proposal_page_lists(proposal: Proposal) -> dict:
+    """What a proposal's page lists, each read (one query) only when shown."""
+
+    def lazy(read):
+        return SimpleLazyObject(lambda: list(read()))
+
+    return {
+        "lines": lazy(proposal.budget_lines.all),
+        "co_proposers": lazy(proposal.co_proposers.all),
+        "attachments": lazy(proposal.attachments.all),
+        "comments": lazy(
+            lambda: proposal.comments.select_related("author", "hidden_by").order_by(
+                "created_at", "id"
+            )
+        ),
+        "events": lazy(
+            lambda: proposal.events.select_related("actor").order_by("at", "id")
+        ),
+        "versions": lazy(
+            lambda: proposal.versions.defer("snapshot").order_by("number")
+        ),
+    }
 
 
 def proposal_team_ids(proposal: Proposal) -> set[int]:
@@ -169,6 +242,14 @@ def proposal_problems(proposal: Proposal, *, on=None, for_submission=True) -> li
         if on < call.opens_on:
             problems.append(
                 _("The call opens on %(date)s; submit then.") % {"date": call.opens_on}
+            )
+        elif call.closed_at is not None:
+            problems.append(
+                _(
+                    "The call was closed on %(date)s; proposals can no longer be "
+                    "submitted."
+                )
+                % {"date": timezone.localdate(call.closed_at)}
             )
         elif on > call.closes_on:
             problems.append(

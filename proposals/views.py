@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -54,18 +56,36 @@ def _proposal_or_404(pk) -> Proposal:
 
 
 def proposal_list(request, code):
+    """The community's open calls and its proposals.
+
+    Unless it shows a form (closing a call), the body is cached under
+    `proposal_list_version` and the day (see the template), so the calls,
+    the filter and the page are lazy: a cache hit reads none of them.
+    """
     community = fund_selectors.community_get(code=code)
-    found = selectors.proposal_list(filters=request.GET, community=community)
-    page = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = SimpleLazyObject(
+        lambda: selectors.proposal_list(filters=request.GET, community=community)
+    )
+    page = SimpleLazyObject(
+        lambda: Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    )
     query = request.GET.copy()
     query.pop("page", None)
+    can_open_round = request.user.has_perm("proposals.open_round", community)
     context = {
         "community": community,
         "filter": found,
         "page": page,
         "query": query.urlencode(),
-        "open_rounds": selectors.round_open_list(community=community),
-        "can_open_round": request.user.has_perm("proposals.open_round", community),
+        "full_query": request.GET.urlencode(),
+        "version": selectors.proposal_list_version(community=community),
+        "today": timezone.localdate().isoformat(),
+        "open_rounds": SimpleLazyObject(
+            lambda: list(selectors.round_open_list(community=community))
+        ),
+        "can_open_round": can_open_round,
+        # The form that closes a call carries a CSRF token: never cached.
+        "cache_body": not can_open_round,
         "can_propose": request.user.has_perm("proposals.create_proposal", community),
         "can_screen": request.user.has_perm("proposals.screen_proposal", community),
     }
@@ -277,24 +297,22 @@ def budget_totals(request, pk):
 
 
 def proposal_detail(request, pk):
-    proposal = _proposal_or_404(pk)
+    """A proposal's page.
+
+    When it shows no form, its body is cached under the proposal's
+    `updated_at` (see the template), and what it lists is read only on a miss.
+    """
+    try:
+        proposal = selectors.proposal_get_for_page(pk=pk)
+    except Proposal.DoesNotExist:
+        raise Http404 from None
     require_perm(request.user, "proposals.view_proposal", proposal)
     user = request.user
-    can_moderate = user.has_perm("proposals.moderate_comments", proposal)
     supported = (
         user.is_authenticated
         and Support.objects.filter(proposal=proposal, resident=user).exists()
     )
-    versions = list(proposal.versions.all())
-    context = {
-        "proposal": proposal,
-        "community": proposal.community,
-        "co_proposers": list(proposal.co_proposers.all()),
-        "lines": list(proposal.budget_lines.all()),
-        "comments": list(proposal.comments.all()),
-        "events": list(proposal.events.all()),
-        "attachments": list(proposal.attachments.all()),
-        "versions": versions,
+    flags = {
         "supported": supported,
         "can_edit": proposal.is_editable
         and user.has_perm("proposals.edit_proposal", proposal),
@@ -306,15 +324,39 @@ def proposal_detail(request, pk):
         "can_support": not supported
         and proposal.status in Proposal.OPEN_FOR_SUPPORT
         and user.has_perm("proposals.support_proposal", proposal),
+        "can_withdraw_support": supported
+        and proposal.status in services.SUPPORT_WITHDRAWABLE,
         "can_comment": user.has_perm("proposals.comment_proposal", proposal),
         "can_screen": proposal.status
         in (Proposal.Status.SUBMITTED, Proposal.Status.SCREENING)
         and user.has_perm("proposals.screen_proposal", proposal),
-        "can_moderate": can_moderate,
+        "can_moderate": user.has_perm("proposals.moderate_comments", proposal),
+    }
+    # A form carries a CSRF token, which must never be cached for others.
+    shows_a_form = any(
+        flags[name]
+        for name in (
+            "can_withdraw",
+            "can_support",
+            "can_withdraw_support",
+            "can_comment",
+            "can_screen",
+            "can_moderate",
+        )
+    )
+    context = {
+        "proposal": proposal,
+        "community": proposal.community,
+        **selectors.proposal_page_lists(proposal),
+        **flags,
+        "cache_body": not shows_a_form,
         "comment_form": CommentForm(),
         "reason_form": ReasonForm(),
         "compare_form": CompareForm(
-            initial={"old": max(len(versions) - 1, 1), "new": len(versions)}
+            initial={
+                "old": max(proposal.version_number - 1, 1),
+                "new": proposal.version_number,
+            }
         ),
     }
     return render(request, "proposals/proposal_detail.html", context)
@@ -373,6 +415,41 @@ def proposal_support(request, pk):
         lambda p, u, d: services.proposal_support(proposal=p, supporter=u),
         _("Thank you: you support this proposal."),
     )
+
+
+@require_POST
+@login_required
+def proposal_support_withdraw(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda p, u, d: services.proposal_support_withdraw(proposal=p, supporter=u),
+        _("Your support is withdrawn."),
+    )
+
+
+@require_POST
+@login_required
+def round_close(request, round_pk):
+    call = get_object_or_404(Round.objects.select_related("community"), pk=round_pk)
+    require_perm(request.user, "proposals.open_round", call.community)
+    form = OptionalReasonForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect("proposals:list", code=call.community.code)
+    try:
+        services.round_close(
+            round=call, closed_by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The call “%(title)s” is closed.") % {"title": call}
+        )
+    return redirect("proposals:list", code=call.community.code)
 
 
 @require_POST

@@ -10,7 +10,13 @@ from .drafting import (
     proposal_save_problem,
     proposal_save_team,
 )
-from .engagement import comment_add, comment_hide, proposal_support
+from .engagement import (
+    SUPPORT_WITHDRAWABLE,
+    comment_add,
+    comment_hide,
+    proposal_support,
+    proposal_support_withdraw,
+)
 from .lifecycle import (
     proposal_close,
     proposal_complete,
@@ -27,9 +33,10 @@ from .lifecycle import (
     proposal_withdraw,
 )
 from .notifications import notification_email_send, notification_mark_read
-from .rounds import round_open
+from .rounds import round_close, round_open
 
 __all__ = [
+    "SUPPORT_WITHDRAWABLE",
     "InvalidTransition",
     "attachment_add",
     "attachment_remove",
@@ -54,8 +61,10 @@ __all__ = [
     "proposal_start",
     "proposal_submit",
     "proposal_support",
+    "proposal_support_withdraw",
     "proposal_undo_decision",
     "proposal_withdraw",
     "require_transition",
+    "round_close",
     "round_open",
 ]

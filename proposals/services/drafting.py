@@ -3,6 +3,7 @@
 import os
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from fundapp.permissions import require_perm
 from proposals.budget import clean_lines
 from proposals.models import (
     MAX_ATTACHMENT_BYTES,
+    MAX_PROPOSAL_ATTACHMENT_BYTES,
     TEXT_LIMIT,
     Attachment,
     BudgetLine,
@@ -19,7 +21,12 @@ from proposals.models import (
     ProposalEvent,
     Round,
 )
-from proposals.uploads import ALLOWED_DESCRIPTION, sniff_upload
+from proposals.uploads import (
+    ALLOWED_DESCRIPTION,
+    PILLOW_FORMATS,
+    reencode_image,
+    sniff_upload,
+)
 
 from .common import lock_proposal
 
@@ -61,7 +68,7 @@ def _lock_editable(proposal: Proposal, edited_by) -> Proposal:
 
 @transaction.atomic
 def proposal_create(*, round: Round, proposer, title: str) -> Proposal:
-    """Start a draft in a call that has not closed.
+    """Start a draft in a call that is open today (opened, not closed).
 
     Needs `proposals.create_proposal` (a verified resident of the call's
     community).
@@ -70,9 +77,25 @@ def proposal_create(*, round: Round, proposer, title: str) -> Proposal:
     fields = _check_text({"title": title}, {"title": 120})
     if not fields["title"]:
         raise ValidationError({"title": _("Give the proposal a title.")})
-    if timezone.localdate() > round.closes_on:
+    # Read again: the caller's copy may predate an early closing.
+    round = Round.objects.get(pk=round.pk)
+    today = timezone.localdate()
+    if today < round.opens_on:
         raise ValidationError(
-            _("The call closed on %(date)s.") % {"date": round.closes_on}
+            _("The call opens on %(date)s; start your proposal then.")
+            % {"date": round.opens_on},
+            code="not_open",
+        )
+    if round.closed_at is not None:
+        raise ValidationError(
+            _("The call was closed on %(date)s.")
+            % {"date": timezone.localdate(round.closed_at)},
+            code="closed",
+        )
+    if today > round.closes_on:
+        raise ValidationError(
+            _("The call closed on %(date)s.") % {"date": round.closes_on},
+            code="closed",
         )
     proposal = Proposal.objects.create(
         round=round, community_id=round.community_id, proposer=proposer, **fields
@@ -222,15 +245,17 @@ def proposal_save_team(
 def attachment_add(*, proposal: Proposal, uploaded_by, upload) -> Attachment:
     """Attach a photo or PDF, judged by its content: JPEG, PNG or PDF, ≤ 10 MB.
 
-    The file is stored under a random name; the uploader's name is kept as
-    data only.
+    Photos are decoded and encoded again without their EXIF (location data
+    is personal); a photo that does not decode is refused. A proposal holds
+    at most 10 files and 30 MB in all. The file is stored under a random
+    name; the uploader's name is kept as data only.
     """
     proposal = _lock_editable(proposal, uploaded_by)
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
             {
                 "file": _("The file is %(size)s MB; the limit is 10 MB.")
-                % {"size": round(upload.size / 1024 / 1024, 1)}
+                % {"size": _megabytes(upload.size)}
             }
         )
     if upload.size == 0:
@@ -243,29 +268,60 @@ def attachment_add(*, proposal: Proposal, uploaded_by, upload) -> Attachment:
                 % {"allowed": ALLOWED_DESCRIPTION}
             }
         )
-    if proposal.attachments.count() >= MAX_ATTACHMENTS:
+    existing = list(proposal.attachments.values_list("size", flat=True))
+    if len(existing) >= MAX_ATTACHMENTS:
         raise ValidationError(
             {
                 "file": _("A proposal has at most %(limit)s attachments.")
                 % {"limit": MAX_ATTACHMENTS}
             }
         )
+    if content_type in PILLOW_FORMATS:
+        content = ContentFile(reencode_image(upload, content_type))
+        if content.size > MAX_ATTACHMENT_BYTES:
+            raise ValidationError(
+                {
+                    "file": _(
+                        "This photo is over 10 MB once cleaned; send a smaller one."
+                    )
+                }
+            )
+    else:
+        content = upload
+    if sum(existing) + content.size > MAX_PROPOSAL_ATTACHMENT_BYTES:
+        raise ValidationError(
+            {
+                "file": _(
+                    "The files of a proposal may add up to 30 MB; it has "
+                    "%(used)s MB and this one is %(size)s MB. Remove a file or "
+                    "send a smaller one."
+                )
+                % {"used": _megabytes(sum(existing)), "size": _megabytes(content.size)}
+            },
+            code="proposal_full",
+        )
     name = os.path.basename(upload.name or "")[-120:] or "file"
     attachment = Attachment(
         proposal=proposal,
         original_name=name,
         content_type=content_type,
-        size=upload.size,
+        size=content.size,
         uploaded_by=uploaded_by,
     )
-    attachment.file.save(name, upload, save=False)
+    attachment.file.save(name, content, save=False)
     attachment.save()
+    proposal.save(update_fields=["updated_at"])
     return attachment
+
+
+def _megabytes(size: int) -> float:
+    return round(size / 1024 / 1024, 1)
 
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, removed_by) -> None:
     """Remove an attachment from a proposal that may still be edited."""
-    _lock_editable(attachment.proposal, removed_by)
+    proposal = _lock_editable(attachment.proposal, removed_by)
     attachment.file.delete(save=False)
     attachment.delete()
+    proposal.save(update_fields=["updated_at"])

@@ -39,8 +39,55 @@ def proposal_support(*, proposal: Proposal, supporter) -> Support:
         raise ValidationError(
             _("You already support this proposal."), code="twice"
         ) from None
-    Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + 1)
+    Proposal.objects.filter(pk=proposal.pk).update(
+        support_count=F("support_count") + 1, updated_at=timezone.now()
+    )
     return support
+
+
+# Screening ends when a proposal is marked eligible (or withdrawn); until then
+# a resident may change their mind, including while it is being revised.
+SUPPORT_WITHDRAWABLE = frozenset(
+    {Proposal.Status.SUBMITTED, Proposal.Status.SCREENING, Proposal.Status.RETURNED}
+)
+
+
+@transaction.atomic
+def proposal_support_withdraw(
+    *, proposal: Proposal, supporter, reason: str = ""
+) -> None:
+    """The supporter takes back their support while screening is not over.
+
+    Only the resident who gave the support may withdraw it, and only while
+    the proposal is submitted, in screening or returned for revision: once it
+    is eligible, the supports it was judged on stand. Locks the proposal row,
+    deletes the support, counts it off and writes an audit row.
+    """
+    proposal = lock_proposal(proposal)
+    support = Support.objects.filter(proposal=proposal, resident=supporter).first()
+    if support is None:
+        raise ValidationError(_("You do not support this proposal."), code="none")
+    if proposal.status not in SUPPORT_WITHDRAWABLE:
+        raise ValidationError(
+            _(
+                "Supports can be withdrawn only until screening ends; this "
+                "proposal is %(status)s."
+            )
+            % {"status": proposal.get_status_display()},
+            code="too_late",
+        )
+    support.delete()
+    Proposal.objects.filter(pk=proposal.pk).update(
+        support_count=F("support_count") - 1, updated_at=timezone.now()
+    )
+    ProposalEvent.objects.create(
+        proposal=proposal,
+        actor=supporter,
+        action=ProposalEvent.Action.SUPPORT_WITHDRAWN,
+        from_status=proposal.status,
+        to_status=proposal.status,
+        reason=(reason or "").strip()[:300],
+    )
 
 
 @transaction.atomic
@@ -63,7 +110,9 @@ def comment_add(*, proposal: Proposal, author, body: str) -> Comment:
     proposal = lock_proposal(proposal)
     require_perm(author, "proposals.comment_proposal", proposal)
     comment = Comment.objects.create(proposal=proposal, author=author, body=body)
-    Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
+    Proposal.objects.filter(pk=proposal.pk).update(
+        comment_count=F("comment_count") + 1, updated_at=timezone.now()
+    )
     notify_team(proposal, kind=Notification.Kind.COMMENT, actor=author)
     return comment
 
@@ -92,6 +141,8 @@ def comment_hide(*, comment: Comment, hidden_by, reason: str) -> Comment:
     comment.hidden_by = hidden_by
     comment.hidden_reason = reason
     comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    # The proposal's page is cached under its updated_at.
+    Proposal.objects.filter(pk=comment.proposal_id).update(updated_at=timezone.now())
     ProposalEvent.objects.create(
         proposal=comment.proposal,
         actor=hidden_by,

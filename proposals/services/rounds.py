@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fundapp.models import Category, Community
@@ -76,3 +77,34 @@ def round_open(
         minimum_supports=minimum_supports,
         opened_by=opened_by,
     )
+
+
+@transaction.atomic
+def round_close(*, round: Round, closed_by, reason: str = "") -> Round:
+    """Close a call for proposals now, before its closing date; say why.
+
+    Needs `proposals.open_round` (a social worker of the community). Locks
+    the call's row and records who closed it, when and why; from then on no
+    draft is started in it and no proposal is submitted to it for the first
+    time (returned ones may still be resubmitted, as after the closing date).
+    Closing a closed call changes nothing.
+    """
+    call = (
+        Round.objects.select_for_update().select_related("community").get(pk=round.pk)
+    )
+    require_perm(closed_by, "proposals.open_round", call.community)
+    if call.closed_at is not None:
+        return call
+    if timezone.localdate() > call.closes_on:
+        raise ValidationError(
+            _("This call already closed on %(date)s.") % {"date": call.closes_on},
+            code="already_closed",
+        )
+    reason = (reason or "").strip()
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("Keep the reason to 300 characters.")})
+    call.closed_at = timezone.now()
+    call.closed_by = closed_by
+    call.closing_reason = reason
+    call.save(update_fields=["closed_at", "closed_by", "closing_reason"])
+    return call

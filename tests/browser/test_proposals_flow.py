@@ -17,13 +17,14 @@ from playwright.sync_api import expect
 from fundapp.models import Role
 from proposals.models import Proposal
 from tests.factories import make_community, make_member, make_round
+from tests.proposals.images import png_bytes
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 256
+PNG = png_bytes(size=(120, 90))
 
 
 @pytest.fixture(scope="session")

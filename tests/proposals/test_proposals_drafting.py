@@ -17,11 +17,12 @@ from tests.factories import (
     make_proposal,
     make_round,
 )
+from tests.proposals.images import exif_of, jpeg_bytes, png_bytes
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PNG = png_bytes()
+JPEG = jpeg_bytes()
 PDF = b"%PDF-1.7\n" + b"\x00" * 64
 
 
@@ -241,3 +242,99 @@ def test_a_councillor_who_is_not_a_social_worker_cannot_open_a_call():
 
     with pytest.raises(PermissionDenied):
         make_round(community, opened_by=make_member(community, Role.COUNCILLOR))
+
+
+def test_a_photo_is_stored_without_its_exif_location():
+    proposal = make_draft()
+    photo = jpeg_bytes(gps=True)
+    assert exif_of(photo)
+
+    attachment = services.attachment_add(
+        proposal=proposal,
+        uploaded_by=proposal.proposer,
+        upload=SimpleUploadedFile("IMG_0001.jpg", photo),
+    )
+
+    with attachment.file.open("rb") as stored:
+        content = stored.read()
+    assert exif_of(content) == {}
+    assert attachment.content_type == "image/jpeg"
+    assert attachment.size == len(content)
+
+
+def test_a_png_is_encoded_again_as_a_png():
+    proposal = make_draft()
+
+    attachment = services.attachment_add(
+        proposal=proposal,
+        uploaded_by=proposal.proposer,
+        upload=SimpleUploadedFile("map.png", png_bytes()),
+    )
+
+    with attachment.file.open("rb") as stored:
+        assert sniff_content_type(stored.read(16)) == "image/png"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        jpeg_bytes()[:120],  # cut off mid-file
+        b"\xff\xd8\xff\xe0" + b"\x00" * 64,  # a JPEG's first bytes, then nothing
+        b"\x89PNG\r\n\x1a\n" + b"garbage" * 20,
+    ],
+)
+def test_a_corrupt_photo_is_refused_with_a_clear_message(content):
+    proposal = make_draft()
+
+    with pytest.raises(ValidationError, match="damaged or incomplete"):
+        services.attachment_add(
+            proposal=proposal,
+            uploaded_by=proposal.proposer,
+            upload=SimpleUploadedFile("photo.jpg", content),
+        )
+    assert proposal.attachments.count() == 0
+
+
+def test_a_png_that_says_it_is_a_jpeg_inside_is_refused():
+    proposal = make_draft()
+    content = b"\xff\xd8\xff" + png_bytes()
+
+    with pytest.raises(ValidationError, match="damaged or incomplete"):
+        services.attachment_add(
+            proposal=proposal,
+            uploaded_by=proposal.proposer,
+            upload=SimpleUploadedFile("photo.jpg", content),
+        )
+
+
+def test_files_over_30_mb_in_all_are_refused_with_what_is_used(monkeypatch):
+    proposal = make_draft()
+    pdf = PDF + b"\x00" * (9 * 1024 * 1024)
+    for number in range(3):
+        services.attachment_add(
+            proposal=proposal,
+            uploaded_by=proposal.proposer,
+            upload=SimpleUploadedFile(f"quote{number}.pdf", pdf),
+        )
+
+    with pytest.raises(ValidationError, match="add up to 30 MB; it has 27.0 MB"):
+        services.attachment_add(
+            proposal=proposal,
+            uploaded_by=proposal.proposer,
+            upload=SimpleUploadedFile("quote4.pdf", pdf),
+        )
+    assert proposal.attachments.count() == 3
+
+
+def test_an_attachment_moves_the_proposals_updated_at():
+    proposal = make_draft()
+    before = proposal.updated_at
+
+    services.attachment_add(
+        proposal=proposal,
+        uploaded_by=proposal.proposer,
+        upload=SimpleUploadedFile("quote.pdf", PDF),
+    )
+
+    proposal.refresh_from_db()
+    assert proposal.updated_at > before
