@@ -4,6 +4,19 @@ Every action taken in a meeting goes through `meeting_event_append`: in one
 transaction it locks the meeting row, replays the log with the new event, and
 stores the event only if the engine accepts it. Decisions on proposals take
 effect in that same transaction (`decisions_apply`).
+
+Each meeting is its own log, replayed alone (its setup is fixed at its first
+event). Business carried between meetings goes through the proposal, not
+the engine: what the last meeting left postponed, tabled, referred or
+pending comes onto the next agenda as unfinished business
+(`agenda_build`, from the previous log's outcome), with the proposal still
+on the agenda (tabled) or eligible again (postponed, referred), and is
+taken up there by a new main motion about the proposal. So the engine's
+`take_from_table` (B1) and `committee_report` work within one meeting's log
+only; a motion tabled at one meeting is resumed at the next by moving it
+again. A decision is marked carried out (`executed`, which bars reconsider
+and rescind) in the log of the meeting that took it
+(`decision_mark_executed`).
 """
 
 import datetime
@@ -526,6 +539,11 @@ def meeting_notices_due() -> list[int]:
 def _require_may_give(meeting: Meeting, actor, event: dict, outcome: dict) -> None:
     """Who may give which event: the chair's events, a member's own events."""
     kind = event.get("type")
+    if kind == "executed":
+        # Recorded by the social worker who saw the grant paid, in or out
+        # of a meeting.
+        require_perm(actor, "councils.manage_council", meeting.council)
+        return
     if kind in CHAIR_EVENTS:
         chair = outcome["meeting"].get("chair") or (
             member_id(meeting.chair_id) if meeting.chair_id else None
@@ -921,6 +939,30 @@ def chair_rule_out_of_order(
         actor=chair,
         idempotency_key=idempotency_key,
         event={"type": "rule_out_of_order", "code": code, "reasons": reasons},
+    )
+
+
+def decision_mark_executed(
+    *,
+    meeting: Meeting,
+    decision_index: int,
+    executed_by,
+    idempotency_key: str | None = None,
+) -> MeetingEvent:
+    """Record that an adopted decision was carried out (the grant was paid).
+
+    Appends the engine's `executed` event to the log of the meeting that
+    took the decision, so it can no longer be reconsidered or rescinded
+    (ROBERTS_RULES §2.3). For fundapp to call when a disbursement is paid;
+    needs `councils.manage_council` (the community's social worker). The
+    default idempotency key makes a retry a no-op.
+    """
+    return meeting_event_append(
+        meeting=meeting,
+        actor=executed_by,
+        idempotency_key=idempotency_key
+        or f"executed:{meeting.pk}:{int(decision_index)}",
+        event={"type": "executed", "applies_to": int(decision_index)},
     )
 
 

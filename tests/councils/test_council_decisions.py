@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from councils import services
 from councils.models import MeetingEvent
@@ -211,3 +211,66 @@ def test_reconsidering_an_adopted_grant_undoes_the_approval(
     proposal.refresh_from_db()
     assert proposal.status != "approved"
     assert proposal.commitment_id is None or proposal.approved_amount is None
+
+
+def _adopted_and_paid(funded_meeting, key, move_and_state):
+    meeting, chair, members, proposal = funded_meeting
+    _fund_motion(meeting, chair, members, proposal, move_and_state)
+    _vote(meeting, chair, members[:4], "yes", key)
+    meeting.refresh_from_db()
+    decision = len(meeting_outcome(meeting)["decisions"]) - 1
+    worker = make_member(meeting.council.community, Role.SOCIAL_WORKER)
+    services.decision_mark_executed(
+        meeting=meeting, decision_index=decision, executed_by=worker
+    )
+    meeting.refresh_from_db()
+    return meeting, chair, members, proposal, decision, worker
+
+
+@pytest.mark.parametrize("motion", ["reconsider", "rescind"])
+def test_a_paid_grant_can_no_longer_be_reconsidered_or_rescinded(
+    funded_meeting, key, move_and_state, motion
+):
+    meeting, chair, members, proposal, decision, _worker = _adopted_and_paid(
+        funded_meeting, key, move_and_state
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        services.motion_move(
+            meeting=meeting,
+            member=members[0],
+            motion=motion,
+            applies_to=decision,
+            idempotency_key=key(),
+        )
+
+    assert refused.value.code == "IRREVERSIBLE"
+    proposal.refresh_from_db()
+    assert proposal.status == "approved"
+
+
+def test_marking_a_decision_executed_twice_stores_one_event(
+    funded_meeting, key, move_and_state
+):
+    meeting, _chair, _members, _proposal, decision, worker = _adopted_and_paid(
+        funded_meeting, key, move_and_state
+    )
+
+    services.decision_mark_executed(
+        meeting=meeting, decision_index=decision, executed_by=worker
+    )
+
+    assert MeetingEvent.objects.filter(meeting=meeting, type="executed").count() == 1
+
+
+def test_only_a_social_worker_marks_a_decision_executed(
+    funded_meeting, key, move_and_state
+):
+    meeting, chair, members, proposal = funded_meeting
+    _fund_motion(meeting, chair, members, proposal, move_and_state)
+    _vote(meeting, chair, members[:4], "yes", key)
+
+    with pytest.raises(PermissionDenied):
+        services.decision_mark_executed(
+            meeting=meeting, decision_index=0, executed_by=chair
+        )
