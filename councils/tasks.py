@@ -18,7 +18,7 @@ def meeting_notices_send(meeting_id: int) -> int:
 
 @shared_task
 def meeting_notices_due() -> list[int]:
-    """Run periodically (e.g. every five minutes) by beat."""
+    """Enqueue the notices that are due; beat runs it every 15 minutes."""
     from councils.services import meeting_notices_due as due
 
     return due()

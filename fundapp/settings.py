@@ -170,3 +170,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
 }
+
+# councils: meeting notices go out at each meeting's lead time.
+CELERY_BEAT_SCHEDULE["send the council meetings' due notices, every 15 minutes"] = {
+    "task": "councils.tasks.meeting_notices_due",
+    "schedule": crontab(minute="*/15"),
+}
