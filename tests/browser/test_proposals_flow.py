@@ -160,3 +160,24 @@ def test_a_proposal_goes_from_a_phone_to_eligible_through_one_revision(
     expect(change.locator("ins").first).to_be_visible()
     expect(page.locator("main")).to_contain_text("人工(2人×1天)")
     expect(page.locator("main del").first).to_contain_text("人工")
+
+
+def test_a_double_click_on_submit_sends_the_proposal_once(browser, live_server):
+    from proposals.models import ProposalEvent
+    from tests.factories import make_draft
+
+    draft = make_draft()
+    page = phone_page(browser, live_server, draft.proposer)
+    page.goto(f"{live_server.url}/proposals/{draft.pk}/edit/review/")
+
+    page.get_by_test_id("submit-proposal").dblclick()
+    page.wait_for_url(f"**/proposals/{draft.pk}/")
+
+    expect(page.get_by_test_id("proposal-status")).to_have_attribute(
+        "data-status", "submitted"
+    )
+    submitted = ProposalEvent.objects.filter(
+        proposal=draft, action=ProposalEvent.Action.SUBMITTED
+    )
+    assert submitted.count() == 1
+    assert draft.versions.count() == 1
