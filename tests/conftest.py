@@ -22,3 +22,17 @@ def empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def messages_in_english():
+    """Services speak the active language; tests read their messages in English.
+
+    Requests still choose their own language (LocaleMiddleware activates it), so
+    the tests of Chinese pages are unaffected.
+    """
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import translation
 
 from fundapp import services
 from fundapp.models import Account, Category, LedgerEntry, LedgerTransaction
@@ -22,6 +23,7 @@ def test_twenty_concurrent_commitments_spend_exactly_the_money_there_is():
     lock = threading.Lock()
 
     def commit_ten_thousand():
+        translation.activate("en")
         try:
             barrier.wait(timeout=30)
             services.commitment_create(

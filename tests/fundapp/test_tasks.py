@@ -1,5 +1,8 @@
 """The fund's Celery tasks, in process and through a real worker on Redis."""
 
+import logging
+import time
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -46,26 +49,25 @@ def test_a_real_worker_on_the_broker_runs_the_reconciliation():
 
     community, _keeper, tranche = make_funded_community("100.00")
     Account.objects.filter(tranche=tranche).update(balance="1.00")
-    saved = (
-        app.conf.task_always_eager,
-        app.conf.result_backend,
-        app.conf.task_ignore_result,
-    )
     app.conf.task_always_eager = False
-    app.conf.result_backend = "redis://127.0.0.1:6379/1"
-    app.conf.task_ignore_result = False
+    seen: list[str] = []
+    handler = logging.Handler(level=logging.ERROR)
+    handler.emit = lambda record: seen.append(record.getMessage())
+    logging.getLogger("fundapp.tasks").addHandler(handler)
     try:
         with start_worker(
             app, pool="solo", perform_ping_check=False, loglevel="WARNING"
         ):
-            result = fund_reconcile_task.apply_async(
-                args=[community.fund.pk], ignore_result=False
-            )
-            assert result.get(timeout=30) == 1
+            fund_reconcile_task.delay(community.fund.pk)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not seen:
+                time.sleep(0.1)
     finally:
-        (
-            app.conf.task_always_eager,
-            app.conf.result_backend,
-            app.conf.task_ignore_result,
-        ) = saved
+        logging.getLogger("fundapp.tasks").removeHandler(handler)
+        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
         connection.close()
+
+    account = Account.objects.get(tranche=tranche, kind=Account.Kind.TRANCHE_AVAILABLE)
+    assert seen == [
+        f"Fund {community.fund.pk} account {account.pk}: cached 1.00, entries 100.00"
+    ]

@@ -271,7 +271,9 @@ def test_a_match_over_its_cap_is_shown_next_to_the_amount(client):
 
     response = client.post(
         reverse("fund:tranche_record", args=[community.code]),
-        tranche_form(government, amount="150000", matched_tranche=donor.pk, match_ratio="1"),
+        tranche_form(
+            government, amount="150000", matched_tranche=donor.pk, match_ratio="1"
+        ),
     )
 
     assert "capped at ¥100,000.00" in response.context["form"].errors["amount"][0]
