@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import SeatRole, SmallBoardRules
 from .procedure.motions import MOTIONS
 from .wording import METHOD_LABELS, MOTION_LABELS
 
@@ -88,3 +89,47 @@ class MinutesApproveForm(forms.Form):
     corrections = forms.CharField(
         label=_("Corrections"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class SeatAssignForm(forms.Form):
+    """Seat a verified resident, named by the phone number they registered with."""
+
+    term = forms.TypedChoiceField(label=_("Term"), coerce=int, choices=())
+    phone = forms.CharField(label=_("Resident's phone number"), max_length=20)
+    role = forms.ChoiceField(label=_("Seat"), choices=SeatRole.choices)
+    starts_on = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, terms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].choices = [(term.pk, str(term)) for term in terms]
+
+
+class SeatEndForm(forms.Form):
+    ends_on = forms.DateField(
+        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class CouncilSettingsForm(forms.Form):
+    """The council's rule settings (ROBERTS_RULES §0) and why they change."""
+
+    quorum = forms.IntegerField(
+        label=_("Fixed quorum (empty: a majority of the voting members)"),
+        required=False,
+        min_value=1,
+    )
+    small_board_rules = forms.ChoiceField(
+        label=_("Small-board rules"), choices=SmallBoardRules.choices
+    )
+    main_motion_two_thirds_above = forms.DecimalField(
+        label=_("Two-thirds for grants above (¥, empty: none)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+    )
+    consent_calendar = forms.BooleanField(label=_("Consent calendar"), required=False)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200)

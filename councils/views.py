@@ -14,9 +14,16 @@ from django.views.decorators.http import require_GET, require_POST
 from fundapp.permissions import require_perm
 
 from . import services
-from .forms import ActionForm, MeetingScheduleForm, MinutesApproveForm
+from .forms import (
+    ActionForm,
+    CouncilSettingsForm,
+    MeetingScheduleForm,
+    MinutesApproveForm,
+    SeatAssignForm,
+    SeatEndForm,
+)
 from .minutes import minutes_build
-from .models import Meeting, Minutes
+from .models import Meeting, Minutes, Seat
 from .selectors import (
     council_get,
     meeting_get,
@@ -115,8 +122,78 @@ def council_detail(request, code):
             "changes": council.settings_changes.select_related("changed_by")[:20],
             "can_manage": request.user.has_perm("councils.manage_council", council),
             "schedule_form": MeetingScheduleForm(),
+            "terms": council.terms.order_by("-starts_on"),
+            "seat_form": SeatAssignForm(
+                initial={"starts_on": today}, terms=council.terms.order_by("-starts_on")
+            ),
+            "end_form": SeatEndForm(initial={"ends_on": today}, auto_id=False),
+            "settings_form": CouncilSettingsForm(initial=council.rule_settings()),
         },
     )
+
+
+@require_POST
+@login_required
+def seat_assign(request, code):
+    from django.contrib.auth import get_user_model
+
+    council = council_get(code=code)
+    require_perm(request.user, "councils.manage_council", council)
+    form = SeatAssignForm(request.POST, terms=council.terms.all())
+    if not form.is_valid():
+        messages.error(request, _("Check the term, phone number, seat and date."))
+        return redirect(council)
+    data = form.cleaned_data
+    term = get_object_or_404(council.terms, pk=data["term"])
+    holder = get_user_model().objects.filter(phone=data["phone"].strip()).first()
+    try:
+        if holder is None:
+            raise ValidationError(_("Nobody is registered with this phone number."))
+        services.seat_assign(
+            term=term,
+            holder=holder,
+            role=data["role"],
+            starts_on=data["starts_on"],
+            assigned_by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(council)
+
+
+@require_POST
+@login_required
+def seat_end(request, code, pk):
+    council = council_get(code=code)
+    require_perm(request.user, "councils.manage_council", council)
+    seat = get_object_or_404(Seat, pk=pk, term__council=council)
+    form = SeatEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the last day and the reason."))
+        return redirect(council)
+    try:
+        services.seat_end(seat=seat, ended_by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(council)
+
+
+@require_POST
+@login_required
+def settings_change(request, code):
+    council = council_get(code=code)
+    require_perm(request.user, "councils.manage_council", council)
+    form = CouncilSettingsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the settings and give a reason."))
+        return redirect(council)
+    try:
+        services.council_settings_change(
+            council=council, changed_by=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(council)
 
 
 @require_POST
