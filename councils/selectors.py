@@ -346,4 +346,49 @@ def meeting_live(meeting: Meeting, user) -> dict:
             item for item in meeting.agenda_items.all() if item.proposal_pk is not None
         ],
         "in_queue": any(request.member_id == user.pk for request in queue),
+        "refer_to": _references(outcome) if moves else [],
+        "ruling_codes": _ruling_codes() if is_chair else [],
     }
+
+
+RULING_CODES = ("NOT_GERMANE", "IMPROPER_TABLE", "UNTIMELY", "OUT_OF_ORDER_RANK")
+
+
+def _ruling_codes() -> list[tuple[str, str]]:
+    from .refusals import refusal_message
+
+    return [(code, refusal_message(code)) for code in RULING_CODES]
+
+
+def _references(outcome: dict) -> list[dict]:
+    """What a point of order, an appeal, reconsider or rescind may name.
+
+    Motions on the floor or ruled on (by id), and decisions (by index).
+    """
+    from django.utils.translation import gettext as _
+
+    from .wording import motion_label
+
+    refs = [
+        {
+            "id": int(key),
+            "label": _("Motion: %(label)s “%(text)s”")
+            % {"label": motion_label(motion["motion"]), "text": motion["text"] or ""},
+        }
+        for key, motion in outcome["motions"].items()
+        if motion["state"] in ("PENDING", "MOVED", "VOTING", "RULED_OUT_OF_ORDER")
+        or motion["motion"] == "point_of_order"
+    ]
+    refs += [
+        {
+            "id": index,
+            "label": _("Decision %(number)s: “%(text)s” %(result)s")
+            % {
+                "number": index,
+                "text": decision["text"] or "",
+                "result": decision["result"],
+            },
+        }
+        for index, decision in enumerate(outcome["decisions"])
+    ]
+    return refs

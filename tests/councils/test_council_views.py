@@ -148,3 +148,34 @@ def test_the_council_page_lists_the_councillors(client, in_session):
 
     assert response.status_code == 200
     assert str(members[0]) in response.text
+
+
+def test_the_chair_may_rule_a_motion_out_of_order_with_reasons_from_the_page(
+    client, in_session, key
+):
+
+    meeting, chair, members = in_session
+    services.motion_move(
+        meeting=meeting,
+        member=members[0],
+        motion="main",
+        text="X",
+        idempotency_key=key(),
+    )
+    client.force_login(chair)
+
+    page = client.get(reverse("councils:live", args=[meeting.pk])).text
+    response = client.post(
+        reverse("councils:act", args=[meeting.pk]),
+        {
+            "action": "rule_out_of_order",
+            "code": "UNTIMELY",
+            "reasons": "another item first",
+            "idempotency_key": key(),
+        },
+    )
+
+    assert 'name="code"' in page and 'id="ooo-reasons"' in page
+    assert response.status_code == 302
+    ruling = meeting.events.get(type="rule_out_of_order").payload
+    assert ruling["reasons"] == "another item first"
