@@ -121,7 +121,7 @@ class TeamForm(forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("Photo or PDF"),
-        help_text=_("JPEG, PNG or PDF, at most 10 MB."),
+        help_text=_("JPEG, PNG or PDF, at most 10 MB each and 30 MB in all."),
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,application/pdf"}
         ),
