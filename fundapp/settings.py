@@ -87,6 +87,8 @@ DATABASES = {
     )
 }
 CACHES = {"default": cache_from_url(env("DJANGO_CACHE_URL", "locmem://"))}
+# A new release renders its pages afresh, even from a shared cache.
+CACHES["default"]["KEY_PREFIX"] = env("LINLI_RELEASE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "fundapp.User"

@@ -148,6 +148,9 @@ class Command(BaseCommand):
             )
 
         self.prepare_database(url, options)
+        if not options["skip_generate"]:
+            # Does nothing when the 50,000 proposals are already there.
+            self.manage(url, "generate_proposal_scale_data")
         big, small = self.communities(url, options["code"])
         self.say(
             f"Large community: {big[0]} ({big[1]:,} movements); "
