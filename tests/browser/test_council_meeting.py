@@ -80,9 +80,7 @@ class Phone:
     def __init__(self, live_server, meeting_pk: int, session: str):
         self.url = f"{live_server.url}/meetings/{meeting_pk}/act/"
         self.csrf = secrets.token_hex(16)  # a 32-character unmasked secret
-        self.cookie = (
-            f"sessionid={session}; csrftoken={self.csrf}; django_language=en"
-        )
+        self.cookie = f"sessionid={session}; csrftoken={self.csrf}; django_language=en"
         self.count = 0
 
     def act(self, action: str, **fields) -> None:
@@ -151,9 +149,7 @@ def _take_the_vote(chair_page, a_page, third, *, recused_page=None):
     expect(chair_page.locator('button[data-action="announce"]')).to_have_count(0)
 
 
-def test_a_meeting_amends_and_adopts_a_grant_in_three_browsers(
-    contexts, live_server
-):
+def test_a_meeting_amends_and_adopts_a_grant_in_three_browsers(contexts, live_server):
     community, _keeper, _tranche = make_funded_community(amount="5000.00")
     council, chair, members = make_council(community, seats=4)
     member_a, recused, third_member, fourth_member = members
