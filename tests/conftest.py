@@ -36,3 +36,19 @@ def messages_in_english():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def client(client, settings):
+    """The test client reads pages in English unless a test deletes this cookie.
+
+    zh-hans is the site's default; the tests that check Chinese pages say so.
+    """
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_client, settings):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return admin_client

@@ -17,12 +17,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    """These tests read messages in English; one test checks the Chinese default."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
 def tranche_form(source, **overrides):
     return {
         "idempotency_key": key(),

@@ -11,9 +11,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client():
+def admin_client(settings):
     client = Client()
     client.force_login(make_user(is_staff=True, is_superuser=True))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 
