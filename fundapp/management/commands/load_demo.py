@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from fundapp.demo import DEMO_PASSWORD, load_demo
+from fundapp.models import User
 
 
 class Command(BaseCommand):
@@ -16,4 +17,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.username:<20} {login.phone:<12} {login.community:<10} "
                 f"{login.role} ({_(login.role.label)})"
+            )
+        council = list(
+            User.objects.filter(username__startswith="jmjy_council")
+            .order_by("username")
+            .values_list("username", flat=True)
+        )
+        if council:
+            self.stdout.write(
+                f"  {council[0]} … {council[-1]}: the other members of JMJY's council "
+                "(today's meeting: chair 'coordinator', members 'councillor' and "
+                f"'{council[0]}')"
             )
