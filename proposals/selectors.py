@@ -343,11 +343,13 @@ def _diff(old: str, new: str) -> list[tuple[str, str]]:
 
 def _budget_text(snapshot: dict) -> str:
     rows = [
-        f"{line['item']} · {line['quantity']} {line['unit']} × ¥{line['unit_cost']}"
-        f" = ¥{line['total']}"
+        f"{line['item']} · {line['quantity']} {line['unit']} × "
+        f"{format_cny(line['unit_cost'])} = {format_cny(line['total'])}"
         for line in snapshot.get("budget", [])
     ]
-    rows.append(_("Total: ¥%(total)s") % {"total": snapshot.get("total", "0.00")})
+    rows.append(
+        _("Total: %(total)s") % {"total": format_cny(snapshot.get("total", "0.00"))}
+    )
     return "\n".join(rows)
 
 
