@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from fundapp.demo import DEMO_PASSWORD, load_demo
 from fundapp.models import Membership
+from tests.browser.accessibility import accessibility_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,6 +26,7 @@ def test_a_resident_registers_and_a_social_worker_verifies_them(
 
     phone.goto(f"{live_server.url}/register/")
     expect(phone.locator("h1")).to_have_text("登记为居民")
+    assert accessibility_violations(phone) == [], accessibility_violations(phone)
     phone.locator("#id_community").select_option(label="JMJY社区")
     phone.locator("#id_display_name").fill("黄阿姨")
     phone.locator("#id_phone").fill("13712345678")
@@ -58,6 +60,7 @@ def test_anyone_reads_the_jmjy_fund_page_in_both_languages(live_server, phone):
     expect(phone.locator(".figures")).to_contain_text("¥1,520,000.00")
     expect(phone.locator("svg.chart title")).to_have_text("各来源筹集的资金")
     phone.screenshot(path="test-results/fund-zh-phone.png", full_page=True)
+    assert accessibility_violations(phone) == [], accessibility_violations(phone)
 
     phone.get_by_role("button", name="English").click()
     expect(phone.locator("h1")).to_have_text("JMJY Community Fund")

@@ -1,0 +1,20 @@
+"""Accessibility checks for the browser tests, with axe-core vendored in tests/vendor."""
+
+import os
+
+
+AXE = os.path.join(os.path.dirname(__file__), "..", "vendor", "axe.min.js")
+
+
+def accessibility_violations(page) -> list[str]:
+    """Run axe-core (vendored, WCAG 2.2 A and AA rules) on the page; list what fails."""
+    page.add_script_tag(path=AXE)
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']}})"
+    )
+    return [
+        f"{violation['id']}: {node['target']}"
+        for violation in result["violations"]
+        for node in violation["nodes"]
+    ]
