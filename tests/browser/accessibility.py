@@ -1,7 +1,6 @@
-"""Accessibility checks for the browser tests, with axe-core vendored in tests/vendor."""
+"""Accessibility checks for browser tests, with axe-core vendored in tests/vendor."""
 
 import os
-
 
 AXE = os.path.join(os.path.dirname(__file__), "..", "vendor", "axe.min.js")
 
