@@ -1,0 +1,102 @@
+"""The council's writes: `from councils.services import meeting_schedule`.
+
+By entity: `roster` (council, settings, terms, seats), `meetings` (scheduling,
+agenda, notices; how unfinished business crosses meetings), `events` (the
+meeting's event log and every action taken in a meeting), `decisions`
+(decisions on proposals take effect, `decision_mark_executed`), `minutes`
+(approval).
+"""
+
+from .decisions import (
+    EFFECTIVELY_ADOPTED,
+    PROPOSAL_OUTCOMES,
+    decision_mark_executed,
+    decisions_apply,
+)
+from .events import (
+    CHAIR_EVENTS,
+    MEMBER_EVENTS,
+    chair_hand_over,
+    chair_rule,
+    chair_rule_out_of_order,
+    consent_ask,
+    consent_object,
+    debate_speak,
+    floor_recognise,
+    floor_seek,
+    floor_yield,
+    meeting_call_to_order,
+    meeting_check_in,
+    meeting_event_append,
+    meeting_leave,
+    meeting_reconvene,
+    motion_move,
+    motion_no_second,
+    motion_second,
+    motion_state,
+    motion_withdraw,
+    question_put,
+    vote_announce,
+    vote_cast,
+)
+from .meetings import (
+    agenda_add_proposal,
+    agenda_build,
+    meeting_notice_due_at,
+    meeting_notices_due,
+    meeting_notices_send,
+    meeting_schedule,
+    meeting_series_schedule,
+)
+from .minutes import minutes_approve
+from .roster import (
+    council_create,
+    council_settings_change,
+    seat_assign,
+    seat_end,
+    term_create,
+)
+
+__all__ = [
+    "CHAIR_EVENTS",
+    "EFFECTIVELY_ADOPTED",
+    "MEMBER_EVENTS",
+    "PROPOSAL_OUTCOMES",
+    "agenda_add_proposal",
+    "agenda_build",
+    "chair_hand_over",
+    "chair_rule",
+    "chair_rule_out_of_order",
+    "consent_ask",
+    "consent_object",
+    "council_create",
+    "council_settings_change",
+    "debate_speak",
+    "decision_mark_executed",
+    "decisions_apply",
+    "floor_recognise",
+    "floor_seek",
+    "floor_yield",
+    "meeting_call_to_order",
+    "meeting_check_in",
+    "meeting_event_append",
+    "meeting_leave",
+    "meeting_notice_due_at",
+    "meeting_notices_due",
+    "meeting_notices_send",
+    "meeting_reconvene",
+    "meeting_schedule",
+    "meeting_series_schedule",
+    "minutes_approve",
+    "motion_move",
+    "motion_no_second",
+    "motion_second",
+    "motion_state",
+    "motion_withdraw",
+    "question_put",
+    "seat_assign",
+    "seat_end",
+    "term_create",
+    "vote_announce",
+    "vote_cast",
+]

@@ -1,0 +1,402 @@
+"""The meeting's event log and every action taken in a meeting.
+
+Every action taken in a meeting goes through `meeting_event_append`: in one
+transaction it locks the meeting row, replays the log with the new event, and
+stores the event only if the engine accepts it. Decisions on proposals take
+effect in that same transaction (`decisions_apply`).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fundapp.money import cny
+from fundapp.permissions import require_perm
+
+from ..models import Attendance, FloorRequest, Meeting, MeetingEvent, Minutes, Vote
+from ..refusals import refusal_message
+from ..selectors import meeting_outcome, meeting_setup_build, member_id
+from .decisions import decisions_apply
+
+# Events only the presiding officer gives (ROBERTS_RULES §1).
+CHAIR_EVENTS = frozenset(
+    {
+        "call_to_order",
+        "floor",
+        "no_second",
+        "state",
+        "put_question",
+        "announce",
+        "unanimous_consent",
+        "rule",
+        "rule_out_of_order",
+        "committee_report",
+        "executed",
+        "reconvene",
+        "chair",
+    }
+)
+# Events a member gives for themselves; the service fills in `member`.
+MEMBER_EVENTS = frozenset(
+    {
+        "arrive",
+        "leave",
+        "yield",
+        "move",
+        "second",
+        "speak",
+        "withdraw",
+        "vote",
+        "object",
+    }
+)
+
+
+def _require_may_give(meeting: Meeting, actor, event: dict, outcome: dict) -> None:
+    """Who may give which event: the chair's events, a member's own events."""
+    kind = event.get("type")
+    if kind == "executed":
+        # Recorded by the social worker who saw the grant paid, in or out
+        # of a meeting.
+        require_perm(actor, "councils.manage_council", meeting.council)
+        return
+    if kind in CHAIR_EVENTS:
+        chair = outcome["meeting"].get("chair") or (
+            member_id(meeting.chair_id) if meeting.chair_id else None
+        )
+        if member_id(actor.pk) != chair:
+            raise PermissionDenied(_("Only the chair can do this."))
+        return
+    if kind in MEMBER_EVENTS:
+        members = {entry["id"] for entry in meeting.setup["members"]}
+        if event.get("member") not in members:
+            raise PermissionDenied(_("Only members of the council can do this."))
+        if event["member"] != member_id(actor.pk):
+            raise PermissionDenied(_("You can only act for yourself."))
+        return
+    raise ValidationError(gettext_lazy("This is not an action of a meeting."))
+
+
+@transaction.atomic
+def meeting_event_append(
+    *, meeting: Meeting, actor, event: dict, idempotency_key: str
+) -> MeetingEvent:
+    """Store one event if the engine accepts it; apply decisions it makes.
+
+    Locks the meeting row, so events are sequenced one at a time: two racing
+    "announce" clicks give one announcement (the engine refuses the second).
+    A retry with the same idempotency key returns the stored event unchanged.
+    Raises ValidationError (code = the engine's code) when the engine refuses.
+    """
+    if not idempotency_key or len(idempotency_key) > 80:
+        raise ValidationError(_("Each action needs an idempotency key."))
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    existing = MeetingEvent.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.meeting_id != meeting.pk:
+            raise ValidationError(
+                _("This idempotency key was used for another meeting.")
+            )
+        return existing
+    if meeting.setup is None:
+        meeting.setup = meeting_setup_build(meeting)
+    before = meeting_outcome(meeting)
+    _require_may_give(meeting, actor, event, before)
+    events = [
+        row
+        for row in meeting.events.order_by("sequence").values_list("payload", flat=True)
+    ]
+    from ..procedure import replay
+
+    after = replay(meeting.setup, [*events, event])
+    result = after["results"][-1]
+    if not result["ok"]:
+        raise ValidationError(refusal_message(result["error"]), code=result["error"])
+    now = timezone.now()
+    row = MeetingEvent.objects.create(
+        meeting=meeting,
+        sequence=len(events) + 1,
+        type=event["type"],
+        payload=event,
+        actor=actor,
+        idempotency_key=idempotency_key,
+        created_at=now,
+    )
+    row.warnings = []
+    meeting.event_count = row.sequence
+    meeting.save(update_fields=["event_count", "setup"])
+    _side_records(meeting=meeting, row=row, actor=actor, now=now)
+    decisions_apply(meeting=meeting, before=before, after=after, row=row, actor=actor)
+    if after["meeting"]["state"] == "ADJOURNED":
+        Minutes.objects.get_or_create(meeting=meeting)
+    return row
+
+
+def _side_records(*, meeting: Meeting, row: MeetingEvent, actor, now) -> None:
+    """Keep the attendance, votes and speakers' queue tables in step with the log."""
+    event = row.payload
+    if row.type == "vote":
+        question = (
+            meeting.events.filter(type="put_question", sequence__lt=row.sequence)
+            .order_by("-sequence")
+            .first()
+        )
+        Vote.objects.update_or_create(
+            question=question,
+            member=actor,
+            defaults={"choice": event["choice"], "event": row, "cast_at": now},
+        )
+    elif row.type == "arrive":
+        Attendance.objects.update_or_create(
+            meeting=meeting, member=actor, defaults={"arrived_at": now, "left_at": None}
+        )
+    elif row.type == "leave":
+        Attendance.objects.filter(meeting=meeting, member=actor).update(left_at=now)
+    elif row.type == "floor":
+        FloorRequest.objects.filter(
+            meeting=meeting, member_id=int(event["member"]), closed_at__isnull=True
+        ).update(closed_at=now)
+
+
+# -- Named actions: each builds one event and appends it ----------------------
+
+
+def _mine(actor, **fields) -> dict:
+    return {"member": member_id(actor.pk), **fields}
+
+
+def meeting_check_in(*, meeting, member, idempotency_key) -> MeetingEvent:
+    """The member checks in: present from now, counted for quorum."""
+    return meeting_event_append(
+        meeting=meeting,
+        actor=member,
+        idempotency_key=idempotency_key,
+        event=_mine(member, type="arrive"),
+    )
+
+
+def meeting_leave(*, meeting, member, idempotency_key) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=member,
+        idempotency_key=idempotency_key,
+        event=_mine(member, type="leave"),
+    )
+
+
+def meeting_call_to_order(*, meeting, chair, idempotency_key) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=chair,
+        idempotency_key=idempotency_key,
+        event={"type": "call_to_order", "chair": member_id(chair.pk)},
+    )
+
+
+def chair_hand_over(*, meeting, chair, to, idempotency_key) -> MeetingEvent:
+    """Another member takes the chair (e.g. the chair is recused)."""
+    return meeting_event_append(
+        meeting=meeting,
+        actor=chair,
+        idempotency_key=idempotency_key,
+        event={"type": "chair", "member": member_id(to.pk)},
+    )
+
+
+def floor_seek(*, meeting: Meeting, member) -> FloorRequest:
+    """Join the speakers' queue (not an event: the chair's `floor` is)."""
+    outcome = meeting_outcome(meeting)
+    if member_id(member.pk) not in outcome["meeting"]["present"]:
+        raise ValidationError(refusal_message("NOT_PRESENT"), code="NOT_PRESENT")
+    request, _created = FloorRequest.objects.get_or_create(
+        meeting=meeting,
+        member=member,
+        closed_at__isnull=True,
+        defaults={"requested_at": timezone.now()},
+    )
+    return request
+
+
+def floor_recognise(*, meeting, chair, member, idempotency_key) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=chair,
+        idempotency_key=idempotency_key,
+        event={"type": "floor", "member": member_id(member.pk)},
+    )
+
+
+def floor_yield(*, meeting, member, idempotency_key) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=member,
+        idempotency_key=idempotency_key,
+        event=_mine(member, type="yield"),
+    )
+
+
+def motion_move(
+    *,
+    meeting,
+    member,
+    motion: str,
+    idempotency_key,
+    text: str = "",
+    proposal_pk: int | None = None,
+    amount=None,
+    applies_to=None,
+    until=None,
+    previous_notice: bool = False,
+    **extra,
+) -> MeetingEvent:
+    """Make a motion. A motion about a proposal needs the proposal on the agenda."""
+    event = _mine(member, type="move", motion=motion)
+    if text:
+        event["text"] = text
+    if proposal_pk is not None:
+        if not meeting.agenda_items.filter(proposal_pk=proposal_pk).exists():
+            raise ValidationError(_("This proposal is not on the agenda."))
+        event["proposal"] = str(proposal_pk)
+    if amount not in (None, ""):
+        event["amount"] = str(cny(amount))
+    if applies_to not in (None, ""):
+        event["applies_to"] = int(applies_to)
+    if until not in (None, ""):
+        event["until"] = until
+    if previous_notice:
+        event["previous_notice"] = True
+    event.update(
+        {key: value for key, value in extra.items() if value not in (None, "")}
+    )
+    return meeting_event_append(
+        meeting=meeting, actor=member, event=event, idempotency_key=idempotency_key
+    )
+
+
+def motion_second(*, meeting, member, idempotency_key) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=member,
+        idempotency_key=idempotency_key,
+        event=_mine(member, type="second"),
+    )
+
+
+def motion_withdraw(*, meeting, member, idempotency_key) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=member,
+        idempotency_key=idempotency_key,
+        event=_mine(member, type="withdraw"),
+    )
+
+
+def debate_speak(*, meeting, member, idempotency_key) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=member,
+        idempotency_key=idempotency_key,
+        event=_mine(member, type="speak"),
+    )
+
+
+def motion_no_second(*, meeting, chair, idempotency_key) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=chair,
+        idempotency_key=idempotency_key,
+        event={"type": "no_second"},
+    )
+
+
+def motion_state(*, meeting, chair, idempotency_key) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=chair,
+        idempotency_key=idempotency_key,
+        event={"type": "state"},
+    )
+
+
+def question_put(*, meeting, chair, method: str, idempotency_key) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=chair,
+        idempotency_key=idempotency_key,
+        event={"type": "put_question", "method": method},
+    )
+
+
+def vote_cast(*, meeting, member, choice: str, idempotency_key) -> MeetingEvent:
+    """Cast or change a vote on the question being voted on.
+
+    The engine refuses absent, recused and non-voting members, and votes
+    after the announcement; the Vote table keeps one row per member per
+    question.
+    """
+    return meeting_event_append(
+        meeting=meeting,
+        actor=member,
+        idempotency_key=idempotency_key,
+        event=_mine(member, type="vote", choice=choice),
+    )
+
+
+def vote_announce(*, meeting, chair, idempotency_key) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=chair,
+        idempotency_key=idempotency_key,
+        event={"type": "announce"},
+    )
+
+
+def consent_ask(*, meeting, chair, idempotency_key, text: str = "") -> MeetingEvent:
+    event = {"type": "unanimous_consent"}
+    if text:
+        event["text"] = text
+    return meeting_event_append(
+        meeting=meeting, actor=chair, idempotency_key=idempotency_key, event=event
+    )
+
+
+def consent_object(*, meeting, member, idempotency_key) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=member,
+        idempotency_key=idempotency_key,
+        event=_mine(member, type="object"),
+    )
+
+
+def chair_rule(
+    *, meeting, chair, well_taken: bool, reasons: str, idempotency_key
+) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=chair,
+        idempotency_key=idempotency_key,
+        event={"type": "rule", "well_taken": bool(well_taken), "reasons": reasons},
+    )
+
+
+def chair_rule_out_of_order(
+    *, meeting, chair, code: str, reasons: str, idempotency_key
+) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=chair,
+        idempotency_key=idempotency_key,
+        event={"type": "rule_out_of_order", "code": code, "reasons": reasons},
+    )
+
+
+def meeting_reconvene(*, meeting, chair, idempotency_key) -> MeetingEvent:
+    return meeting_event_append(
+        meeting=meeting,
+        actor=chair,
+        idempotency_key=idempotency_key,
+        event={"type": "reconvene"},
+    )

@@ -1,0 +1,318 @@
+"""Meetings: scheduling (one-off and series), the agenda, and notices.
+
+Each meeting is its own log, replayed alone (its setup is fixed at its first
+event). Business carried between meetings goes through the proposal, not
+the engine: what the last meeting left postponed, tabled, referred or
+pending comes onto the next agenda as unfinished business
+(`agenda_build`, from the previous log's outcome), with the proposal still
+on the agenda (tabled) or eligible again (postponed, referred), and is
+taken up there by a new main motion about the proposal. So the engine's
+`take_from_table` (B1) and `committee_report` work within one meeting's log
+only; a motion tabled at one meeting is resumed at the next by moving it
+again. A decision is marked carried out (`executed`, which bars reconsider
+and rescind) in the log of the meeting that took it
+(`decision_mark_executed`).
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fundapp.permissions import require_perm
+
+from ..models import (
+    SECTION_ORDER,
+    AgendaItem,
+    AgendaSection,
+    Council,
+    Meeting,
+    MeetingSeries,
+    Notice,
+    Seat,
+)
+from ..selectors import meeting_outcome, proposal_conflicted_ids, unfinished_business
+
+
+def _next_number(council: Council) -> int:
+    last = council.meetings.order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    council: Council,
+    scheduled_by,
+    scheduled_at: datetime.datetime,
+    place: str,
+    kind: str = Meeting.Kind.REGULAR,
+    notice_lead_hours: int = 48,
+    chair=None,
+    secretary=None,
+    series: MeetingSeries | None = None,
+) -> Meeting:
+    """Schedule one meeting, build its agenda, and enqueue its notices when due.
+
+    Locks the council row so that meeting numbers are given out in order.
+    """
+    require_perm(scheduled_by, "councils.manage_council", council)
+    council = Council.objects.select_for_update().get(pk=council.pk)
+    if kind not in Meeting.Kind.values:
+        raise ValidationError(_("Choose a kind of meeting from the list."))
+    meeting = Meeting.objects.create(
+        council=council,
+        series=series,
+        number=_next_number(council),
+        kind=kind,
+        scheduled_at=scheduled_at,
+        place=place,
+        notice_lead_hours=notice_lead_hours,
+        chair=chair,
+        secretary=secretary,
+    )
+    agenda_build(meeting=meeting, built_by=scheduled_by)
+    if meeting_notice_due_at(meeting) <= timezone.now():
+        from ..tasks import meeting_notices_send
+
+        meeting_notices_send.delay_on_commit(meeting_id=meeting.pk)
+    return meeting
+
+
+def meeting_notice_due_at(meeting: Meeting) -> datetime.datetime:
+    return meeting.scheduled_at - datetime.timedelta(hours=meeting.notice_lead_hours)
+
+
+@transaction.atomic
+def meeting_series_schedule(
+    *,
+    council: Council,
+    scheduled_by,
+    weekdays: list[int],
+    at: datetime.time,
+    place: str,
+    first_on: datetime.date,
+    last_on: datetime.date,
+    notice_lead_hours: int = 48,
+    chair=None,
+    secretary=None,
+) -> list[Meeting]:
+    """Schedule regular meetings on these ISO weekdays (e.g. [2, 5] at 19:00)."""
+    require_perm(scheduled_by, "councils.manage_council", council)
+    if not weekdays or any(day not in range(1, 8) for day in weekdays):
+        raise ValidationError(_("Choose at least one weekday."))
+    if last_on < first_on or (last_on - first_on).days > 366:
+        raise ValidationError(
+            _("A series runs for at most a year, from its first day.")
+        )
+    series = MeetingSeries.objects.create(
+        council=council,
+        weekdays=sorted(set(weekdays)),
+        starts_at_time=at,
+        place=place,
+        first_on=first_on,
+        last_on=last_on,
+        notice_lead_hours=notice_lead_hours,
+        created_by=scheduled_by,
+    )
+    zone = timezone.get_current_timezone()
+    meetings = []
+    day = first_on
+    while day <= last_on:
+        if day.isoweekday() in series.weekdays:
+            meetings.append(
+                meeting_schedule(
+                    council=council,
+                    scheduled_by=scheduled_by,
+                    scheduled_at=datetime.datetime.combine(day, at, tzinfo=zone),
+                    place=place,
+                    notice_lead_hours=notice_lead_hours,
+                    chair=chair,
+                    secretary=secretary,
+                    series=series,
+                )
+            )
+        day += datetime.timedelta(days=1)
+    return meetings
+
+
+def _agenda_append(meeting, section, origin, title, added_by, **fields) -> AgendaItem:
+    last = meeting.agenda_items.order_by("-position").values_list("position", flat=True)
+    position = (last.first() or 0) + 1
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        section=section,
+        origin=origin,
+        title=title[:200],
+        position=position,
+        added_by=added_by,
+        **fields,
+    )
+
+
+def agenda_build(*, meeting: Meeting, built_by) -> list[AgendaItem]:
+    """Lay the standard order of business (ROBERTS_RULES §2.5) for a meeting.
+
+    Approval of the previous minutes, reports, then the unfinished business of
+    the previous meeting (postponed, tabled, referred, pending at adjournment).
+    New business is added by `agenda_add_proposal`.
+    """
+    previous = (
+        Meeting.objects.filter(council=meeting.council, number__lt=meeting.number)
+        .order_by("-number")
+        .first()
+    )
+    if previous is not None:
+        _agenda_append(
+            meeting,
+            AgendaSection.MINUTES,
+            AgendaItem.Origin.MINUTES,
+            _("Minutes of meeting %(number)s") % {"number": previous.number},
+            built_by,
+            previous_meeting=previous,
+        )
+    _agenda_append(
+        meeting,
+        AgendaSection.REPORTS,
+        AgendaItem.Origin.REPORT,
+        _("Reports of the coordinators and committees"),
+        built_by,
+    )
+    if previous is not None:
+        for item in unfinished_business(previous):
+            _agenda_append(
+                meeting,
+                AgendaSection.UNFINISHED,
+                item["origin"],
+                item["title"],
+                built_by,
+                proposal_pk=item["proposal_pk"],
+                amount=item["amount"],
+                previous_meeting=previous,
+            )
+    return list(meeting.agenda_items.all())
+
+
+@transaction.atomic
+def agenda_add_proposal(*, meeting: Meeting, proposal, added_by) -> AgendaItem:
+    """Put an eligible (or already placed) proposal on the agenda as new business.
+
+    Calls proposals.services.proposal_place_on_agenda in the same
+    transaction, and records the recusals for it in the meeting's setup.
+    """
+    require_perm(added_by, "councils.set_agenda", meeting)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting_outcome(meeting)["meeting"]["state"] == "ADJOURNED":
+        raise ValidationError(_("The meeting has adjourned."))
+    if meeting.agenda_items.filter(proposal_pk=proposal.pk).exists():
+        raise ValidationError(_("This proposal is already on the agenda."))
+    from proposals.services import proposal_place_on_agenda
+
+    if proposal.status != "on_agenda" or proposal.tabled_at is not None:
+        # One already placed on the council's agenda (by the social worker,
+        # before this meeting was scheduled) is taken as it is.
+        proposal_place_on_agenda(
+            proposal=proposal,
+            placed_by=added_by,
+            meeting_reference=f"{meeting.council.community.code}-{meeting.number}",
+        )
+    amount = getattr(proposal, "requested_amount", None) or getattr(
+        proposal, "amount", None
+    )
+    item = _agenda_append(
+        meeting,
+        AgendaSection.NEW,
+        AgendaItem.Origin.PROPOSAL,
+        str(proposal),
+        added_by,
+        proposal_pk=proposal.pk,
+        amount=amount,
+    )
+    if meeting.setup is not None:
+        members = {entry["id"] for entry in meeting.setup["members"]}
+        meeting.setup["recusals"][str(proposal.pk)] = sorted(
+            set(proposal_conflicted_ids(proposal.pk)) & members
+        )
+        meeting.save(update_fields=["setup"])
+    _agenda_resort(meeting)
+    return item
+
+
+def _agenda_resort(meeting: Meeting) -> None:
+    items = sorted(
+        meeting.agenda_items.all(),
+        key=lambda item: (SECTION_ORDER[item.section], item.position),
+    )
+    offset = 1000
+    for index, item in enumerate(items, start=1):
+        item.position = offset + index
+        item.save(update_fields=["position"])
+    for item in items:
+        item.position -= offset
+        item.save(update_fields=["position"])
+
+
+@transaction.atomic
+def meeting_notices_send(*, meeting_id: int) -> int:
+    """Give each seat holder the notice of a meeting, in the site and by email.
+
+    Idempotent: one notice per member (unique), and each email is sent once
+    (`emailed_at`). Locks the meeting row. Returns the number of emails sent.
+    """
+    from django.core.mail import send_mail
+
+    meeting = (
+        Meeting.objects.select_for_update().select_related("council").get(pk=meeting_id)
+    )
+    holders = {
+        seat.holder
+        for seat in Seat.objects.filter(
+            term__council=meeting.council,
+            starts_on__lte=meeting.scheduled_at.date(),
+        )
+        .exclude(ends_on__lt=meeting.scheduled_at.date())
+        .select_related("holder")
+    }
+    sent = 0
+    for holder in holders:
+        notice, _created = Notice.objects.get_or_create(meeting=meeting, member=holder)
+        if notice.emailed_at is None and holder.email:
+            send_mail(
+                _("Council meeting %(number)s") % {"number": meeting.number},
+                _("%(council)s meets on %(when)s at %(place)s.")
+                % {
+                    "council": meeting.council.name,
+                    "when": timezone.localtime(meeting.scheduled_at).strftime(
+                        "%Y-%m-%d %H:%M"
+                    ),
+                    "place": meeting.place,
+                },
+                None,
+                [holder.email],
+            )
+            notice.emailed_at = timezone.now()
+            notice.save(update_fields=["emailed_at"])
+            sent += 1
+    if meeting.notice_sent_at is None:
+        meeting.notice_sent_at = timezone.now()
+        meeting.save(update_fields=["notice_sent_at"])
+    return sent
+
+
+def meeting_notices_due() -> list[int]:
+    """Enqueue the notices of meetings whose lead time has come (run by beat)."""
+    from ..tasks import meeting_notices_send as task
+
+    now = timezone.now()
+    due = [
+        meeting.pk
+        for meeting in Meeting.objects.filter(
+            notice_sent_at__isnull=True, scheduled_at__gt=now
+        )
+        if meeting_notice_due_at(meeting) <= now
+    ]
+    for meeting_id in due:
+        task.delay_on_commit(meeting_id=meeting_id)
+    return due
