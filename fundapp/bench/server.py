@@ -15,6 +15,10 @@ import psycopg
 from psycopg import sql
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/linli_bench"
+# One secret key for the whole bench run: gunicorn and the bench's own child
+# processes share it, so that sessions made by a child (members logged in
+# with Django's session engine) are valid for the server.
+RUN_SECRET_KEY = "bench-" + secrets.token_urlsafe(40)
 
 
 def connect(url: str, *, database: str | None = None, **kwargs) -> psycopg.Connection:
@@ -84,7 +88,7 @@ def server_environment(database_url: str, *, allowed_hosts="127.0.0.1") -> dict:
     environment.update(
         DATABASE_URL=with_conn_max_age(database_url),
         DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="bench-" + secrets.token_urlsafe(40),
+        DJANGO_SECRET_KEY=RUN_SECRET_KEY,
         DJANGO_ALLOWED_HOSTS=allowed_hosts,
         CELERY_BROKER_URL="memory://",
         CELERY_TASK_ALWAYS_EAGER="true",

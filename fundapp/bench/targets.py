@@ -1,6 +1,8 @@
 """What `manage.py bench` measures: one list, and hooks for other apps to add rows.
 
-An app adds a page with `register(BenchTarget(...))`, or a measurement that
+An app adds a page with `register(BenchTarget(...))`, a load through the
+bench's gunicorn that one wrk URL cannot express (many sessions, concurrent
+POSTs) with `register_served(ServedMeasurement(...))`, or a measurement that
 is not a web page with `register_measurement(Measurement(...))`, in a module
 named `bench.py` at the top of the app (`proposals/bench.py`): the bench
 imports every installed app's `bench` module before it runs, as the admin
@@ -8,7 +10,7 @@ does with `admin.py`.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # The issue's targets: a full page at least a quarter of the bare view's
 # throughput, and a 99th percentile under 150 ms, under 8 connections.
@@ -41,6 +43,51 @@ class Measurement:
     max_ms: float | None = None
 
 
+@dataclass(frozen=True)
+class ServedContext:
+    """What a served measurement gets: the running gunicorn and the bench data.
+
+    `environment` is gunicorn's own (same secret key, DEBUG off) plus
+    DATABASE_URL, for child processes that prepare data or sessions with the
+    app's services on the bench database.
+    """
+
+    database_url: str
+    base_url: str
+    workers: int
+    environment: dict
+    say: Callable[[str], None]
+
+
+@dataclass
+class ServedRow:
+    """One line of the table from a served measurement."""
+
+    name: str
+    requests_per_second: float | None = None
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    queries: str = "-"
+    verdict: str = "-"  # "yes", "no: …", "FAILED …", or "-" (no target)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def met(self) -> bool:
+        return self.verdict == "-" or self.verdict.startswith("yes")
+
+
+@dataclass(frozen=True)
+class ServedMeasurement:
+    """Load through the bench's gunicorn that a plain wrk row cannot express.
+
+    E.g. many clients each with their own session, or concurrent POSTs with
+    CSRF tokens. `run(context)` returns the rows to print; it raises to fail.
+    """
+
+    name: str
+    run: Callable[[ServedContext], list[ServedRow]]
+
+
 TARGETS: list[BenchTarget] = [
     BenchTarget(
         "bare view",
@@ -55,6 +102,7 @@ TARGETS: list[BenchTarget] = [
     BenchTarget("ledger API", "/api/ledger/?community={code}"),
 ]
 MEASUREMENTS: list[Measurement] = []
+SERVED: list[ServedMeasurement] = []
 
 
 def register(target: BenchTarget) -> BenchTarget:
@@ -70,6 +118,13 @@ def register_measurement(measurement: Measurement) -> Measurement:
         known for known in MEASUREMENTS if known.name != measurement.name
     ]
     MEASUREMENTS.append(measurement)
+    return measurement
+
+
+def register_served(measurement: ServedMeasurement) -> ServedMeasurement:
+    """Add a measurement run against the bench's gunicorn (same name replaced)."""
+    SERVED[:] = [known for known in SERVED if known.name != measurement.name]
+    SERVED.append(measurement)
     return measurement
 
 

@@ -158,11 +158,13 @@ class Command(BaseCommand):
         )
         rows = [Row(target) for target in chosen]
         self.count_queries(url, rows, small=small[0], big=big[0])
-        self.load_pages(url, rows, big=big[0], options=options)
+        served = self.load_pages(url, rows, big=big[0], options=options)
         extra = self.run_measurements(options["only"])
         load_after = os.getloadavg()
-        self.print_table(rows, extra, options, load_before, load_after)
-        if any(row.failed for row in rows):
+        self.print_table(rows, extra, options, load_before, load_after, served)
+        if any(row.failed for row in rows) or any(
+            row.verdict.startswith("FAILED") for row in served
+        ):
             raise CommandError("Some rows FAILED (errors or non-2xx answers).")
 
     # Steps ------------------------------------------------------------------
@@ -295,7 +297,9 @@ class Command(BaseCommand):
             if small_status != 200 or big_status != 200:
                 row.problem = f"status {small_status}/{big_status} in the test client"
 
-    def load_pages(self, url: str, rows: list[Row], *, big: str, options) -> None:
+    def load_pages(
+        self, url: str, rows: list[Row], *, big: str, options
+    ) -> list[targets.ServedRow]:
         log = Path(tempfile.gettempdir()) / "linli-bench-gunicorn.log"
         self.say(f"Starting gunicorn: {options['workers']} sync workers …")
         gunicorn = server.Gunicorn(
@@ -325,6 +329,7 @@ class Command(BaseCommand):
                     connections=options["connections"],
                     seconds=options["duration"],
                 )
+            served = self.run_served(url, gunicorn, options)
         finally:
             gunicorn.stop()
         bare = next((r for r in rows if r.target.yardstick and not r.failed), None)
@@ -333,6 +338,37 @@ class Command(BaseCommand):
                 row.ratio = (
                     row.result.requests_per_second / bare.result.requests_per_second
                 )
+        return served
+
+    def run_served(self, url: str, gunicorn, options) -> list[targets.ServedRow]:
+        """The apps' served measurements, against the same gunicorn as the pages."""
+        environment = server.server_environment(
+            url, allowed_hosts="testserver,127.0.0.1"
+        )
+        environment["DATABASE_URL"] = url
+        context = targets.ServedContext(
+            database_url=url,
+            base_url=gunicorn.base_url,
+            workers=options["workers"],
+            environment=environment,
+            say=self.say,
+        )
+        found = []
+        only = options["only"]
+        for measurement in targets.SERVED:
+            if only and not any(w.lower() in measurement.name.lower() for w in only):
+                continue
+            self.say(f"  {measurement.name} …")
+            try:
+                found.extend(measurement.run(context))
+            except Exception as error:  # noqa: BLE001 (another app's code: report it)
+                found.append(
+                    targets.ServedRow(
+                        measurement.name,
+                        verdict=f"FAILED {type(error).__name__}: {error}"[:300],
+                    )
+                )
+        return found
 
     def run_measurements(self, only: list[str]) -> list[tuple]:
         measured = []
@@ -348,7 +384,9 @@ class Command(BaseCommand):
 
     # The table ---------------------------------------------------------------
 
-    def print_table(self, rows, extra, options, load_before, load_after) -> None:
+    def print_table(
+        self, rows, extra, options, load_before, load_after, served=()
+    ) -> None:
         header = [
             "URL",
             "req/s",
@@ -377,6 +415,20 @@ class Command(BaseCommand):
                     row.verdict(),
                 ]
             )
+        notes = []
+        for found in served:
+            lines.append(
+                [
+                    found.name,
+                    _number(found.requests_per_second, "{:.0f}"),
+                    "-",
+                    _number(found.p50_ms, "{:.1f}"),
+                    _number(found.p99_ms, "{:.1f}"),
+                    found.queries,
+                    found.verdict,
+                ]
+            )
+            notes.extend(f"  {found.name}: {note}" for note in found.notes)
         for measurement, value, error in extra:
             met = (
                 "-"
@@ -431,13 +483,19 @@ class Command(BaseCommand):
             f"p99 < {targets.MAX_P99_MS:g} ms; "
             "queries equal for the small and the large community."
         )
+        for note in notes:
+            self.stdout.write(note)
         self.stdout.write(
             f"Load average before {fmt_load(load_before)}, "
             f"after {fmt_load(load_after)} ({os.cpu_count()} CPUs)."
         )
-        met = all(row.met for row in rows)
+        met = all(row.met for row in rows) and all(found.met for found in served)
         style = self.style.SUCCESS if met else self.style.WARNING
         self.stdout.write(style("All targets met." if met else "Some targets NOT met."))
+
+
+def _number(value, pattern: str) -> str:
+    return "-" if value is None else pattern.format(value)
 
 
 def fmt_load(averages) -> str:
