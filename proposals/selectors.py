@@ -7,7 +7,8 @@ they join what each row shows and prefetch what a page lists.
 import difflib
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -72,36 +73,29 @@ def proposal_list(*, filters, community: Community | None = None) -> ProposalFil
     return ProposalFilter(filters, queryset, community=community)
 
 
+VERSION_SQL = f"""
+SELECT
+    (SELECT updated_at FROM {Proposal._meta.db_table}
+     WHERE community_id = %s ORDER BY updated_at DESC LIMIT 1),
+    (SELECT id FROM {Round._meta.db_table}
+     WHERE community_id = %s ORDER BY id DESC LIMIT 1),
+    (SELECT closed_at FROM {Round._meta.db_table}
+     WHERE community_id = %s AND closed_at IS NOT NULL ORDER BY closed_at DESC LIMIT 1)
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+
 def proposal_list_version(*, community: Community) -> str:
     """What the community's list page shows changes only when this does.
 
     The newest `updated_at` of its proposals (every service that changes a
     proposal, its counts or what hangs on it, moves it), its newest call and
     the newest closing of a call (calls are otherwise never edited). One
-    query, on indexes.
+    query, on indexes; written as SQL because this runs on every view of the
+    list and the ORM took ten times longer to build it than PostgreSQL to run it.
     """
-    newest_proposal = (
-        Proposal.objects.filter(community=OuterRef("pk"))
-        .order_by("-updated_at")
-        .values("updated_at")[:1]
-    )
-    rounds = Round.objects.filter(community=OuterRef("pk"))
-    newest_round = rounds.order_by("-id").values("id")[:1]
-    newest_closing = (
-        rounds.filter(closed_at__isnull=False)
-        .order_by("-closed_at")
-        .values("closed_at")[:1]
-    )
-    stamps = (
-        Community.objects.filter(pk=community.pk)
-        .annotate(
-            updated=Subquery(newest_proposal),
-            round=Subquery(newest_round),
-            closed=Subquery(newest_closing),
-        )
-        .values_list("updated", "round", "closed")
-        .get()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_SQL, [community.pk] * 3)
+        stamps = cursor.fetchone()
     return ":".join(
         stamp.isoformat() if hasattr(stamp, "isoformat") else str(stamp)
         for stamp in stamps
