@@ -4,10 +4,14 @@ What was done, not what was said: a pure function of the log, the setup and
 the names, rendered in the reader's language by the template.
 """
 
-from django.utils import timezone
+import hashlib
+import re
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Meeting, Minutes
+from .models import Meeting, Minutes, MinutesPdf
 from .selectors import meeting_outcome, meeting_setup_build, people_by_member_id
 from .wording import (
     BASIS_LABELS,
@@ -216,3 +220,57 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
         "corrections": minutes.corrections if minutes else "",
         "no_business": _("No business was transacted."),
     }
+
+
+# -- The minutes as PDF ----------------------------------------------------------
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def page_counter_css() -> str:
+    """The page footer as a CSS `content` value, in the active language."""
+    label = _("Page %(page)s of %(pages)s")
+    tokens = []
+    for part in re.split(r"(%\(pages?\)s)", label):
+        if part == "%(page)s":
+            tokens.append("counter(page)")
+        elif part == "%(pages)s":
+            tokens.append("counter(pages)")
+        elif part:
+            tokens.append(_css_string(part))
+    return " ".join(tokens)
+
+
+def minutes_pdf_html(minutes: Minutes, language: str) -> str:
+    """The document the PDF is made from: the minutes page's content, to print."""
+    with translation.override(language):
+        return render_to_string(
+            "councils/minutes_pdf.html",
+            {
+                "meeting": minutes.meeting,
+                "doc": minutes_build(minutes.meeting, minutes),
+                "page_counter": page_counter_css(),
+            },
+        )
+
+
+def minutes_pdf_version(html: str) -> str:
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
+def minutes_pdf_find(minutes: Minutes, language: str) -> tuple[MinutesPdf | None, str]:
+    """The stored PDF of the minutes as they now read, if made, and their version."""
+    version = minutes_pdf_version(minutes_pdf_html(minutes, language))
+    pdf = MinutesPdf.objects.filter(
+        minutes=minutes, language=language, version=version
+    ).first()
+    return pdf, version
+
+
+def minutes_pdf_render(html: str) -> bytes:
+    """WeasyPrint: seconds for a long document, so only in a Celery task."""
+    import weasyprint  # loads Pango: only in the process that renders
+
+    return weasyprint.HTML(string=html).write_pdf()

@@ -6,6 +6,8 @@ with who and when. Everything else shown about a meeting (the pending stack,
 decisions, the minutes) is replayed from that log.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -476,6 +478,42 @@ class Minutes(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.NEXT_STATUSES.get(self.status, set())
+
+
+def minutes_pdf_path(instance, filename: str) -> str:
+    """A random name: the file is sent only by the view, after its checks."""
+    return f"councils/minutes/{uuid.uuid4().hex}.pdf"
+
+
+class MinutesPdf(models.Model):
+    """The minutes as a PDF, in one language, for one version of their content.
+
+    Made by a Celery task (WeasyPrint takes seconds). `version` is a digest of
+    the HTML the PDF was made from, so anything that changes the minutes (an
+    event, the approval, a name) asks for a new PDF, and a stale one is never
+    sent.
+    """
+
+    minutes = models.ForeignKey(Minutes, models.CASCADE, related_name="pdfs")
+    language = models.CharField(max_length=10)
+    version = models.CharField(max_length=64)
+    file = models.FileField(upload_to=minutes_pdf_path, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("minutes PDF")
+        verbose_name_plural = _("minutes PDFs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "language", "version"],
+                name="minutes_pdf_one_per_version",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.minutes} · {self.language} · {self.version[:8]}"
 
 
 class Notice(models.Model):

@@ -22,3 +22,17 @@ def meeting_notices_due() -> list[int]:
     from councils.services import meeting_notices_due as due
 
     return due()
+
+
+@shared_task(
+    autoretry_for=(OperationalError, ConnectionError),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def minutes_pdf_make(minutes_id: int, language: str) -> int:
+    """Render the minutes to PDF (WeasyPrint: seconds) and store it."""
+    from councils.services import minutes_pdf_make as make
+
+    return make(minutes_id=minutes_id, language=language).pk

@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/<int:pk>/act/", views.meeting_act, name="act"),
     path("meetings/<int:pk>/agenda/add/", views.agenda_add, name="agenda_add"),
     path("meetings/<int:pk>/minutes/", views.minutes_detail, name="minutes"),
+    path("meetings/<int:pk>/minutes/pdf/", views.minutes_pdf, name="minutes_pdf"),
     path(
         "meetings/<int:pk>/minutes/approve/",
         views.minutes_approve,

@@ -4,16 +4,18 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fundapp.permissions import require_perm
 
-from . import services
+from . import services, tasks
 from .forms import (
     ActionForm,
     CouncilSettingsForm,
@@ -22,8 +24,8 @@ from .forms import (
     SeatAssignForm,
     SeatEndForm,
 )
-from .minutes import minutes_build
-from .models import Meeting, Minutes, Seat
+from .minutes import minutes_build, minutes_pdf_find
+from .models import Meeting, Minutes, MinutesPdf, Seat
 from .selectors import (
     council_get,
     meeting_get,
@@ -300,9 +302,8 @@ def agenda_add(request, pk):
     return redirect(meeting)
 
 
-@require_GET
-def minutes_detail(request, pk):
-    meeting = meeting_get(pk)
+def _minutes_readable(request, meeting) -> Minutes | None:
+    """The meeting's minutes: public once approved, a draft only with the right."""
     minutes = Minutes.objects.filter(meeting=meeting).first()
     is_public = minutes is not None and minutes.status == Minutes.Status.APPROVED
     if not is_public and not request.user.has_perm(
@@ -311,6 +312,13 @@ def minutes_detail(request, pk):
         raise PermissionDenied(
             _("These minutes are a draft until the council approves them.")
         )
+    return minutes
+
+
+@require_GET
+def minutes_detail(request, pk):
+    meeting = meeting_get(pk)
+    minutes = _minutes_readable(request, meeting)
     later = (
         Meeting.objects.filter(council=meeting.council, number__gt=meeting.number)
         .order_by("number")
@@ -334,6 +342,51 @@ def minutes_detail(request, pk):
             ),
         },
     )
+
+
+@require_GET
+def minutes_pdf(request, pk):
+    """Send the minutes as PDF, or have it made (seconds) and say so meanwhile.
+
+    The PDF is stored per version of the minutes and language; a missing one
+    is enqueued once (per version, for a minute) and the page polls with htmx.
+    """
+    meeting = meeting_get(pk)
+    minutes = _minutes_readable(request, meeting)
+    if minutes is None:
+        raise Http404(_("The minutes are written when the meeting adjourns."))
+    language = translation.get_language()
+    pdf, version = minutes_pdf_find(minutes, language)
+    if pdf is None and cache.add(
+        f"councils:minutes-pdf:{minutes.pk}:{language}:{version}", True, 60
+    ):
+        tasks.minutes_pdf_make.delay_on_commit(minutes_id=minutes.pk, language=language)
+        # Celery runs in process in development: the PDF may be there now.
+        pdf = MinutesPdf.objects.filter(
+            minutes=minutes, language=language, version=version
+        ).first()
+    if request.headers.get("HX-Request"):
+        response = render(
+            request,
+            "councils/includes/minutes_pdf_status.html",
+            {"meeting": meeting, "ready": pdf is not None},
+        )
+    elif pdf is None:
+        response = render(
+            request, "councils/minutes_pdf_wait.html", {"meeting": meeting}, status=202
+        )
+    else:
+        response = FileResponse(
+            pdf.file.open("rb"),
+            as_attachment=True,
+            filename=f"minutes-{meeting.council.community.code}-{meeting.number}"
+            f"-{language}.pdf",
+            content_type="application/pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+    patch_vary_headers(response, ["HX-Request"])
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @require_POST

@@ -4,7 +4,7 @@ By entity: `roster` (council, settings, terms, seats), `meetings` (scheduling,
 agenda, notices; how unfinished business crosses meetings), `events` (the
 meeting's event log and every action taken in a meeting), `decisions`
 (decisions on proposals take effect, `decision_mark_executed`), `minutes`
-(approval).
+(approval, PDF).
 """
 
 from .decisions import (
@@ -48,7 +48,7 @@ from .meetings import (
     meeting_schedule,
     meeting_series_schedule,
 )
-from .minutes import minutes_approve
+from .minutes import minutes_approve, minutes_pdf_make
 from .roster import (
     council_create,
     council_settings_change,
@@ -88,6 +88,7 @@ __all__ = [
     "meeting_schedule",
     "meeting_series_schedule",
     "minutes_approve",
+    "minutes_pdf_make",
     "motion_move",
     "motion_no_second",
     "motion_second",

@@ -1,11 +1,17 @@
-"""The minutes' approval at a later meeting."""
+"""The minutes: their approval at a later meeting, and their PDF."""
 
+import hashlib
+from functools import partial
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Meeting, Minutes
+from ..minutes import minutes_pdf_html, minutes_pdf_render, minutes_pdf_version
+from ..models import Meeting, Minutes, MinutesPdf
 from ..refusals import refusal_message
 from ..selectors import meeting_outcome, member_id
 
@@ -50,3 +56,49 @@ def minutes_approve(
         ]
     )
     return minutes
+
+
+def minutes_pdf_make(*, minutes_id: int, language: str) -> MinutesPdf:
+    """Make and store the minutes as PDF in a language, for their current version.
+
+    Idempotent: a version already stored is returned as it is, and two workers
+    racing store it once (unique constraint). Renders outside any transaction
+    (WeasyPrint takes seconds); the older versions in that language are then
+    removed, their files once the removal is committed. Run by a Celery task.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("This language is not offered."))
+    minutes = Minutes.objects.select_related("meeting__council").get(pk=minutes_id)
+    html = minutes_pdf_html(minutes, language)
+    version = minutes_pdf_version(html)
+    stored = MinutesPdf.objects.filter(
+        minutes=minutes, language=language, version=version
+    ).first()
+    if stored is not None:
+        return stored
+    pdf = minutes_pdf_render(html)
+    row = MinutesPdf(
+        minutes=minutes,
+        language=language,
+        version=version,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+    )
+    row.file.save("minutes.pdf", ContentFile(pdf), save=False)
+    try:
+        with transaction.atomic():
+            row.save()
+            stale = list(
+                MinutesPdf.objects.filter(minutes=minutes, language=language).exclude(
+                    pk=row.pk
+                )
+            )
+            for old in stale:
+                old.delete()
+                transaction.on_commit(partial(old.file.storage.delete, old.file.name))
+    except IntegrityError:
+        row.file.storage.delete(row.file.name)
+        return MinutesPdf.objects.get(
+            minutes=minutes, language=language, version=version
+        )
+    return row
