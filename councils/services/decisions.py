@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Meeting, MeetingEvent
+from ..wording import state_label
 
 EFFECTIVELY_ADOPTED = frozenset({"ADOPTED", "RECONSIDERATION_PENDING"})
 PROPOSAL_OUTCOMES = {
@@ -55,7 +56,7 @@ def decisions_apply(
                 proposal=proposal,
                 undone_by=actor,
                 reason=_("Motion %(reference)s %(state)s")
-                % {"reference": reference, "state": new_state.lower()},
+                % {"reference": reference, "state": state_label(new_state)},
                 idempotency_key=f"{idempotency}:undo",
             )
         if new_state == "ADOPTED" and old_state != "RECONSIDERATION_PENDING":

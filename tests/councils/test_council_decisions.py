@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from councils import services
 from councils.models import MeetingEvent
@@ -274,3 +275,29 @@ def test_only_a_social_worker_marks_a_decision_executed(
         services.decision_mark_executed(
             meeting=meeting, decision_index=0, executed_by=chair
         )
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("en", "rescinded"), ("zh-hans", "已撤销")]
+)
+def test_the_proposals_history_says_the_motion_was_rescinded_in_words(
+    funded_meeting, key, move_and_state, language, said
+):
+    meeting, chair, members, proposal = funded_meeting
+    _fund_motion(meeting, chair, members, proposal, move_and_state)
+    _vote(meeting, chair, members[:4], "yes", key)
+    meeting.refresh_from_db()
+    decision = len(meeting_outcome(meeting)["decisions"]) - 1
+    move_and_state(
+        meeting, chair, members[0], members[1], motion="rescind", applies_to=decision
+    )
+
+    with translation.override(language):
+        _vote(meeting, chair, members[:4], "yes", key)
+
+    undone = proposal.events.get(action="decision_undone")
+    reference = f"{meeting.council.community.code}-{meeting.number}#"
+    assert reference in undone.reason
+    assert undone.reason.endswith(said)
+    if language == "zh-hans":
+        assert "rescinded" not in undone.reason
