@@ -6,6 +6,7 @@ chair's events, a seated member their own); these rules cover the pages.
 
 import rules
 
+from fundapp.models import Community
 from fundapp.permissions import community_of, is_coordinator, is_social_worker
 
 
@@ -34,6 +35,13 @@ def minutes_are_public(user, minutes):
 
 
 def _council_community(obj):
+    """The community of a council, a meeting or a seat; a community is its own.
+
+    A community without a council yet must answer for itself, or nobody could
+    create its first council.
+    """
+    if isinstance(obj, Community):
+        return obj
     council = getattr(obj, "council", obj)
     return community_of(getattr(council, "community", None))
 
