@@ -128,16 +128,31 @@ def floor_holder(events: list[dict]) -> str | None:
     return holder
 
 
-def meeting_outcome(meeting: Meeting) -> dict:
+def outcome_cache_key(meeting: Meeting, event_count: int) -> str:
+    return f"councils:outcome:{meeting.pk}:{event_count}"
+
+
+def outcome_with_floor(outcome: dict, events: list[dict]) -> dict:
+    """The engine's outcome plus `floor`: who holds the floor after these events."""
+    return {**outcome, "floor": floor_holder(events)}
+
+
+def meeting_outcome(meeting: Meeting, events: list[dict] | None = None) -> dict:
     """The engine's outcome for the meeting's log, cached per event count.
 
-    Adds `floor`: the member holding the floor, read from the same log.
+    Adds `floor`: the member holding the floor, read from the same log. A
+    caller that has already read the log passes it as `events`.
     """
-    key = f"councils:outcome:{meeting.pk}:{meeting.event_count}"
+    key = outcome_cache_key(meeting, meeting.event_count)
     outcome = cache.get(key)
     if outcome is None:
-        outcome, events = _replay(meeting)
-        outcome["floor"] = floor_holder(events)
+        if events is None:
+            outcome, events = _replay(meeting)
+        else:
+            from .procedure import replay
+
+            outcome = replay(meeting.setup or meeting_setup_build(meeting), events)
+        outcome = outcome_with_floor(outcome, events)
         cache.set(key, outcome, OUTCOME_CACHE_SECONDS)
     return outcome
 

@@ -6,6 +6,7 @@ stores the event only if the engine accepts it. Decisions on proposals take
 effect in that same transaction (`decisions_apply`).
 """
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,15 @@ from fundapp.permissions import require_perm
 
 from ..models import Attendance, FloorRequest, Meeting, MeetingEvent, Minutes, Vote
 from ..refusals import refusal_message
-from ..selectors import meeting_outcome, meeting_setup_build, member_id
+from ..selectors import (
+    OUTCOME_CACHE_SECONDS,
+    meeting_events,
+    meeting_outcome,
+    meeting_setup_build,
+    member_id,
+    outcome_cache_key,
+    outcome_with_floor,
+)
 from .decisions import decisions_apply
 
 # Events only the presiding officer gives (ROBERTS_RULES §1).
@@ -102,12 +111,11 @@ def meeting_event_append(
         return existing
     if meeting.setup is None:
         meeting.setup = meeting_setup_build(meeting)
-    before = meeting_outcome(meeting)
+    # The log is read once, under the lock: every vote of a busy meeting waits
+    # here, so nothing in this section may read it again.
+    events = meeting_events(meeting)
+    before = meeting_outcome(meeting, events)
     _require_may_give(meeting, actor, event, before)
-    events = [
-        row
-        for row in meeting.events.order_by("sequence").values_list("payload", flat=True)
-    ]
     from ..procedure import replay
 
     after = replay(meeting.setup, [*events, event])
@@ -131,6 +139,11 @@ def meeting_event_append(
     decisions_apply(meeting=meeting, before=before, after=after, row=row, actor=actor)
     if after["meeting"]["state"] == "ADJOURNED":
         Minutes.objects.get_or_create(meeting=meeting)
+    # The next reader of the live page finds the new outcome ready; stored only
+    # once committed, so a rolled-back event never leaves an outcome behind.
+    settled = outcome_with_floor(after, [*events, event])
+    key = outcome_cache_key(meeting, row.sequence)
+    transaction.on_commit(lambda: cache.set(key, settled, OUTCOME_CACHE_SECONDS))
     return row
 
 
