@@ -13,7 +13,6 @@ supported and discussed proposal of the largest community, and
 `QUIET_PROPOSAL_ID`, one of its proposals with no support and no comment.
 """
 
-import json
 import random
 import time
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.utils import timezone
 
-from fundapp.bench.scale import CODE_PATTERN, IdAllocator
+from fundapp.bench.scale import CODE_PATTERN, IdAllocator, write_rows
 from fundapp.models import Category, Community, Membership, Role, User
 from fundapp.money import cny
 
@@ -192,33 +191,10 @@ class Batch:
         return len(self.rows[Proposal])
 
 
-def write_rows(model, rows: list[tuple]) -> None:
-    """Insert rows (tuples in `COLUMNS[model]` order): COPY on PostgreSQL."""
-    if not rows:
-        return
-    names = COLUMNS[model]
-    if connection.vendor == "postgresql":
-        quote = connection.ops.quote_name
-        columns = {f.attname: f.column for f in model._meta.concrete_fields}
-        sql = "COPY {} ({}) FROM STDIN".format(
-            quote(model._meta.db_table), ", ".join(quote(columns[n]) for n in names)
-        )
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(
-                    [json.dumps(v) if isinstance(v, list | dict) else v for v in row]
-                )
-        return
-    model.objects.bulk_create(
-        (model(**dict(zip(names, row, strict=True))) for row in rows),
-        batch_size=500,
-    )
-
-
 def write_batch(batch: Batch) -> None:
     with transaction.atomic():
         for model in INSERT_ORDER:
-            write_rows(model, batch.rows[model])
+            write_rows(model, batch.rows[model], COLUMNS[model])
 
 
 def moment(on: date, rng: random.Random) -> datetime:

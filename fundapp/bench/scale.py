@@ -192,11 +192,15 @@ class Batch:
         return {model: len(rows) for model, rows in self.rows.items()}
 
 
-def write_rows(model, rows: list[tuple]) -> None:
-    """Insert rows (tuples in `COLUMNS[model]` order): COPY on PostgreSQL."""
+def write_rows(model, rows: list[tuple], attnames: list[str] | None = None) -> None:
+    """Insert rows (tuples in `attnames` order, by default `COLUMNS[model]`).
+
+    COPY on PostgreSQL, bulk_create elsewhere; lists and dicts go in as JSON.
+    Other apps' scale data (proposals) writes through this too.
+    """
     if not rows:
         return
-    attnames = COLUMNS[model]
+    attnames = attnames or COLUMNS[model]
     if connection.vendor == "postgresql":
         quote = connection.ops.quote_name
         columns = {f.attname: f.column for f in model._meta.concrete_fields}
@@ -206,7 +210,7 @@ def write_rows(model, rows: list[tuple]) -> None:
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             for row in rows:
                 copy.write_row(
-                    [json.dumps(v) if isinstance(v, list) else v for v in row]
+                    [json.dumps(v) if isinstance(v, list | dict) else v for v in row]
                 )
         return
     model.objects.bulk_create(
