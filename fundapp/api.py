@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from fundapp import selectors
+from fundapp.filters import LedgerFilter
 from fundapp.models import (
     Community,
     Fund,
@@ -138,18 +139,13 @@ class TrancheFilter(filters.FilterSet):
         fields = ["fund", "source", "year", "community"]
 
 
-class MovementFilter(filters.FilterSet):
+class MovementFilter(LedgerFilter):
+    """The fund page's filters (year, source, kind), plus which fund."""
+
     community = filters.CharFilter(field_name="fund__community__code")
-    year = filters.NumberFilter(field_name="fiscal_year")
-    source = filters.NumberFilter(method="filter_source")
-    kind = filters.ChoiceFilter(choices=LedgerTransaction.Kind.choices)
 
-    class Meta:
-        model = LedgerTransaction
+    class Meta(LedgerFilter.Meta):
         fields = ["fund", "community", "year", "source", "kind"]
-
-    def filter_source(self, queryset, name, value):
-        return queryset.filter(entries__account__source_id=value).distinct()
 
 
 class CommunityViewSet(viewsets.ReadOnlyModelViewSet):

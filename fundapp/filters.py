@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from fundapp.models import LedgerTransaction, Source, Tranche
+from fundapp.models import LedgerTransaction, Source
 
 
 class LedgerFilter(django_filters.FilterSet):
@@ -38,11 +38,3 @@ class LedgerFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(entries__account__source=value).distinct()
 
-
-class TrancheFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="fiscal_year")
-    community = django_filters.CharFilter(field_name="fund__community__code")
-
-    class Meta:
-        model = Tranche
-        fields = ["year", "source", "community"]

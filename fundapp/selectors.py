@@ -157,11 +157,3 @@ def fund_version(*, fund: Fund | None = None) -> int:
         movements = movements.filter(fund=fund)
     return movements.order_by("-id").values_list("id", flat=True).first() or 0
 
-
-def fund_years(*, fund: Fund) -> list[int]:
-    return list(
-        LedgerTransaction.objects.filter(fund=fund)
-        .order_by("-fiscal_year")
-        .values_list("fiscal_year", flat=True)
-        .distinct()
-    )
