@@ -193,7 +193,17 @@ def me(request):
         .select_related("community")
         .order_by("community__code", "role")
     )
-    return render(request, "fundapp/me.html", {"memberships": memberships})
+    # Who may verify is the permissions module's call, not the template's.
+    verifies_in = {
+        membership.community.pk
+        for membership in memberships
+        if request.user.has_perm("fundapp.verify_residents", membership.community)
+    }
+    return render(
+        request,
+        "fundapp/me.html",
+        {"memberships": memberships, "verifies_in": verifies_in},
+    )
 
 
 @login_required

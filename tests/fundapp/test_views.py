@@ -345,3 +345,22 @@ def test_healthz_reports_the_database_and_the_broker(client):
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
     assert response.json()["broker"] in ("ok", "in-process")
+
+
+def test_my_page_links_a_social_worker_to_the_residents_to_verify(client):
+    community = make_community()
+    worker = make_member(community, Role.SOCIAL_WORKER)
+    client.force_login(worker)
+
+    page = client.get(reverse("fund:me")).content.decode()
+
+    assert reverse("fund:residents", args=[community.code]) in page
+
+
+def test_my_page_offers_a_resident_no_verification(client):
+    community = make_community()
+    client.force_login(make_member(community, Role.RESIDENT))
+
+    page = client.get(reverse("fund:me")).content.decode()
+
+    assert reverse("fund:residents", args=[community.code]) not in page
