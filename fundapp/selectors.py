@@ -12,7 +12,15 @@ from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404
 
 from fundapp.filters import LedgerFilter
-from fundapp.models import Account, Community, Fund, LedgerTransaction, Tranche
+from fundapp.models import (
+    Account,
+    Community,
+    Fund,
+    LedgerTransaction,
+    Membership,
+    Role,
+    Tranche,
+)
 from fundapp.money import ZERO, cny
 from fundapp.services.money import reversed_tranche_ids
 
@@ -157,3 +165,24 @@ def fund_version(*, fund: Fund | None = None) -> int:
         movements = movements.filter(fund=fund)
     return movements.order_by("-id").values_list("id", flat=True).first() or 0
 
+
+def residents_waiting(*, community: Community):
+    """Resident registrations a social worker has still to verify, oldest first."""
+    return (
+        Membership.objects.filter(
+            community=community, role=Role.RESIDENT, verified_at__isnull=True
+        )
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+def residents_recently_verified(*, community: Community, limit: int = 50):
+    """The residents verified last, with who verified them."""
+    return (
+        Membership.objects.filter(
+            community=community, role=Role.RESIDENT, verified_at__isnull=False
+        )
+        .select_related("user", "verified_by")
+        .order_by("-verified_at")[:limit]
+    )

@@ -27,7 +27,7 @@ from fundapp.forms import (
     TrancheForm,
     VerifyForm,
 )
-from fundapp.models import Commitment, LedgerTransaction, Membership, Role
+from fundapp.models import Commitment, LedgerTransaction, Membership
 from fundapp.money import format_cny
 from fundapp.permissions import require_perm
 
@@ -210,26 +210,13 @@ def me(request):
 def residents(request, code):
     community = selectors.community_get(code=code)
     require_perm(request.user, "fundapp.verify_residents", community)
-    pending = (
-        Membership.objects.filter(
-            community=community, role=Role.RESIDENT, verified_at=None
-        )
-        .select_related("user")
-        .order_by("created_at")
-    )
-    verified = (
-        Membership.objects.filter(community=community, role=Role.RESIDENT)
-        .exclude(verified_at=None)
-        .select_related("user", "verified_by")
-        .order_by("-verified_at")[:50]
-    )
     return render(
         request,
         "fundapp/resident_list.html",
         {
             "community": community,
-            "pending": pending,
-            "verified": verified,
+            "pending": selectors.residents_waiting(community=community),
+            "verified": selectors.residents_recently_verified(community=community),
             "form": VerifyForm(),
         },
     )
