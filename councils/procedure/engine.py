@@ -50,6 +50,10 @@ pages and the minutes can rely on them):
   rising vote; it is in order after the vote on a main motion, an amendment,
   or any motion that was lost, until another question is stated or debate
   resumes.
+- Meetings in one log. `new_meeting` may carry `setup`: the next meeting's
+  own setup (§1's keys), because seats and the agenda's recusals change
+  between meetings. Without it the meeting keeps the setup it had. Motion
+  ids and decision indexes stay those of the whole log.
 - Codes the page does not name: an event with no question to act on (a
   `vote` with no vote open, an unknown event type, a `second` with nothing
   awaiting) is `UNTIMELY`; a motion with nothing proper to apply to is
@@ -104,31 +108,7 @@ class Engine(MeetingRules, MoveRules, VoteRules, EffectRules):
     """One meeting log being replayed; see the module docstring."""
 
     def __init__(self, setup: dict) -> None:
-        setup = setup if isinstance(setup, dict) else {}
-        self.order: dict[str, int] = {}
-        self.voting: set[str] = set()
-        for entry in setup.get("members") or ():
-            member = entry.get("id") if isinstance(entry, dict) else None
-            if isinstance(member, str) and member not in self.order:
-                self.order[member] = len(self.order)
-                if entry.get("voting", True) is True:
-                    self.voting.add(member)
-        self.members_count = len(self.voting)
-        quorum = setup.get("quorum")
-        self.quorum = (
-            quorum
-            if type(quorum) is int and quorum > 0
-            else default_quorum(self.members_count)
-        )
-        self.small_board_rules = setup.get("small_board_rules") or "off"
-        self.recusals: dict[str, frozenset[str]] = {}
-        for proposal, members in (setup.get("recusals") or {}).items():
-            if isinstance(members, list | tuple | set | frozenset):
-                self.recusals[str(proposal)] = frozenset(members)
-        self.two_thirds_above = _decimal(setup.get("main_motion_two_thirds_above"))
-        self.consent_calendar = setup.get("consent_calendar") is True
-        # A roll call or ballot the bylaws require for every main motion.
-        self.setup_method = setup.get("ordered_method")
+        self._configure(setup)
 
         self.state = SCHEDULED
         self.number = 1
@@ -186,6 +166,35 @@ class Engine(MeetingRules, MoveRules, VoteRules, EffectRules):
             "reconvene": self._reconvene,
             "new_meeting": self._new_meeting,
         }
+
+    def _configure(self, setup: dict) -> None:
+        """Read the setup of §1: at the start, and at each `new_meeting` that
+        brings the next meeting's own (its members, quorum and recusals)."""
+        setup = setup if isinstance(setup, dict) else {}
+        self.order: dict[str, int] = {}
+        self.voting: set[str] = set()
+        for entry in setup.get("members") or ():
+            member = entry.get("id") if isinstance(entry, dict) else None
+            if isinstance(member, str) and member not in self.order:
+                self.order[member] = len(self.order)
+                if entry.get("voting", True) is True:
+                    self.voting.add(member)
+        self.members_count = len(self.voting)
+        quorum = setup.get("quorum")
+        self.quorum = (
+            quorum
+            if type(quorum) is int and quorum > 0
+            else default_quorum(self.members_count)
+        )
+        self.small_board_rules = setup.get("small_board_rules") or "off"
+        self.recusals: dict[str, frozenset[str]] = {}
+        for proposal, members in (setup.get("recusals") or {}).items():
+            if isinstance(members, list | tuple | set | frozenset):
+                self.recusals[str(proposal)] = frozenset(members)
+        self.two_thirds_above = _decimal(setup.get("main_motion_two_thirds_above"))
+        self.consent_calendar = setup.get("consent_calendar") is True
+        # A roll call or ballot the bylaws require for every main motion.
+        self.setup_method = setup.get("ordered_method")
 
     # -- driving ----------------------------------------------------------
 

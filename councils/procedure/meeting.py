@@ -207,7 +207,11 @@ class MeetingRules:
     def _new_meeting(self, index: int, event: dict) -> None:
         if self.state not in (ADJOURNED, SCHEDULED):
             raise Refusal(UNTIMELY)
+        setup = event.get("setup")
         self._commit()
+        if isinstance(setup, dict):
+            # The next meeting's own roll: seats change between meetings.
+            self._configure(setup)
         self.number += 1
         if not self.adjourned_meeting_fixed:
             self.session += 1

@@ -13,7 +13,7 @@ from councils.procedure.errors import (
     SPEECH_LIMIT,
     VOTING_IN_PROGRESS,
 )
-from tests.councils.procedure.meetings import COUNCILLORS, Log
+from tests.councils.procedure.meetings import COUNCILLORS, Log, refused
 
 
 def test_meeting_convenes_without_quorum_when_too_few_are_present():
@@ -291,3 +291,31 @@ def test_new_meeting_starts_with_nobody_present_when_it_begins():
         [],
         2,
     )
+
+
+def test_new_meeting_may_bring_its_own_roll_and_recusals():
+    log = Log().open()
+    log.motion("c4", "adjourn", "c5")
+    log.vote(yes=["c1", "c2"], no=["c3"])
+    # The next term: five members, quorum 3, c2 recused from P now.
+    roll = ["X1", "n1", "n2", "n3", "c2"]
+    log.add(
+        "new_meeting",
+        kind="regular",
+        setup={
+            "members": [{"id": member, "voting": True} for member in roll],
+            "quorum": None,
+            "recusals": {"P": ["c2"]},
+        },
+    )
+    log.open(present=["n1", "n2"])
+    log.add("arrive", member="c2")
+    refused_old_member = log.then("arrive", member="c9")
+    log.main(member="n1", seconder="n2")
+    log.add("put_question", method="counted")
+    recused = log.then("vote", member="c2", choice="yes")
+
+    meeting = log.outcome()["meeting"]
+    assert (meeting["members"], meeting["quorum"], meeting["number"]) == (5, 3, 2)
+    assert refused(refused_old_member, "NOT_PRESENT")
+    assert refused(recused, "RECUSED")
