@@ -26,6 +26,10 @@ pages and the minutes can rely on them):
   the question back for a formal vote; `announce` records it as adopted by
   unanimous consent. Silence alone never decides it, so a log that stops
   mid-request shows the request still open.
+- The outcome's extra key `unfinished` lists the main motions carried to
+  a later meeting: `{"id", "kind": "order"/"postponed"/"tabled", "meeting"}`
+  (a general order now; postponed to meeting n; laid on the table at
+  meeting n, alive until the end of meeting n + 1).
 - The outcome's extra key `rulings` lists the chair's rulings in order, for
   the minutes (§6): `{"event", "kind": "point"/"privilege"/"out_of_order",
   "motion_id" (the point, question or motion ruled out), "applies_to" (the
@@ -255,7 +259,27 @@ class Engine(MeetingRules, MoveRules, VoteRules, EffectRules):
                 {**entry, "appeal": dict(entry["appeal"]) if entry["appeal"] else None}
                 for entry in self.ruling_log
             ],
+            "unfinished": self._unfinished(),
         }
+
+    def _unfinished(self) -> list[dict]:
+        """Main motions carried to a later meeting, for its agenda (§2.5 item 6):
+        general orders (pending at adjournment, or postponed and due), items
+        postponed to a later meeting, and items on the table."""
+        return [
+            *(
+                {"id": m.id, "kind": "order", "meeting": self.number}
+                for m in self.orders
+            ),
+            *(
+                {"id": m.id, "kind": "postponed", "meeting": m.due_meeting}
+                for m in self.postponed
+            ),
+            *(
+                {"id": m.id, "kind": "tabled", "meeting": m.parked_meeting}
+                for m in self.tabled
+            ),
+        ]
 
     # -- shared checks ----------------------------------------------------
 

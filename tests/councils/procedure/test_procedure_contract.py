@@ -14,8 +14,9 @@ from tests.councils.procedure.meetings import COUNCILLORS, Log
 PACKAGE = pathlib.Path(__file__).parents[3] / "councils" / "procedure"
 
 
-def test_outcome_has_the_five_documented_keys_and_the_rulings_when_replayed():
-    """§1's five keys, plus `rulings` that the minutes need (§6)."""
+def test_outcome_has_the_five_documented_keys_and_two_of_its_own_when_replayed():
+    """§1's five keys, plus `rulings` that the minutes need (§6) and
+    `unfinished` that the next meeting's agenda needs (§2.5)."""
     log = Log().open()
     log.main()
 
@@ -26,6 +27,7 @@ def test_outcome_has_the_five_documented_keys_and_the_rulings_when_replayed():
         "motions",
         "decisions",
         "rulings",
+        "unfinished",
     }
 
 

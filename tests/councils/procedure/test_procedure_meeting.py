@@ -319,3 +319,24 @@ def test_new_meeting_may_bring_its_own_roll_and_recusals():
     assert (meeting["members"], meeting["quorum"], meeting["number"]) == (5, 3, 2)
     assert refused(refused_old_member, "NOT_PRESENT")
     assert refused(recused, "RECUSED")
+
+
+def test_unfinished_lists_what_is_carried_to_the_next_meeting():
+    log = Log().open()
+    tabled = log.main()
+    log.motion("c4", "lay_on_table", "c5")
+    log.vote(yes=["c1", "c2"], no=["c3"])
+    postponed = log.main(proposal="Q", text="that the council fund Q")
+    log.motion("c4", "postpone_definitely", "c5", until="next_meeting")
+    log.vote(yes=["c1", "c2"], no=["c3"])
+    pending = log.main(proposal="R", text="that the council fund R")
+    log.motion("c4", "adjourn", "c5")
+    log.vote(yes=["c1", "c2"], no=["c3"])
+
+    unfinished = log.outcome()["unfinished"]
+
+    assert unfinished == [
+        {"id": pending, "kind": "order", "meeting": 1},
+        {"id": postponed, "kind": "postponed", "meeting": 2},
+        {"id": tabled, "kind": "tabled", "meeting": 1},
+    ]
