@@ -29,7 +29,9 @@ pages and the minutes can rely on them):
 - The outcome's extra key `unfinished` lists the main motions carried to
   a later meeting: `{"id", "kind": "order"/"postponed"/"tabled", "meeting"}`
   (a general order now; postponed to meeting n; laid on the table at
-  meeting n, alive until the end of meeting n + 1).
+  meeting n, alive until the end of meeting n + 1). Each `motions` and
+  `decisions` entry also gives the `meeting` (its number in the log) where
+  it was made or taken.
 - The outcome's extra key `rulings` lists the chair's rulings in order, for
   the minutes (§6): `{"event", "kind": "point"/"privilege"/"out_of_order",
   "motion_id" (the point, question or motion ruled out), "applies_to" (the

@@ -288,4 +288,5 @@ class Decision:
             "basis": self.basis,
             "method": self.method,
             "voters": voters,
+            "meeting": self.meeting,
         }
