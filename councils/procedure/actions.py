@@ -53,6 +53,10 @@ def _candidates(engine: Engine, member: str) -> list[dict]:
         choices = VOTE_CHOICES + BALLOT_ONLY_CHOICES
     candidates += [{"type": "vote", **own, "choice": choice} for choice in choices]
     candidates += _moves(engine, member)
+    candidates += [
+        {"type": "call_up", **own, "applies_to": motion.id}
+        for motion in engine.reconsiderations
+    ]
     if engine.chair == member or engine.chair is None:
         candidates += _chair_actions(engine, member)
     return candidates

@@ -300,6 +300,12 @@ class EffectRules:
                     covered.pq_ordered = None
             elif name == "voting_method":
                 decided.target.ordered_method = None
+            elif name == "postpone_indefinitely":
+                main = decided.target
+                main.state = PENDING
+                self.stack.append(main)
+                for key in renewal_keys(main):
+                    self.renewal.pop(key, None)
             elif name == "objection_to_consideration":
                 main = decided.target
                 main.state = PENDING

@@ -49,9 +49,31 @@ pages and the minutes can rely on them):
   taken up when the chair gives `state` with nothing awaiting and nothing
   pending, or when a member calls for the orders of the day (P5), which
   needs an empty stack here.
-- Reconsider is made and considered at once, so it needs the place its
-  target would have on the stack: a vote on a main motion is reconsidered
-  when nothing is pending; a vote on an amendment while its motion is.
+- Reconsider is made, then considered (RONR 37:10–11). Making it (`move`
+  of `reconsider`, `applies_to` = the decision) is in order whatever is
+  pending, even when another member has been given the floor and not yet
+  spoken; it suspends the vote's effect (that motion is
+  RECONSIDERATION_PENDING) unless it dies unseconded, is withdrawn or
+  ruled out. When the chair gives `state`: if it can be considered now it
+  is stated at once (RONR: the chair takes it up when nothing ranking
+  higher is pending); if not, the chair has it recorded: it leaves the
+  chair's hands (state stays MOVED), is listed in the outcome's extra key
+  `reconsiderations` (`{"id", "applies_to": decision index, "meeting"}`),
+  and other business goes on. Any voting member then calls it up with
+  `{"type": "call_up", "member", "applies_to": the reconsider's id}`, in
+  order when nothing ranking higher is pending: a vote on a main motion
+  (or one that took the main motion off the floor: table, postpone, refer,
+  postpone indefinitely, an objection sustained) with nothing pending; a
+  vote on an amendment while the motion it amends is immediately pending;
+  other motions applied to a pending question while that question is
+  pending and nothing ranking higher is. Calling up needs no second; the
+  caller must not be recused from the proposal and the floor must be free
+  or theirs. It is then stated and decided by majority: adopted, the
+  motion returns as just before its vote (M20); lost, the result stands
+  (M21). One never called up lapses (state DIED, the result stands) at
+  the `new_meeting` that begins a new session; an adjourned meeting set by
+  `fix_time_to_adjourn` continues the session, so it may still be called
+  up there.
 - Division of the assembly re-takes a voice or show-of-hands vote as a
   rising vote; it is in order after the vote on a main motion, an amendment,
   or any motion that was lost, until another question is stated or debate
@@ -70,6 +92,7 @@ pages and the minutes can rely on them):
 
 from decimal import Decimal, InvalidOperation
 
+from .agenda import AgendaRules
 from .effects import EffectRules
 from .errors import (
     CHAIR_MUST_VACATE,
@@ -110,7 +133,7 @@ class _DryRunAccepted(Exception):  # noqa: N818 (control flow, not an error)
     """Raised at the first mutation when only checking an event."""
 
 
-class Engine(MeetingRules, MoveRules, VoteRules, EffectRules):
+class Engine(MeetingRules, MoveRules, VoteRules, EffectRules, AgendaRules):
     """One meeting log being replayed; see the module docstring."""
 
     def __init__(self, setup: dict) -> None:
@@ -141,6 +164,8 @@ class Engine(MeetingRules, MoveRules, VoteRules, EffectRules):
         self.orders: list = []
         self.postponed: list = []
         self.tabled: list = []
+        # Motions to reconsider made and recorded, waiting to be called up.
+        self.reconsiderations: list = []
         self.reported: set[int] = set()
         self.renewal: dict[tuple, int] = {}
         self.failed_takes: dict[int, int] = {}
@@ -171,6 +196,7 @@ class Engine(MeetingRules, MoveRules, VoteRules, EffectRules):
             "executed": self._executed,
             "reconvene": self._reconvene,
             "new_meeting": self._new_meeting,
+            "call_up": self._call_up,
         }
 
     def _configure(self, setup: dict) -> None:
@@ -262,6 +288,10 @@ class Engine(MeetingRules, MoveRules, VoteRules, EffectRules):
                 for entry in self.ruling_log
             ],
             "unfinished": self._unfinished(),
+            "reconsiderations": [
+                {"id": m.id, "applies_to": m.decision, "meeting": m.meeting}
+                for m in self.reconsiderations
+            ],
         }
 
     def _unfinished(self) -> list[dict]:
@@ -452,6 +482,13 @@ class Engine(MeetingRules, MoveRules, VoteRules, EffectRules):
         if motion.kind.recusal_scope and self._recused(self.chair, motion.proposal):
             raise Refusal(CHAIR_MUST_VACATE)
         self._check_placement(motion, moving=False)
+        if motion.kind.name == "reconsider" and self._reconsider_blocked(motion):
+            # It cannot be considered yet: the chair has it recorded, to be
+            # called up when it can (RONR 37:10); its vote stays suspended.
+            self._commit()
+            self.awaiting.pop()
+            self.reconsiderations.append(motion)
+            return
         self._commit()
         self.awaiting.pop()
         self._state_motion(motion)

@@ -215,6 +215,7 @@ class MeetingRules:
         self.number += 1
         if not self.adjourned_meeting_fixed:
             self.session += 1
+            self._lapse_reconsiderations()
         self.adjourned_meeting_fixed = False
         self.state = SCHEDULED
         self.present.clear()

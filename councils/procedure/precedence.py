@@ -58,6 +58,17 @@ MAIN_RANK = 13
 ORDERED_METHODS = frozenset(
     {"rising", "show_of_hands", "counted", "roll_call", "ballot"}
 )
+# Adopted motions that took the main motion off the floor: reconsidering
+# them brings it back, so they are reconsidered with nothing pending.
+REMOVES_MAIN = frozenset(
+    {
+        "lay_on_table",
+        "postpone_definitely",
+        "refer",
+        "postpone_indefinitely",
+        "objection_to_consideration",
+    }
+)
 # Words that show a suspension aimed at a rule the council cannot suspend.
 _UNSUSPENDABLE_WORDS = (
     "recus",
@@ -309,19 +320,12 @@ class MoveRules:
         name = motion.kind.name
         stack = self.stack
         if name == "reconsider":
+            # Making it is in order whatever is pending (RONR 37:10); when
+            # it may be considered is `_reconsider_blocked`'s question.
             decision = self._decision_ref(motion.applies_to)
             if decision is None or decision.superseded or decision.motion is None:
                 raise Refusal(OUT_OF_ORDER_RANK)
             motion.decision = decision.index
-            decided = decision.motion
-            if stack:
-                # It takes the rank of the motion reconsidered (§2.3 B4).
-                if decided.kind.name == "main" or not decided.kind.is_ranked:
-                    raise Refusal(MAIN_WHILE_PENDING)
-                if self._rank(decided) >= self._rank(stack[-1]) or (
-                    decided.target is not None and decided.target not in stack
-                ):
-                    raise Refusal(OUT_OF_ORDER_RANK)
             return
         if stack:
             raise Refusal(MAIN_WHILE_PENDING)
@@ -348,6 +352,44 @@ class MoveRules:
         elif target is None or target.state != REFERRED or not target.portion:
             raise Refusal(OUT_OF_ORDER_RANK)
         motion.target = target
+
+    def _reconsider_blocked(self, motion) -> str | None:
+        """Why a motion to reconsider cannot be considered now, or None.
+
+        It takes the place the reconsidered motion would have (§2.3 B4): a
+        vote on a main motion, or one that removed the main motion from the
+        floor, is reconsidered with nothing pending; a vote on an amendment
+        while the motion it amends is immediately pending; another motion
+        applied to a pending question while that question is pending and
+        nothing ranking higher is.
+        """
+        if self.vote is not None:
+            return VOTING_IN_PROGRESS
+        decision = self.decisions[motion.decision]
+        decided = decision.motion
+        stack = self.stack
+        target = decided.target
+        name = decided.kind.name
+        if (
+            name == "main"
+            or target is None
+            or (decision.adopted and name in REMOVES_MAIN)
+        ):
+            if not stack:
+                return None
+            if name != "main" and decided.kind.is_ranked and target is None:
+                # A privileged motion (fix the time to adjourn) by its rank.
+                if self._rank(decided) < self._rank(stack[-1]):
+                    return None
+                return OUT_OF_ORDER_RANK
+            return MAIN_WHILE_PENDING
+        if target not in stack:
+            return OUT_OF_ORDER_RANK
+        if name == "amend":
+            return None if target is stack[-1] else OUT_OF_ORDER_RANK
+        if decided.kind.is_ranked and self._rank(decided) >= self._rank(stack[-1]):
+            return OUT_OF_ORDER_RANK
+        return None
 
     def _due_meeting(self, until) -> int:
         """The meeting a postponement lands in; never past the next (§2.1 S4)."""

@@ -14,9 +14,10 @@ from tests.councils.procedure.meetings import COUNCILLORS, Log
 PACKAGE = pathlib.Path(__file__).parents[3] / "councils" / "procedure"
 
 
-def test_outcome_has_the_five_documented_keys_and_two_of_its_own_when_replayed():
-    """§1's five keys, plus `rulings` that the minutes need (§6) and
-    `unfinished` that the next meeting's agenda needs (§2.5)."""
+def test_outcome_has_the_five_documented_keys_and_three_of_its_own_when_replayed():
+    """§1's five keys, plus `rulings` that the minutes need (§6),
+    `unfinished` that the next meeting's agenda needs (§2.5) and
+    `reconsiderations` that may be called up (§2.3 B4)."""
     log = Log().open()
     log.main()
 
@@ -28,6 +29,7 @@ def test_outcome_has_the_five_documented_keys_and_two_of_its_own_when_replayed()
         "decisions",
         "rulings",
         "unfinished",
+        "reconsiderations",
     }
 
 
