@@ -45,7 +45,7 @@ class EffectRules:
         if name == "orders_of_the_day":
             # The chair complies on the demand of one member (§2.1 P5).
             motion.state = ADOPTED
-            self._take_up(self.orders[0])
+            self._proceed_to_orders()
             return
         motion.state = PENDING
         if motion.kind.cls == SUBSIDIARY and self.stack:
@@ -69,6 +69,8 @@ class EffectRules:
         if name == "amend":
             motion.effect = (target, target.text, target.amount, target.until)
             self._replace_wording(target, motion)
+        elif name == "orders_of_the_day":
+            self._proceed_to_orders()
         elif name == "fix_time_to_adjourn":
             self.adjourned_meeting_fixed = True
         elif name == "adjourn":
@@ -132,6 +134,8 @@ class EffectRules:
             earlier.motion.state = earlier.motion.prior_state
         elif name == "take_from_table":
             self.failed_takes[motion.target.id] = self.business_seq
+        elif name == "orders_of_the_day":
+            self.orders_set_aside = self.stack[0] if self.stack else None
         elif name == "suspend_rules":
             self.failed_suspensions.add((self.number, suspension_key(motion)))
 
@@ -184,6 +188,7 @@ class EffectRules:
         main.parked_seq = self.business_seq
 
     def _restore(self, main) -> None:
+        main.resumed = True
         for motion in main.portion:
             motion.state = PENDING
         self.stack.extend(main.portion)
@@ -193,6 +198,21 @@ class EffectRules:
     def _take_up(self, main) -> None:
         self.orders.remove(main)
         self._restore(main)
+
+    def _proceed_to_orders(self) -> None:
+        """Take up the first general order due. Business pending is set
+        aside as if interrupted by an adjournment: it keeps its state and
+        becomes the last general order, resumed when the chair reaches it
+        (`state` with nothing pending) after the orders due."""
+        if self.stack:
+            portion = list(self.stack)
+            self.stack.clear()
+            main = portion[0]
+            main.portion = portion
+            main.parked_meeting = self.number
+            main.parked_seq = self.business_seq
+            self.orders.append(main)
+        self._take_up(self.orders[0])
 
     def _adjourn(self) -> None:
         """Pending business becomes unfinished business (§3.1 M23)."""
@@ -316,6 +336,7 @@ class EffectRules:
             for key in renewal_keys(decided):
                 self.renewal.pop(key, None)
         decided.state = PENDING
+        decided.resumed = True
         # An exhausted previous question no longer closes debate (M20).
         decided.pq_ordered = None
         self.stack.append(decided)

@@ -47,8 +47,24 @@ pages and the minutes can rely on them):
   out of order, or the point of order.
 - General orders. Postponed items, and business pending at adjournment, are
   taken up when the chair gives `state` with nothing awaiting and nothing
-  pending, or when a member calls for the orders of the day (P5), which
-  needs an empty stack here.
+  pending, or when a member calls for the orders of the day (P5: `move` of
+  `orders_of_the_day`, no second, may interrupt a speaker). The call is in
+  order while a general order is due and the order of business is departed
+  from: with nothing pending, or with new business pending (a main motion
+  at the bottom of the stack that was not itself brought back as a general
+  order, from the table, by a committee or by reconsideration), and then
+  only when nothing ranking above P5 is pending. The chair either complies
+  (`state`: the call is ADOPTED at once) or puts the question "Will the
+  council proceed to the orders of the day?" (`put_question` while the call
+  awaits: it is stated and put together; basis `orders_of_the_day`, a 2/3
+  question, so never by voice): the council proceeds unless two thirds vote
+  against. If it does not proceed the call is LOST and cannot be renewed
+  while that business is pending. When the council proceeds, the first
+  general order due is taken up and the business pending is set aside as
+  if interrupted by an adjournment (RONR: "removed from before the
+  assembly"): it keeps its state and its adhering motions, becomes the last
+  general order (listed in `unfinished` as kind "order"), and resumes when
+  the chair reaches it with `state` after the orders due.
 - Reconsider is made, then considered (RONR 37:10–11). Making it (`move`
   of `reconsider`, `applies_to` = the decision) is in order whatever is
   pending, even when another member has been given the floor and not yet
@@ -162,6 +178,9 @@ class Engine(MeetingRules, MoveRules, VoteRules, EffectRules, AgendaRules):
         self.division_open = None
         self.business_seq = 0
         self.orders: list = []
+        # The business whose consideration a 2/3 vote preferred to the
+        # orders of the day; the call is not renewed while it is pending.
+        self.orders_set_aside = None
         self.postponed: list = []
         self.tabled: list = []
         # Motions to reconsider made and recorded, waiting to be called up.

@@ -182,9 +182,7 @@ class MoveRules:
         name = motion.kind.name
         stack = self.stack
         if name == "orders_of_the_day":
-            # Here only with nothing pending, to take up a due general order.
-            if stack or not self.orders:
-                raise Refusal(UNTIMELY)
+            self._place_orders_call(motion)
             return
         if not stack:
             if motion.kind.cls == SUBSIDIARY:
@@ -227,6 +225,25 @@ class MoveRules:
             motion.target = main
             if name == "postpone_definitely":
                 motion.due_meeting = self._due_meeting(motion.until)
+
+    def _place_orders_call(self, motion) -> None:
+        """P5 is in order when a general order is due and the order of
+        business is departed from: with nothing pending, or with new
+        business pending (a main motion not itself brought back), and then
+        only above it by rank (RONR §18)."""
+        stack = self.stack
+        if not self.orders:
+            raise Refusal(UNTIMELY)
+        if not stack:
+            return
+        if self._rank(motion) >= self._rank(stack[-1]):
+            raise Refusal(OUT_OF_ORDER_RANK)
+        main = stack[0]
+        if main.kind.name != "main" or main.resumed:
+            raise Refusal(UNTIMELY)
+        if self.orders_set_aside is main:
+            # Once set aside, not renewed until this business is disposed of.
+            raise Refusal(UNTIMELY)
 
     def _place_amendment(self, motion, top) -> None:
         if motion.target is not None:

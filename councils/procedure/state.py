@@ -93,6 +93,7 @@ class Motion:
         "new_text",
         "due_meeting",
         "used",
+        "resumed",
     )
 
     def __init__(self, motion_id: int, kind: MotionType, mover: str, event: dict):
@@ -153,6 +154,9 @@ class Motion:
         self.due_meeting = 0
         # A vote has been taken under this previous question or method order.
         self.used = False
+        # A main motion brought back (a general order taken up, taken from
+        # the table, reported, reconsidered), not new business.
+        self.resumed = False
 
     def as_dict(self) -> dict:
         """The `motions` entry of the outcome (§1), plus minutes fields."""

@@ -40,7 +40,13 @@ VOTED_BASES = (
 # Bases that need at least two thirds, so a voice vote cannot decide them
 # (rule V1).
 TWO_THIRDS_BASES = frozenset(
-    {TWO_THIRDS, TWO_THIRDS_OF_PRESENT, TWO_THIRDS_OF_MEMBERSHIP, OBJECTION}
+    {
+        TWO_THIRDS,
+        TWO_THIRDS_OF_PRESENT,
+        TWO_THIRDS_OF_MEMBERSHIP,
+        OBJECTION,
+        ORDERS_OF_THE_DAY,
+    }
 )
 
 

@@ -80,14 +80,22 @@ class VoteRules:
     def _put_question(self, index: int, event: dict) -> None:
         if self.vote is not None:
             raise Refusal(VOTING_IN_PROGRESS)
-        if not self.stack:
+        # Instead of complying with a call for the orders of the day, the
+        # chair may put "Will the council proceed to the orders of the
+        # day?" at once (RONR §18): the call is stated and put together.
+        call = self.awaiting[-1] if self.awaiting else None
+        if call is not None and call.kind.name != "orders_of_the_day":
+            call = None
+        if call is None and not self.stack:
             raise Refusal(UNTIMELY)
-        top = self.stack[-1]
+        top = call if call is not None else self.stack[-1]
         self._require_business(top.kind.without_quorum)
         named = event.get("applies_to")
         if named is not None and named != top.id:
             # Votes are taken from the top of the stack down (§1.3).
             raise Refusal(OUT_OF_ORDER_RANK)
+        if call is not None:
+            self._check_placement(call, moving=False)
         if not top.kind.takes_a_vote:
             raise Refusal(UNTIMELY)
         if self.floor is not None:
@@ -106,6 +114,9 @@ class VoteRules:
         ):
             raise Refusal(METHOD_NOT_ALLOWED)
         self._commit()
+        if call is not None:
+            self.awaiting.pop()
+            self.stack.append(call)
         self.vote = self._open_vote(top, top.text, method, basis)
         top.state = VOTING
         self.division_open = None
