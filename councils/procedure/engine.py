@@ -45,6 +45,17 @@ pages and the minutes can rely on them):
   of order with `applies_to` that is ruled well taken rules that motion out
   of order. An appeal names the motion the ruling was about: the motion ruled
   out of order, or the point of order.
+- Timeliness of a point of order (I1). A point without `applies_to` may be
+  raised at any time. One whose `applies_to` names a motion is timely while
+  that motion awaits statement or is pending, or while its vote is the one
+  just announced (until another question is stated or debate resumes, the
+  window of a division of the assembly); otherwise `UNTIMELY`, unless the
+  `move` carries `"continuing": true`: a continuing breach (RONR 23:6: an
+  action that violates the bylaws or the law, business done without a
+  quorum, a vote by someone not entitled) may be raised at any time. A
+  point well taken about a motion no longer on the floor is recorded in
+  `rulings` with its `applies_to`; the engine does not undo a decision by
+  itself (the pages or a motion to rescind act on the ruling).
 - General orders. Postponed items, and business pending at adjournment, are
   taken up when the chair gives `state` with nothing awaiting and nothing
   pending, or when a member calls for the orders of the day (P5: `move` of

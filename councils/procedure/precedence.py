@@ -286,6 +286,9 @@ class MoveRules:
         if name in ("point_of_order", "inquiry"):
             if target is not None and (target in stack or target in self.awaiting):
                 motion.target = target
+            elif name == "point_of_order" and target is not None and moving:
+                self._check_point_timely(motion, target)
+                motion.target = target
             return
         if name == "appeal":
             if self.rulings.get(motion.applies_to if target else None) is None:
@@ -332,6 +335,18 @@ class MoveRules:
             if target is None or target not in stack or target.mover != motion.mover:
                 raise Refusal(OUT_OF_ORDER_RANK)
             motion.target = target
+
+    def _check_point_timely(self, point, target) -> None:
+        """A point naming a motion off the floor comes at the time of the
+        breach: while its vote is the one just announced, until another
+        question is stated or debate resumes (§2.2 I1), unless the breach
+        continues (RONR 23:6: bylaws or law violated, no quorum, a vote by
+        someone not entitled), which may be raised at any time."""
+        if point.continuing:
+            return
+        decision = self.division_open
+        if decision is None or decision.motion is not target:
+            raise Refusal(UNTIMELY)
 
     def _place_bring_back(self, motion) -> None:
         name = motion.kind.name

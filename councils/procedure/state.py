@@ -94,6 +94,7 @@ class Motion:
         "due_meeting",
         "used",
         "resumed",
+        "continuing",
     )
 
     def __init__(self, motion_id: int, kind: MotionType, mover: str, event: dict):
@@ -119,6 +120,8 @@ class Motion:
         # The decision a B2/B4 motion acts on, by index in `decisions`.
         self.decision: int | None = None
         self.previous_notice = event.get("previous_notice") is True
+        # A point of order about a continuing breach (RONR 23:6).
+        self.continuing = event.get("continuing") is True
         self.until = event.get("until")
         self.special_order = event.get("special_order") is True
         limit = event.get("speeches")

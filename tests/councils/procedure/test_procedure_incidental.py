@@ -243,3 +243,66 @@ def test_a_refused_ruling_leaves_no_entry():
 
     assert outcome["results"][-1] == {"ok": False, "error": UNTIMELY}
     assert outcome["rulings"] == []
+
+
+def test_point_of_order_on_the_vote_just_announced_is_timely():
+    log = Log().open()
+    main = log.main(proposal="Q")
+    log.vote(yes=YES, no=NO)
+
+    result = log.then_move("c6", "point_of_order", applies_to=main)
+
+    assert result == {"ok": True}
+
+
+def test_point_of_order_on_a_decided_motion_is_untimely_once_another_is_stated():
+    log = Log().open()
+    main = log.main(proposal="Q")
+    log.vote(yes=YES, no=NO)
+    log.main(proposal="R", text="fund R")
+
+    result = log.then_move("c6", "point_of_order", applies_to=main)
+
+    assert result == {"ok": False, "error": UNTIMELY}
+
+
+def test_point_of_order_on_a_decided_amendment_is_untimely_once_debate_resumes():
+    log = Log().open()
+    log.main(proposal="Q")
+    amendment = log.motion("c4", "amend", "c5", amount="1500")
+    log.vote(yes=YES, no=NO)
+    log.add("speak", member="c8")
+
+    result = log.then_move("c6", "point_of_order", applies_to=amendment)
+
+    assert result == {"ok": False, "error": UNTIMELY}
+
+
+def test_point_of_order_on_a_continuing_breach_is_timely_at_any_time():
+    log = Log().open()
+    main = log.main(proposal="Q")
+    log.vote(yes=YES, no=NO)
+    log.main(proposal="R", text="fund R")
+    point = log.move("c6", "point_of_order", applies_to=main, continuing=True)
+    log.add("state")
+
+    log.add("rule", well_taken=True, reasons="the grant exceeds the bylaws' cap")
+    outcome = log.outcome()
+
+    assert outcome["results"][point] == {"ok": True}
+    assert outcome["rulings"][-1]["applies_to"] == main
+    assert outcome["rulings"][-1]["well_taken"] is True
+    assert outcome["motions"][main]["state"] == "ADOPTED"
+    assert [p["motion"] for p in outcome["pending"]] == ["main"]
+
+
+def test_point_of_order_naming_no_motion_is_timely_at_any_time():
+    log = Log().open()
+    log.main(proposal="Q")
+    log.vote(yes=YES, no=NO)
+    log.main(proposal="R", text="fund R")
+    log.add("speak", member="c8")
+
+    result = log.then_move("c6", "point_of_order")
+
+    assert result == {"ok": True}
