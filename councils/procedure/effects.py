@@ -71,6 +71,8 @@ class EffectRules:
             self._replace_wording(target, motion)
         elif name == "orders_of_the_day":
             self._proceed_to_orders()
+        elif name == "division_of_question":
+            self._divide_question(motion)
         elif name == "fix_time_to_adjourn":
             self.adjourned_meeting_fixed = True
         elif name == "adjourn":
@@ -281,6 +283,8 @@ class EffectRules:
             self.failed_takes.pop(motion.target.id, None)
         if not decision.adopted and motion.kind.name == "suspend_rules":
             self.failed_suspensions.discard((self.number, suspension_key(motion)))
+        if self.divided or self.divisions:
+            self._take_back_parts(decision.undo)
         self.stack[:] = decision.undo
         motion.state = VOTING
         earlier = decision.vote

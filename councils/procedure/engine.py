@@ -101,6 +101,27 @@ pages and the minutes can rely on them):
   the `new_meeting` that begins a new session; an adjourned meeting set by
   `fix_time_to_adjourn` continues the session, so it may still be called
   up there.
+- Division of a question (I5). The `move` of `division_of_question`
+  (`applies_to`: the immediately pending main motion or amendment, by
+  default the top of the stack) carries `parts`, at least two non-empty
+  strings, and optionally `amounts`, one amount or null per part; anything
+  else is `OUT_OF_ORDER_RANK`. Adopted, the divided motion leaves the stack
+  (state DIVIDED) and its parts take its place as separate questions, in
+  the order given, one at a time: the next is put before the council as
+  soon as the one before has left the floor and is no longer pending
+  (decided, tabled, postponed, referred, withdrawn; a part set aside by an
+  adjournment or the orders of the day is waited for). Each part is a
+  motion of the divided motion's kind with its mover, seconder and
+  proposal, the part's text as `text`, and as `amount` its own from
+  `amounts`, or else the divided motion's amount for the first part only.
+  A part of an amendment amends the same motion; its text is its own
+  wording, so adopting it changes only the amount it gives. A part's id is
+  the index of the event that put it before the council (the announcement
+  that adopted the division, then the one that decided the previous part):
+  never the index of a `move`, so it collides with no other motion. The
+  outcome's extra key `divisions` lists each division adopted: `{"id": the
+  division motion, "divided": the divided motion, "parts": [part ids taken
+  up so far], "waiting": [texts of the parts still to come]}`.
 - Division of the assembly re-takes a voice or show-of-hands vote as a
   rising vote; it is in order after the vote on a main motion, an amendment,
   or any motion that was lost, until another question is stated or debate
@@ -120,6 +141,7 @@ pages and the minutes can rely on them):
 from decimal import Decimal, InvalidOperation
 
 from .agenda import AgendaRules
+from .division import DivisionRules
 from .effects import EffectRules
 from .errors import (
     CHAIR_MUST_VACATE,
@@ -160,7 +182,9 @@ class _DryRunAccepted(Exception):  # noqa: N818 (control flow, not an error)
     """Raised at the first mutation when only checking an event."""
 
 
-class Engine(MeetingRules, MoveRules, VoteRules, EffectRules, AgendaRules):
+class Engine(
+    MeetingRules, MoveRules, VoteRules, EffectRules, AgendaRules, DivisionRules
+):
     """One meeting log being replayed; see the module docstring."""
 
     def __init__(self, setup: dict) -> None:
@@ -194,6 +218,10 @@ class Engine(MeetingRules, MoveRules, VoteRules, EffectRules, AgendaRules):
         self.orders_set_aside = None
         self.postponed: list = []
         self.tabled: list = []
+        # Divided questions whose parts are still to come, innermost last,
+        # and every division adopted, for the outcome.
+        self.divided: list = []
+        self.divisions: list[dict] = []
         # Motions to reconsider made and recorded, waiting to be called up.
         self.reconsiderations: list = []
         self.reported: set[int] = set()
@@ -273,6 +301,8 @@ class Engine(MeetingRules, MoveRules, VoteRules, EffectRules, AgendaRules):
             return refusal.code
         except _DryRunAccepted:
             return None
+        if self.divided:
+            self._advance_divisions(index)
         if (
             self.ruling_open is not None
             and self.ruling_event != index
@@ -318,6 +348,14 @@ class Engine(MeetingRules, MoveRules, VoteRules, EffectRules, AgendaRules):
                 for entry in self.ruling_log
             ],
             "unfinished": self._unfinished(),
+            "divisions": [
+                {
+                    **entry,
+                    "parts": list(entry["parts"]),
+                    "waiting": list(entry["waiting"]),
+                }
+                for entry in self.divisions
+            ],
             "reconsiderations": [
                 {"id": m.id, "applies_to": m.decision, "meeting": m.meeting}
                 for m in self.reconsiderations

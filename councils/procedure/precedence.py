@@ -122,7 +122,7 @@ class MoveRules:
                 raise Refusal(CHAIR_MUST_VACATE)
             if self._recused(member, motion.proposal):
                 raise Refusal(RECUSED)
-        self._check_particular(motion, member)
+        self._check_particular(motion, member, event)
         self._commit()
         self.motions[index] = motion
         self.awaiting.append(motion)
@@ -319,9 +319,8 @@ class MoveRules:
             target = target or top
             if target is None or target not in stack or target.state != PENDING:
                 raise Refusal(OUT_OF_ORDER_RANK)
-            if name == "division_of_question" and target.kind.name not in (
-                "main",
-                "amend",
+            if name == "division_of_question" and (
+                target.kind.name not in ("main", "amend") or target is not top
             ):
                 raise Refusal(OUT_OF_ORDER_RANK)
             if name == "voting_method" and motion.method not in ORDERED_METHODS:
@@ -435,13 +434,15 @@ class MoveRules:
 
     # -- guards of particular motions -------------------------------------------
 
-    def _check_particular(self, motion, member: str) -> None:
+    def _check_particular(self, motion, member: str, event: dict) -> None:
         name = motion.kind.name
         if name == "main":
             if any(
                 self.renewal.get(key) == self.session for key in renewal_keys(motion)
             ):
                 raise Refusal(RENEWAL_SAME_SESSION)
+        elif name == "division_of_question":
+            self._check_division_parts(motion, event)
         elif name == "suspend_rules":
             text = motion.text.lower()
             if motion.rule in NOT_SUSPENDABLE_RULES or any(

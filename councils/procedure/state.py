@@ -24,6 +24,8 @@ REFERRED = "REFERRED"
 POSTPONED_INDEFINITELY = "POSTPONED_INDEFINITELY"
 NOT_CONSIDERED = "NOT_CONSIDERED"
 RECONSIDERATION_PENDING = "RECONSIDERATION_PENDING"
+# A main motion or amendment divided into separate questions (I5).
+DIVIDED = "DIVIDED"
 RESCINDED = "RESCINDED"
 AMENDED_AFTER_ADOPTION = "AMENDED_AFTER_ADOPTION"
 DIED = "DIED"
@@ -95,6 +97,8 @@ class Motion:
         "used",
         "resumed",
         "continuing",
+        "parts",
+        "part_of",
     )
 
     def __init__(self, motion_id: int, kind: MotionType, mover: str, event: dict):
@@ -122,6 +126,10 @@ class Motion:
         self.previous_notice = event.get("previous_notice") is True
         # A point of order about a continuing breach (RONR 23:6).
         self.continuing = event.get("continuing") is True
+        # Division of a question: the parts as (text, amount); for a part,
+        # its own spec and the divided question it belongs to.
+        self.parts: list | None = None
+        self.part_of = None
         self.until = event.get("until")
         self.special_order = event.get("special_order") is True
         limit = event.get("speeches")

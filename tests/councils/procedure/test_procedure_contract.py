@@ -14,10 +14,10 @@ from tests.councils.procedure.meetings import COUNCILLORS, Log
 PACKAGE = pathlib.Path(__file__).parents[3] / "councils" / "procedure"
 
 
-def test_outcome_has_the_five_documented_keys_and_three_of_its_own_when_replayed():
+def test_outcome_has_the_five_documented_keys_and_four_of_its_own_when_replayed():
     """§1's five keys, plus `rulings` that the minutes need (§6),
-    `unfinished` that the next meeting's agenda needs (§2.5) and
-    `reconsiderations` that may be called up (§2.3 B4)."""
+    `unfinished` that the next meeting's agenda needs (§2.5), `divisions`
+    of questions (I5) and `reconsiderations` that may be called up (B4)."""
     log = Log().open()
     log.main()
 
@@ -29,6 +29,7 @@ def test_outcome_has_the_five_documented_keys_and_three_of_its_own_when_replayed
         "decisions",
         "rulings",
         "unfinished",
+        "divisions",
         "reconsiderations",
     }
 
@@ -173,6 +174,34 @@ event = st.one_of(
     ),
     st.builds(lambda m: {"type": "speak", "member": m}, st.sampled_from(MEMBERS)),
     st.builds(lambda m: {"type": "object", "member": m}, st.sampled_from(MEMBERS)),
+    st.builds(
+        lambda m, target: {"type": "call_up", "member": m, "applies_to": target},
+        st.sampled_from(MEMBERS),
+        st.integers(0, 40),
+    ),
+    st.builds(
+        lambda m, target, parts: {
+            "type": "move",
+            "member": m,
+            "motion": "division_of_question",
+            "applies_to": target,
+            "parts": parts,
+        },
+        st.sampled_from(MEMBERS),
+        st.one_of(st.none(), st.integers(0, 40)),
+        st.sampled_from([["a", "b"], ["a", "b", "c"], ["a"]]),
+    ),
+    st.builds(
+        lambda m, target: {
+            "type": "move",
+            "member": m,
+            "motion": "point_of_order",
+            "applies_to": target,
+            "continuing": True,
+        },
+        st.sampled_from(MEMBERS),
+        st.integers(0, 40),
+    ),
 )
 SETUP = {
     "members": [{"id": m, "voting": True} for m in MEMBERS],
