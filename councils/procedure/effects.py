@@ -51,7 +51,10 @@ class EffectRules:
         if motion.kind.cls == SUBSIDIARY and self.stack:
             self.stack[0].subsidiary_stated = True
         self.stack.append(motion)
-        self.business_seq += 1
+        if name != "suspend_rules":
+            # Suspending the rules is not the business that must intervene
+            # before a motion is taken from the table (34:2).
+            self.business_seq += 1
         self.division_open = None
 
     def _dropped(self, motion) -> None:
@@ -73,6 +76,12 @@ class EffectRules:
             self._proceed_to_orders()
         elif name == "division_of_question":
             self._divide_question(motion)
+        elif name == "suspend_rules":
+            if motion.allows == "orders_of_the_day":
+                if motion.target in self.orders and not self.stack:
+                    self._take_up(motion.target)
+            elif motion.allows is not None:
+                self.suspensions.append(motion.allows)
         elif name == "fix_time_to_adjourn":
             self.adjourned_meeting_fixed = True
         elif name == "adjourn":

@@ -122,6 +122,19 @@ pages and the minutes can rely on them):
   outcome's extra key `divisions` lists each division adopted: `{"id": the
   division motion, "divided": the divided motion, "parts": [part ids taken
   up so far], "waiting": [texts of the parts still to come]}`.
+- Suspend the rules (I3). The `move` of `suspend_rules` may carry `allows`,
+  the one action it permits: `"main"` (renew a main motion lost this
+  session, lifting `RENEWAL_SAME_SESSION`), `"take_from_table"` (without
+  intervening business, lifting `NO_INTERVENING_BUSINESS`) or
+  `"orders_of_the_day"` (take up the general order named by `applies_to`,
+  by default the first due, out of its order; only with nothing pending).
+  Any other `allows` is `OUT_OF_ORDER_RANK`; `rule` or wording aimed at the
+  recusal, quorum, bylaws or law is `NOT_SUSPENDABLE` whatever it allows.
+  Adopted (2/3), the orders of the day are taken up at once; the other two
+  are allowed once, to the next such motion made at this meeting (it uses
+  the permission when it is made). A suspension is not itself the business
+  that must intervene before taking from the table. Without `allows` it is
+  recorded and changes nothing else.
 - Division of the assembly re-takes a voice or show-of-hands vote as a
   rising vote; it is in order after the vote on a main motion, an amendment,
   or any motion that was lost, until another question is stated or debate
@@ -228,6 +241,8 @@ class Engine(
         self.renewal: dict[tuple, int] = {}
         self.failed_takes: dict[int, int] = {}
         self.failed_suspensions: set[tuple] = set()
+        # Actions an adopted suspension of the rules allows once, this meeting.
+        self.suspensions: list[str] = []
         self.adjourned_meeting_fixed = False
         self.dry = False
         self._handlers = {

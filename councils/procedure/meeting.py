@@ -224,4 +224,5 @@ class MeetingRules:
         self.floor = None
         self.division_open = None
         self.ruling_open = None
+        self.suspensions.clear()
         self._open_meeting_orders()

@@ -69,6 +69,8 @@ REMOVES_MAIN = frozenset(
         "objection_to_consideration",
     }
 )
+# What an adopted suspension of the rules may allow, once (§2.2 I3).
+SUSPENSION_PURPOSES = frozenset({"main", "take_from_table", "orders_of_the_day"})
 # Words that show a suspension aimed at a rule the council cannot suspend.
 _UNSUSPENDABLE_WORDS = (
     "recus",
@@ -124,6 +126,8 @@ class MoveRules:
                 raise Refusal(RECUSED)
         self._check_particular(motion, member, event)
         self._commit()
+        if motion.suspended is not None:
+            self.suspensions.remove(motion.suspended)
         self.motions[index] = motion
         self.awaiting.append(motion)
         if self.floor == member:
@@ -440,7 +444,7 @@ class MoveRules:
             if any(
                 self.renewal.get(key) == self.session for key in renewal_keys(motion)
             ):
-                raise Refusal(RENEWAL_SAME_SESSION)
+                self._use_suspension(motion, "main", RENEWAL_SAME_SESSION)
         elif name == "division_of_question":
             self._check_division_parts(motion, event)
         elif name == "suspend_rules":
@@ -451,15 +455,15 @@ class MoveRules:
                 raise Refusal(NOT_SUSPENDABLE)
             if (self.number, suspension_key(motion)) in self.failed_suspensions:
                 raise Refusal(RENEWAL_SAME_SESSION)
+            self._check_suspension_purpose(motion)
         elif name == "take_from_table":
             tabled = motion.target
-            if tabled.parked_meeting == self.number and (
-                self.business_seq <= tabled.parked_seq
-            ):
-                raise Refusal(NO_INTERVENING_BUSINESS)
             failed_at = self.failed_takes.get(tabled.id)
-            if failed_at is not None and self.business_seq <= failed_at:
-                raise Refusal(NO_INTERVENING_BUSINESS)
+            if (
+                tabled.parked_meeting == self.number
+                and self.business_seq <= tabled.parked_seq
+            ) or (failed_at is not None and self.business_seq <= failed_at):
+                self._use_suspension(motion, "take_from_table", NO_INTERVENING_BUSINESS)
         elif name in ("rescind", "amend_previously_adopted"):
             decision = self.decisions[motion.decision]
             if decision.motion.state == RECONSIDERATION_PENDING:
@@ -468,6 +472,31 @@ class MoveRules:
                 raise Refusal(IRREVERSIBLE)
         elif name == "reconsider":
             self._check_reconsider(motion, member)
+
+    def _check_suspension_purpose(self, motion) -> None:
+        """What a suspension of the rules `allows` must be an action the
+        engine knows how to allow (§2.2 I3); for the orders of the day, a
+        general order due (`applies_to`, by default the first) taken up out
+        of its order, with nothing pending."""
+        allows = motion.allows
+        if allows is None:
+            return
+        if allows not in SUSPENSION_PURPOSES:
+            raise Refusal(OUT_OF_ORDER_RANK)
+        if allows == "orders_of_the_day":
+            order = self._motion_ref(motion.applies_to)
+            if motion.applies_to is None and self.orders:
+                order = self.orders[0]
+            if order is None or order not in self.orders or self.stack:
+                raise Refusal(OUT_OF_ORDER_RANK)
+            motion.target = order
+
+    def _use_suspension(self, motion, action: str, code: str) -> None:
+        """Refuse with `code`, unless an adopted suspension allows `action`
+        once: then the motion uses it when it is made."""
+        if action not in self.suspensions:
+            raise Refusal(code)
+        motion.suspended = action
 
     def _check_reconsider(self, motion, member: str) -> None:
         decision = self.decisions[motion.decision]
@@ -517,4 +546,4 @@ def renewal_keys(motion) -> tuple:
 
 
 def suspension_key(motion) -> tuple:
-    return (motion.rule, motion.text.strip().lower())
+    return (motion.rule, motion.text.strip().lower(), motion.allows)

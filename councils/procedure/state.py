@@ -99,6 +99,8 @@ class Motion:
         "continuing",
         "parts",
         "part_of",
+        "allows",
+        "suspended",
     )
 
     def __init__(self, motion_id: int, kind: MotionType, mover: str, event: dict):
@@ -130,6 +132,11 @@ class Motion:
         # its own spec and the divided question it belongs to.
         self.parts: list | None = None
         self.part_of = None
+        # Suspend the rules: the one action it allows (I3); on a motion made
+        # under such a suspension, the action it used.
+        allows = event.get("allows")
+        self.allows = allows if isinstance(allows, str) else None
+        self.suspended: str | None = None
         self.until = event.get("until")
         self.special_order = event.get("special_order") is True
         limit = event.get("speeches")

@@ -195,7 +195,8 @@ class VoteRules:
             self.number,
         )
         self.decisions.append(decision)
-        self.business_seq += 1
+        if motion is None or motion.kind.name != "suspend_rules":
+            self.business_seq += 1
         decision.seq = self.business_seq
         if motion is None:
             return
