@@ -57,6 +57,10 @@ def _candidates(engine: Engine, member: str) -> list[dict]:
         {"type": "call_up", **own, "applies_to": motion.id}
         for motion in engine.reconsiderations
     ]
+    candidates += [
+        {"type": "remove_from_calendar", **own, "item": item.id}
+        for item in engine.calendar
+    ]
     if engine.chair == member or engine.chair is None:
         candidates += _chair_actions(engine, member)
     return candidates
@@ -104,6 +108,7 @@ def _chair_actions(engine: Engine, member: str) -> list[dict]:
         {"type": "rule", "well_taken": False},
         {"type": "rule_out_of_order"},
         {"type": "reconvene"},
+        {"type": "consent_calendar"},
     ]
     actions += [
         {"type": "put_question", "method": method} for method in sorted(METHODS)

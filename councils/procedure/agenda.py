@@ -8,17 +8,19 @@ from .errors import (
     CHAIR_MUST_VACATE,
     CHAIR_NOT_MEMBER,
     FLOOR_OCCUPIED,
+    MAIN_WHILE_PENDING,
     NOT_PRESENT,
     RECUSED,
     UNTIMELY,
     VOTING_IN_PROGRESS,
     Refusal,
 )
-from .state import DIED
+from .motions import MOTIONS
+from .state import ADOPTED, DIED, PENDING, Decision, Motion
 
 
 class AgendaRules:
-    """`call_up`, and what a new session does to business left waiting."""
+    """`call_up`, the consent calendar, and business left waiting."""
 
     # -- reconsider, made now and called up later (RONR 37:10–11) ---------
 
@@ -59,3 +61,68 @@ class AgendaRules:
             motion.state = DIED
             self._dropped(motion)
         self.reconsiderations.clear()
+
+    # -- the consent calendar (U2, RONR 41:32) ------------------------------
+
+    def _present_calendar_item(self, index: int, event: dict) -> None:
+        """The chair puts one routine item on the consent calendar."""
+        if not self.consent_calendar:
+            # Only under the special rule of order that creates it.
+            raise Refusal(UNTIMELY)
+        self._require_business()
+        if self.vote is not None:
+            raise Refusal(VOTING_IN_PROGRESS)
+        if self.stack or self.awaiting:
+            raise Refusal(MAIN_WHILE_PENDING)
+        self._commit()
+        item = Motion(index, MOTIONS["main"], None, event)
+        item.meeting = self.number
+        self.calendar.append(item)
+
+    def _remove_from_calendar(self, index: int, event: dict) -> None:
+        """One member's request takes an item off: no second, no vote."""
+        member = event.get("member")
+        wanted = event.get("item")
+        item = next((m for m in self.calendar if m.id == wanted), None)
+        if item is None or type(wanted) is not int:
+            raise Refusal(UNTIMELY)
+        if member not in self.present:
+            raise Refusal(NOT_PRESENT)
+        if member not in self.voting:
+            raise Refusal(CHAIR_NOT_MEMBER)
+        self._require_business()
+        self._commit()
+        self.calendar.remove(item)
+        self._calendar_item_to_orders(item)
+
+    def _calendar_item_to_orders(self, item) -> None:
+        """An item taken off returns to normal processing: a general order
+        the chair takes up with `state`, as a main motion."""
+        item.state = PENDING
+        item.portion = [item]
+        item.parked_meeting = self.number
+        item.parked_seq = self.business_seq
+        self.motions[item.id] = item
+        self.orders.append(item)
+
+    def _adopt_calendar(self, vote) -> None:
+        """No objection: every item left is adopted, each its own decision."""
+        for item in self.calendar:
+            item.state = ADOPTED
+            self.motions[item.id] = item
+            decision = Decision(
+                len(self.decisions),
+                item,
+                vote,
+                True,
+                "adopted",
+                self.session,
+                self.number,
+            )
+            decision.text = item.text
+            self.decisions.append(decision)
+            self.business_seq += 1
+            decision.seq = self.business_seq
+        self.calendar.clear()
+        self.calendar_vote = None
+        self.division_open = None

@@ -233,6 +233,9 @@ class EffectRules:
             motion.state = DIED
             self._dropped(motion)
         self.awaiting.clear()
+        for item in self.calendar:
+            self._calendar_item_to_orders(item)
+        self.calendar.clear()
         if not self.stack:
             return
         kept = []

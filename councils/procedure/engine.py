@@ -135,6 +135,26 @@ pages and the minutes can rely on them):
   the permission when it is made). A suspension is not itself the business
   that must intervene before taking from the table. Without `allows` it is
   recorded and changes nothing else.
+- Consent calendar (U2), only when the setup's `consent_calendar` is true
+  (else `UNTIMELY`). The chair puts each routine item on it with one event
+  `{"type": "consent_calendar", "text", "proposal", "amount"}` (all
+  optional), in order with a quorum and nothing pending, awaiting or being
+  voted on (`MAIN_WHILE_PENDING` otherwise); the item's id is that event's
+  index. The open calendar is listed in the outcome's extra key
+  `consent_calendar`: `[{"id", "text", "proposal", "amount"}]`; no main
+  motion may be made while it is open. Any one member's
+  `{"type": "remove_from_calendar", "member", "item": the item's id}`
+  takes an item off (no second, no vote; also while consent is being
+  asked): it returns to normal processing as a general order (state
+  PENDING, in `unfinished`), taken up by the chair's `state` and decided
+  as a main motion. The chair's `unanimous_consent` with nothing pending
+  and the calendar open asks consent on the items left (`CHAIR_MUST_VACATE`
+  if the chair is recused from any of their proposals); `announce` adopts
+  them all, each then in `motions` as an adopted main motion (mover None)
+  with its own decision (method `unanimous_consent`, the item's text). An
+  `object` ends the request and adopts nothing: the calendar stays open
+  for removals and a new request. Items left at an adjournment become
+  general orders.
 - Division of the assembly re-takes a voice or show-of-hands vote as a
   rising vote; it is in order after the vote on a main motion, an amendment,
   or any motion that was lost, until another question is stated or debate
@@ -235,6 +255,10 @@ class Engine(
         # and every division adopted, for the outcome.
         self.divided: list = []
         self.divisions: list[dict] = []
+        # The consent calendar's items (main motions not yet in `motions`),
+        # and the unanimous-consent request on them once the chair asks.
+        self.calendar: list = []
+        self.calendar_vote = None
         # Motions to reconsider made and recorded, waiting to be called up.
         self.reconsiderations: list = []
         self.reported: set[int] = set()
@@ -270,6 +294,8 @@ class Engine(
             "reconvene": self._reconvene,
             "new_meeting": self._new_meeting,
             "call_up": self._call_up,
+            "consent_calendar": self._present_calendar_item,
+            "remove_from_calendar": self._remove_from_calendar,
         }
 
     def _configure(self, setup: dict) -> None:
@@ -370,6 +396,10 @@ class Engine(
                     "waiting": list(entry["waiting"]),
                 }
                 for entry in self.divisions
+            ],
+            "consent_calendar": [
+                {"id": m.id, "text": m.text, "proposal": m.proposal, "amount": m.amount}
+                for m in self.calendar
             ],
             "reconsiderations": [
                 {"id": m.id, "applies_to": m.decision, "meeting": m.meeting}

@@ -172,7 +172,7 @@ class MoveRules:
         """§3.3 steps 4–6; resolves what the motion applies to."""
         name = motion.kind.name
         if name == "main":
-            if self.stack or self.vote is not None:
+            if self.stack or self.vote is not None or self.calendar:
                 raise Refusal(MAIN_WHILE_PENDING)
             return
         if motion.kind.cls == BRING_BACK:

@@ -169,6 +169,9 @@ class VoteRules:
             raise Refusal(UNTIMELY)
         self._commit()
         self.vote = None
+        if vote is self.calendar_vote:
+            self._adopt_calendar(vote)
+            return
         if vote.consent:
             prevailed = True
         else:
@@ -233,6 +236,13 @@ class VoteRules:
             if top.kind.recusal_scope and self._recused(self.chair, top.proposal):
                 raise Refusal(CHAIR_MUST_VACATE)
             text = top.text
+        elif self.calendar:
+            # Nothing pending and a consent calendar open: the request is on
+            # the items still on it (U2).
+            if any(self._recused(self.chair, item.proposal) for item in self.calendar):
+                raise Refusal(CHAIR_MUST_VACATE)
+            text = event.get("text")
+            text = text if isinstance(text, str) else ""
         else:
             text = event.get("text")
             if not isinstance(text, str) or not text.strip():
@@ -241,6 +251,8 @@ class VoteRules:
         self.vote = self._open_vote(top, text, UNANIMOUS_CONSENT, UNANIMOUS)
         if top is not None:
             top.state = VOTING
+        elif self.calendar:
+            self.calendar_vote = self.vote
         self.division_open = None
 
     def _object(self, index: int, event: dict) -> None:

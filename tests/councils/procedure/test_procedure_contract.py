@@ -14,10 +14,11 @@ from tests.councils.procedure.meetings import COUNCILLORS, Log
 PACKAGE = pathlib.Path(__file__).parents[3] / "councils" / "procedure"
 
 
-def test_outcome_has_the_five_documented_keys_and_four_of_its_own_when_replayed():
+def test_outcome_has_the_five_documented_keys_and_five_of_its_own_when_replayed():
     """§1's five keys, plus `rulings` that the minutes need (§6),
     `unfinished` that the next meeting's agenda needs (§2.5), `divisions`
-    of questions (I5) and `reconsiderations` that may be called up (B4)."""
+    of questions (I5), the open `consent_calendar` (U2) and
+    `reconsiderations` that may be called up (B4)."""
     log = Log().open()
     log.main()
 
@@ -30,6 +31,7 @@ def test_outcome_has_the_five_documented_keys_and_four_of_its_own_when_replayed(
         "rulings",
         "unfinished",
         "divisions",
+        "consent_calendar",
         "reconsiderations",
     }
 
@@ -175,6 +177,19 @@ event = st.one_of(
     st.builds(lambda m: {"type": "speak", "member": m}, st.sampled_from(MEMBERS)),
     st.builds(lambda m: {"type": "object", "member": m}, st.sampled_from(MEMBERS)),
     st.builds(
+        lambda proposal: {
+            "type": "consent_calendar",
+            "text": "x",
+            "proposal": proposal,
+        },
+        st.sampled_from([None, "P", "Q"]),
+    ),
+    st.builds(
+        lambda m, item: {"type": "remove_from_calendar", "member": m, "item": item},
+        st.sampled_from(MEMBERS),
+        st.integers(0, 40),
+    ),
+    st.builds(
         lambda m, target: {"type": "call_up", "member": m, "applies_to": target},
         st.sampled_from(MEMBERS),
         st.integers(0, 40),
@@ -207,6 +222,7 @@ SETUP = {
     "members": [{"id": m, "voting": True} for m in MEMBERS],
     "quorum": 3,
     "recusals": {"P": ["c7"]},
+    "consent_calendar": True,
 }
 
 
