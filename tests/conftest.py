@@ -2,6 +2,15 @@ import pytest
 from django.db import connection
 
 
+def pytest_configure(config):
+    """Hash test passwords quickly: PBKDF2's million rounds cost half a second
+    per user here, most of the suite's time. What is tested is who may log
+    in, not the hasher."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_collection_modifyitems(config, items):
     """Skip the PostgreSQL-only tests on SQLite, saying why."""
     if connection.vendor == "postgresql":
