@@ -5,7 +5,9 @@ only if the engine would accept it now, checked by the same code `replay`
 runs, so the page and the engine cannot disagree. Free wording (`text`,
 `amount`, `proposal`, `reasons`) is left for the page to fill in; it does not
 change whether an action is in order, except that a main motion's proposal
-may bring recusal in, which the engine checks again when it is made.
+may bring recusal in, which the engine checks again when it is made. A
+division of a question is offered without its `parts` (checked as if two
+were given): the page must add at least two before appending it.
 """
 
 from .engine import Engine
@@ -15,6 +17,8 @@ from .state import METHODS, REFERRED
 VOTE_CHOICES = ("yes", "no", "abstain")
 BALLOT_ONLY_CHOICES = ("blank", "illegal")
 DECISION_MOTIONS = ("reconsider", "rescind", "amend_previously_adopted")
+# Wording an action cannot be made without, filled in only to check it.
+REQUIRED_WORDING = {"division_of_question": {"parts": ["1", "2"]}}
 
 
 def actions_in_order(setup: dict, events: list, member: str) -> list[dict]:
@@ -32,8 +36,13 @@ def actions_in_order(setup: dict, events: list, member: str) -> list[dict]:
     return [
         candidate
         for candidate in _candidates(engine, member)
-        if engine.check(position, candidate) is None
+        if engine.check(position, _with_wording(candidate)) is None
     ]
+
+
+def _with_wording(candidate: dict) -> dict:
+    wording = REQUIRED_WORDING.get(candidate.get("motion"))
+    return {**wording, **candidate} if wording else candidate
 
 
 def _candidates(engine: Engine, member: str) -> list[dict]:

@@ -200,6 +200,9 @@ class EffectRules:
 
     def _restore(self, main) -> None:
         main.resumed = True
+        # Another question is before the council: the vote just announced
+        # can no longer be divided (§2.2 I6).
+        self.division_open = None
         for motion in main.portion:
             motion.state = PENDING
         self.stack.extend(main.portion)
@@ -215,6 +218,9 @@ class EffectRules:
         aside as if interrupted by an adjournment: it keeps its state and
         becomes the last general order, resumed when the chair reaches it
         (`state` with nothing pending) after the orders due."""
+        if not self.orders:
+            # A division re-took the vote after the orders were reached.
+            return
         if self.stack:
             portion = list(self.stack)
             self.stack.clear()

@@ -86,7 +86,8 @@ class VoteRules:
         call = self.awaiting[-1] if self.awaiting else None
         if call is not None and call.kind.name != "orders_of_the_day":
             call = None
-        if call is None and not self.stack:
+        if call is None and (not self.stack or self.awaiting):
+            # A motion made and not yet stated is dealt with first.
             raise Refusal(UNTIMELY)
         top = call if call is not None else self.stack[-1]
         self._require_business(top.kind.without_quorum)

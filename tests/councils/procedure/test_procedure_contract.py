@@ -126,12 +126,25 @@ def test_actions_offer_the_chair_put_question_when_debate_is_over():
 
 
 def test_every_accepted_action_is_accepted_when_appended():
+    """Once the page adds the wording an action needs (a division's parts)."""
     log = Log().open()
     log.main()
     log.motion("c4", "amend", "c5", amount="1500")
 
     for action in actions_in_order(log.setup, log.events, "c9"):
+        if action.get("motion") == "division_of_question":
+            action = {**action, "parts": ["in Ward 1", "in Ward 2"]}
         assert replay(log.setup, [*log.events, action])["results"][-1]["ok"], action
+
+
+def test_actions_offer_a_division_of_the_question_without_its_parts():
+    log = Log().open()
+    log.main()
+
+    actions = actions_in_order(log.setup, log.events, "c9")
+
+    division = {"type": "move", "member": "c9", "motion": "division_of_question"}
+    assert division in actions
 
 
 MEMBERS = ["X1", "c1", "c2", "c3", "c4", "c5", "c7"]

@@ -340,3 +340,14 @@ def test_unfinished_lists_what_is_carried_to_the_next_meeting():
         {"id": postponed, "kind": "postponed", "meeting": 2},
         {"id": tabled, "kind": "tabled", "meeting": 1},
     ]
+
+
+def test_question_is_not_put_while_a_motion_awaits_statement():
+    log = Log().open()
+    log.main()
+    log.move("c4", "amend", amount="1500")
+    log.add("second", member="c5")
+
+    result = log.then("put_question", method="counted")
+
+    assert refused(result, "UNTIMELY")
