@@ -15,6 +15,7 @@ from .state import (
     DIED,
     LAID_ON_TABLE,
     LOST,
+    MOVED,
     NOT_CONSIDERED,
     PENDING,
     POSTPONED,
@@ -245,12 +246,16 @@ class EffectRules:
         if not self.stack:
             return
         kept = []
-        for motion in self.stack:
+        for position, motion in enumerate(self.stack):
+            if motion.kind.name == "reconsider":
+                # Undecided, it may still be called up in this session (at
+                # an adjourned meeting); what was applied to it dies.
+                motion.state = MOVED
+                self.reconsiderations.append(motion)
+                for above in self.stack[position + 1 :]:
+                    above.state = DIED
+                break
             if motion.kind.name == "main" or motion.kind.cls in (SUBSIDIARY, "B"):
-                if motion.kind.name == "reconsider":
-                    motion.state = DIED
-                    self._dropped(motion)
-                    continue
                 kept.append(motion)
             else:
                 motion.state = DIED

@@ -97,8 +97,10 @@ pages and the minutes can rely on them):
   caller must not be recused from the proposal and the floor must be free
   or theirs. It is then stated and decided by majority: adopted, the
   motion returns as just before its vote (M20); lost, the result stands
-  (M21). One never called up lapses (state DIED, the result stands) at
-  the `new_meeting` that begins a new session; an adjourned meeting set by
+  (M21). One stated and undecided when the meeting adjourns is recorded
+  again (state MOVED, in `reconsiderations`; motions applied to it die).
+  One never called up lapses (state DIED, the result stands) at the
+  `new_meeting` that begins a new session; an adjourned meeting set by
   `fix_time_to_adjourn` continues the session, so it may still be called
   up there.
 - Division of a question (I5). The `move` of `division_of_question`
@@ -168,7 +170,8 @@ pages and the minutes can rely on them):
   awaiting) is `UNTIMELY`; a motion with nothing proper to apply to is
   `OUT_OF_ORDER_RANK`; a person without a vote who tries to move, second or
   vote is `CHAIR_NOT_MEMBER`; a `vote` choice the method does not allow is
-  `METHOD_NOT_ALLOWED`.
+  `METHOD_NOT_ALLOWED`; `put_question` while a motion awaits statement is
+  `UNTIMELY` (the chair deals with it first).
 """
 
 from decimal import Decimal, InvalidOperation

@@ -253,3 +253,40 @@ def test_actions_offer_the_call_up_when_it_is_in_order():
     call_up = {"type": "call_up", "member": "c5", "applies_to": reconsider}
     assert call_up not in before
     assert call_up in after
+
+
+def test_reconsider_pending_at_adjournment_may_be_called_up_at_the_adjourned_meeting():
+    log = Log().open()
+    main = log.main(proposal="Q", text="fund Q")
+    log.vote(yes=YES, no=NO)
+    log.motion("c4", "fix_time_to_adjourn", "c5")
+    log.vote(yes=YES, no=NO)
+    reconsider = log.motion("c1", "reconsider", "c2", applies_to=0)
+    log.motion("c4", "adjourn", "c5")
+    log.vote(yes=YES, no=NO)
+    adjourned = log.outcome()
+    log.add("new_meeting", kind="adjourned")
+    log.open()
+
+    result = log.then("call_up", member="c5", applies_to=reconsider)
+
+    assert adjourned["motions"][main]["state"] == "RECONSIDERATION_PENDING"
+    assert [r["id"] for r in adjourned["reconsiderations"]] == [reconsider]
+    assert result == {"ok": True}
+
+
+def test_actions_offer_reconsider_to_the_prevailing_side_while_business_is_pending():
+    log = Log().open()
+    log.main(proposal="Q", text="fund Q")
+    log.vote(yes=YES, no=NO)
+    log.main(proposal="R", text="fund R")
+
+    actions = actions_in_order(log.setup, log.events, "c1")
+
+    reconsider = {
+        "type": "move",
+        "member": "c1",
+        "motion": "reconsider",
+        "applies_to": 0,
+    }
+    assert reconsider in actions
