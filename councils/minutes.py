@@ -43,6 +43,8 @@ SECONDARY_RECORDED = frozenset(
         "limit_debate",
     }
 )
+# Bring-back motions whose `applies_to` is a motion's id (not a decision's).
+NAMES_A_MOTION = frozenset({"take_from_table", "discharge_committee"})
 LEFT_OUT = frozenset({"WITHDRAWN", "DIED_NO_SECOND"})
 COUNTED = frozenset({"counted", "roll_call", "ballot"})
 
@@ -109,6 +111,35 @@ def _ruling_line(ruling: dict, motions: dict, people) -> dict:
     }
 
 
+def this_meetings_part(outcome: dict) -> tuple[dict, list, list]:
+    """The motions, decisions and rulings of the meeting itself.
+
+    A meeting's log may continue earlier meetings' (councils/logs.py). Its
+    minutes record the motions made at it, and the earlier ones it acted on:
+    decided here, or named by a motion made here (taken from the table).
+    """
+    number = outcome["meeting"]["number"]
+    decisions = [d for d in outcome["decisions"] if d.get("meeting", 1) == number]
+    decided = {d["motion_id"] for d in decisions}
+    made_here = {
+        int(key): motion
+        for key, motion in outcome["motions"].items()
+        if motion.get("meeting", 1) == number
+    }
+    named = {
+        motion.get("applies_to")
+        for motion in made_here.values()
+        if motion["motion"] in NAMES_A_MOTION
+    }
+    motions = {
+        int(key): motion
+        for key, motion in outcome["motions"].items()
+        if int(key) in made_here or int(key) in decided or int(key) in named
+    }
+    rulings = [r for r in outcome.get("rulings", []) if r.get("meeting", 1) == number]
+    return motions, decisions, rulings
+
+
 def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
     """The minutes' content: heading, one paragraph per subject, closing."""
     setup = meeting.setup or meeting_setup_build(meeting)
@@ -121,13 +152,14 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
     )
     called = next((row for row in rows if row.type == "call_to_order"), None)
     state = outcome["meeting"]
+    motions, decisions, rulings_here = this_meetings_part(outcome)
     decisions_by_motion = {}
-    for decision in outcome["decisions"]:
+    for decision in decisions:
         if decision["motion_id"] is not None:
             decisions_by_motion[decision["motion_id"]] = decision
     subjects = []
     secondary = []
-    for key, motion in sorted(outcome["motions"].items(), key=lambda kv: int(kv[0])):
+    for key, motion in sorted(motions.items(), key=lambda kv: int(kv[0])):
         motion_id = int(key)
         decision = decisions_by_motion.get(motion_id)
         if motion["motion"] in RECORDED and motion["state"] not in LEFT_OUT:
@@ -160,8 +192,7 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
                 }
             )
     rulings = [
-        _ruling_line(ruling, outcome["motions"], people)
-        for ruling in outcome.get("rulings", [])
+        _ruling_line(ruling, outcome["motions"], people) for ruling in rulings_here
     ]
     from .models import AgendaItem
 

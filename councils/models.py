@@ -241,6 +241,15 @@ class Meeting(models.Model):
     # computed at the call to order).
     setup = models.JSONField(null=True, blank=True)
     event_count = models.PositiveIntegerField(default=0)
+    # Business carried from earlier meetings (tabled, postponed, pending at
+    # adjournment) is replayed with its own log: this meeting's log follows
+    # the logs from `log_from` on, joined by `new_meeting` events, and its
+    # first event is event `log_offset` of that whole log. Fixed with
+    # `setup`; None/0 when nothing was carried in.
+    log_from = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    log_offset = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

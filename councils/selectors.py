@@ -18,6 +18,7 @@ from django.utils import timezone
 from fundapp.models import Account, Community
 from fundapp.money import ZERO, cny
 
+from .logs import meeting_log
 from .models import Council, FloorRequest, Meeting, Seat
 
 OUTCOME_CACHE_SECONDS = 6 * 3600
@@ -103,15 +104,21 @@ def meeting_setup_build(meeting: Meeting) -> dict:
 
 
 def meeting_events(meeting: Meeting) -> list[dict]:
+    """The meeting's own events, in order."""
+    if not meeting.event_count:
+        return []
     return list(meeting.events.order_by("sequence").values_list("payload", flat=True))
 
 
-def _replay(meeting: Meeting) -> tuple[dict, list[dict]]:
+def meeting_replay(meeting: Meeting, own_events: list[dict]) -> dict:
+    """The engine's outcome for the meeting's whole log (councils/logs.py),
+    with `log_offset`: the id of the meeting's first own event."""
     from .procedure import replay
 
-    setup = meeting.setup or meeting_setup_build(meeting)
-    events = meeting_events(meeting) if meeting.event_count else []
-    return replay(setup, events), events
+    log = meeting_log(
+        meeting, own_events, meeting.setup or meeting_setup_build(meeting)
+    )
+    return {**replay(log.setup, log.events), "log_offset": log.offset}
 
 
 def floor_holder(events: list[dict]) -> str | None:
@@ -129,30 +136,27 @@ def floor_holder(events: list[dict]) -> str | None:
 
 
 def outcome_cache_key(meeting: Meeting, event_count: int) -> str:
-    return f"councils:outcome:{meeting.pk}:{event_count}"
+    return f"councils:outcome:{meeting.pk}:{meeting.log_offset}:{event_count}"
 
 
 def outcome_with_floor(outcome: dict, events: list[dict]) -> dict:
-    """The engine's outcome plus `floor`: who holds the floor after these events."""
+    """The engine's outcome plus `floor`: who holds the floor after these
+    (the meeting's own) events."""
     return {**outcome, "floor": floor_holder(events)}
 
 
 def meeting_outcome(meeting: Meeting, events: list[dict] | None = None) -> dict:
-    """The engine's outcome for the meeting's log, cached per event count.
+    """The engine's outcome for the meeting, cached per event count.
 
-    Adds `floor`: the member holding the floor, read from the same log. A
-    caller that has already read the log passes it as `events`.
+    Adds `floor`, the member holding the floor, and `log_offset`. A caller
+    that has already read the meeting's own events passes them as `events`.
     """
     key = outcome_cache_key(meeting, meeting.event_count)
     outcome = cache.get(key)
     if outcome is None:
         if events is None:
-            outcome, events = _replay(meeting)
-        else:
-            from .procedure import replay
-
-            outcome = replay(meeting.setup or meeting_setup_build(meeting), events)
-        outcome = outcome_with_floor(outcome, events)
+            events = meeting_events(meeting)
+        outcome = outcome_with_floor(meeting_replay(meeting, events), events)
         cache.set(key, outcome, OUTCOME_CACHE_SECONDS)
     return outcome
 
@@ -161,12 +165,15 @@ def meeting_actions(meeting: Meeting, user) -> list:
     """The actions in order for this person now, from the engine."""
     from .procedure import actions_in_order
 
-    key = f"councils:actions:{meeting.pk}:{meeting.event_count}:{user.pk}"
+    key = (
+        f"councils:actions:{meeting.pk}:{meeting.log_offset}:"
+        f"{meeting.event_count}:{user.pk}"
+    )
     actions = cache.get(key)
     if actions is None:
         setup = meeting.setup or meeting_setup_build(meeting)
-        events = meeting_events(meeting) if meeting.event_count else []
-        actions = list(actions_in_order(setup, events, member_id(user.pk)))
+        log = meeting_log(meeting, meeting_events(meeting), setup)
+        actions = list(actions_in_order(log.setup, log.events, member_id(user.pk)))
         cache.set(key, actions, OUTCOME_CACHE_SECONDS)
     return actions
 
@@ -222,33 +229,75 @@ def funding_shortfall(*, meeting: Meeting, proposal_pk, amount) -> Decimal | Non
     return missing if missing > 0 else None
 
 
+# How the engine's `unfinished` kinds (and a referral) read on the agenda.
 UNFINISHED_ORIGINS = {
-    "POSTPONED": "postponed",
-    "LAID_ON_TABLE": "tabled",
+    "order": "pending",
+    "postponed": "postponed",
+    "tabled": "tabled",
     "REFERRED": "referred",
-    "PENDING": "pending",
-    "MOVED": "pending",
-    "VOTING": "pending",
 }
 
 
-def unfinished_business(meeting: Meeting) -> list[dict]:
-    """Main motions the meeting left postponed, tabled, referred or pending."""
-    outcome = meeting_outcome(meeting)
+def unfinished_business(meeting: Meeting, outcome: dict | None = None) -> list[dict]:
+    """What the meeting leaves to the next one (ROBERTS_RULES §2.5 item 6).
+
+    From the engine: general orders (pending at adjournment, or postponed and
+    due), items postponed to the next meeting, items laid on the table at this
+    meeting (alive through the next); and main motions referred here, which
+    come back through the proposal. `motion_id` is the id in the log.
+    """
+    outcome = outcome or meeting_outcome(meeting)
+    number = outcome["meeting"]["number"]
+    carried = []
+    for item in outcome.get("unfinished", []):
+        alive = (
+            item["kind"] == "order"
+            or (item["kind"] == "postponed" and item["meeting"] <= number + 1)
+            or (item["kind"] == "tabled" and item["meeting"] >= number)
+        )
+        if alive:
+            carried.append((item["id"], UNFINISHED_ORIGINS[item["kind"]]))
+    for key, motion in outcome["motions"].items():
+        if (
+            motion["motion"] == "main"
+            and motion["state"] == "REFERRED"
+            and motion.get("meeting") == number
+        ):
+            carried.append((int(key), UNFINISHED_ORIGINS["REFERRED"]))
     items = []
-    for motion in outcome["motions"].values():
-        if motion["motion"] != "main" or motion["state"] not in UNFINISHED_ORIGINS:
-            continue
+    for motion_id, origin in carried:
+        motion = outcome["motions"].get(motion_id) or outcome["motions"][str(motion_id)]
         proposal = motion.get("proposal")
         items.append(
             {
-                "origin": UNFINISHED_ORIGINS[motion["state"]],
+                "motion_id": motion_id,
+                "origin": origin,
                 "title": motion["text"] or "-",
                 "proposal_pk": int(proposal) if proposal not in (None, "") else None,
                 "amount": motion.get("amount"),
             }
         )
     return items
+
+
+def meeting_previous_held(meeting: Meeting) -> Meeting | None:
+    """The council's last meeting before this one that was held (has events)."""
+    return (
+        Meeting.objects.filter(
+            council_id=meeting.council_id,
+            number__lt=meeting.number,
+            event_count__gt=0,
+        )
+        .select_related("log_from")
+        .order_by("-number")
+        .first()
+    )
+
+
+def later_meeting_begun(meeting: Meeting) -> bool:
+    return Meeting.objects.filter(
+        council_id=meeting.council_id, number__gt=meeting.number, event_count__gt=0
+    ).exists()
 
 
 def meetings_of(council: Council):
@@ -291,7 +340,14 @@ def meeting_live(meeting: Meeting, user) -> dict:
         state.get("chair")
         or (member_id(meeting.chair_id) if meeting.chair_id else None)
     )
-    moves = [a for a in actions if a["type"] == "move"]
+    moves = [
+        a for a in actions if a["type"] == "move" and a["motion"] != "take_from_table"
+    ]
+    may_take = {
+        a["applies_to"]
+        for a in actions
+        if a["type"] == "move" and a["motion"] == "take_from_table"
+    }
     kinds = {a["type"] for a in actions}
     pending = [
         {
@@ -362,8 +418,36 @@ def meeting_live(meeting: Meeting, user) -> dict:
         ],
         "in_queue": any(request.member_id == user.pk for request in queue),
         "refer_to": _references(outcome) if moves else [],
+        "carried": carried_business(outcome, may_take),
         "ruling_codes": _ruling_codes() if is_chair else [],
     }
+
+
+def carried_business(outcome: dict, may_take: set | frozenset = frozenset()) -> list:
+    """Business carried into the meeting that is before it or can be now:
+    general orders (taken up by the chair's "state" with nothing pending, in
+    this order) and motions on the table (taken from it by a motion, B1)."""
+    from .wording import UNFINISHED_LABELS
+
+    number = outcome["meeting"]["number"]
+    items = []
+    for item in outcome.get("unfinished", []):
+        if item["kind"] == "postponed" and item["meeting"] > number:
+            continue
+        motion = outcome["motions"].get(item["id"]) or outcome["motions"].get(
+            str(item["id"]), {}
+        )
+        items.append(
+            {
+                "id": item["id"],
+                "kind": item["kind"],
+                "label": UNFINISHED_LABELS[item["kind"]],
+                "text": motion.get("text") or "",
+                "amount": motion.get("amount"),
+                "may_take": item["id"] in may_take,
+            }
+        )
+    return items
 
 
 RULING_CODES = ("NOT_GERMANE", "IMPROPER_TABLE", "UNTIMELY", "OUT_OF_ORDER_RANK")
@@ -384,6 +468,8 @@ def _references(outcome: dict) -> list[dict]:
 
     from .wording import motion_label
 
+    number = outcome["meeting"]["number"]
+    on_floor = {question["id"] for question in outcome["pending"]}
     refs = [
         {
             "id": int(key),
@@ -391,8 +477,12 @@ def _references(outcome: dict) -> list[dict]:
             % {"label": motion_label(motion["motion"]), "text": motion["text"] or ""},
         }
         for key, motion in outcome["motions"].items()
-        if motion["state"] in ("PENDING", "MOVED", "VOTING", "RULED_OUT_OF_ORDER")
-        or motion["motion"] == "point_of_order"
+        if motion.get("meeting", 1) == number
+        and (
+            motion["state"] in ("PENDING", "MOVED", "VOTING", "RULED_OUT_OF_ORDER")
+            or motion["motion"] == "point_of_order"
+        )
+        or int(key) in on_floor
     ]
     refs += [
         {

@@ -79,6 +79,13 @@ CHOICE_LABELS = {
     "ballot": _("voted by ballot"),
 }
 
+# Business carried from an earlier meeting (the engine's `unfinished` kinds).
+UNFINISHED_LABELS = {
+    "order": _("general order"),
+    "postponed": _("postponed to this meeting"),
+    "tabled": _("on the table"),
+}
+
 BASIS_LABELS = {
     "majority": _("a majority vote"),
     "two_thirds": _("a two-thirds vote"),

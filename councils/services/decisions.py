@@ -7,10 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..logs import motion_reference
 from ..models import Meeting, MeetingEvent
 from ..wording import state_label
 
 EFFECTIVELY_ADOPTED = frozenset({"ADOPTED", "RECONSIDERATION_PENDING"})
+# A main motion in one of these states that becomes pending again was taken up.
+TAKEN_UP_FROM = frozenset({"POSTPONED", "LAID_ON_TABLE", "REFERRED"})
 PROPOSAL_OUTCOMES = {
     "LOST": "rejected",
     "POSTPONED_INDEFINITELY": "rejected",
@@ -47,10 +50,21 @@ def decisions_apply(
     from proposals import services as proposal_services
 
     Proposal = apps.get_model("proposals", "Proposal")  # noqa: N806
+    meeting_reference = f"{meeting.council.community.code}-{meeting.number}"
     for key, motion, old_state, new_state in changes:
         proposal = Proposal.objects.get(pk=int(motion["proposal"]))
-        reference = f"{meeting.council.community.code}-{meeting.number}#{int(key) + 1}"
+        reference = motion_reference(meeting, int(key))
         idempotency = f"councils:{meeting.pk}:{row.sequence}:{key}"
+        if old_state in TAKEN_UP_FROM and new_state == "PENDING":
+            # Carried business comes before the council again (B1, a
+            # general order, a committee's report).
+            proposal_services.proposal_place_on_agenda(
+                proposal=proposal,
+                placed_by=actor,
+                meeting_reference=meeting_reference,
+                by_council=True,
+            )
+            continue
         if old_state in EFFECTIVELY_ADOPTED and new_state not in EFFECTIVELY_ADOPTED:
             proposal_services.proposal_undo_decision(
                 proposal=proposal,
@@ -94,21 +108,41 @@ def decision_mark_executed(
     decision_index: int,
     executed_by,
     idempotency_key: str | None = None,
-) -> MeetingEvent:
+) -> MeetingEvent | None:
     """Record that an adopted decision was carried out (the grant was paid).
 
-    Appends the engine's `executed` event to the log of the meeting that
-    took the decision, so it can no longer be reconsidered or rescinded
-    (ROBERTS_RULES §2.3). For fundapp to call when a disbursement is paid;
-    needs `councils.manage_council` (the community's social worker). The
-    default idempotency key makes a retry a no-op.
+    Appends the engine's `executed` event, so the decision can no longer be
+    reconsidered or rescinded (ROBERTS_RULES §2.3). `decision_index` is the
+    decision's index in the outcome of `meeting`, the meeting that took it.
+    The event goes to the council's latest held meeting, because earlier
+    logs never change once a later meeting has begun (councils/logs.py);
+    if that meeting's log does not reach back to the decision, nothing can
+    reconsider or rescind it any more and nothing is recorded (None). For
+    fundapp to call when a disbursement is paid; needs
+    `councils.manage_council` (the community's social worker). The default
+    idempotency key makes a retry a no-op.
     """
+    from ..selectors import meeting_outcome
     from .events import meeting_event_append  # events apply decisions: a cycle
 
+    idempotency_key = idempotency_key or f"executed:{meeting.pk}:{int(decision_index)}"
+    latest = (
+        Meeting.objects.filter(council_id=meeting.council_id, event_count__gt=0)
+        .order_by("-number")
+        .first()
+    )
+    if latest is not None and latest.pk != meeting.pk:
+        chain_start = meeting.log_from_id or meeting.pk
+        if (latest.log_from_id or latest.pk) != chain_start:
+            return None
+        # The same log, longer: the decision keeps its index in it.
+        decision = meeting_outcome(meeting)["decisions"][int(decision_index)]
+        if decision != meeting_outcome(latest)["decisions"][int(decision_index)]:
+            raise ValidationError(_("This decision is not in the latest log."))
+        meeting = latest
     return meeting_event_append(
         meeting=meeting,
         actor=executed_by,
-        idempotency_key=idempotency_key
-        or f"executed:{meeting.pk}:{int(decision_index)}",
+        idempotency_key=idempotency_key,
         event={"type": "executed", "applies_to": int(decision_index)},
     )

@@ -9,10 +9,10 @@ effect in that same transaction (`decisions_apply`).
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fundapp import clock
 from fundapp.money import cny
 from fundapp.permissions import require_perm
 
@@ -20,14 +20,16 @@ from ..models import Attendance, FloorRequest, Meeting, MeetingEvent, Minutes, V
 from ..refusals import refusal_message
 from ..selectors import (
     OUTCOME_CACHE_SECONDS,
+    later_meeting_begun,
     meeting_events,
     meeting_outcome,
-    meeting_setup_build,
+    meeting_replay,
     member_id,
     outcome_cache_key,
     outcome_with_floor,
 )
 from .decisions import decisions_apply
+from .meetings import agenda_carry_unfinished, meeting_log_begin, meeting_next_to_begin
 
 # Events only the presiding officer gives (ROBERTS_RULES §1).
 CHAIR_EVENTS = frozenset(
@@ -109,20 +111,22 @@ def meeting_event_append(
                 _("This idempotency key was used for another meeting.")
             )
         return existing
+    if later_meeting_begun(meeting):
+        raise ValidationError(
+            _("A later meeting of the council has begun; this one is closed.")
+        )
     if meeting.setup is None:
-        meeting.setup = meeting_setup_build(meeting)
+        meeting_log_begin(meeting)
     # The log is read once, under the lock: every vote of a busy meeting waits
     # here, so nothing in this section may read it again.
     events = meeting_events(meeting)
     before = meeting_outcome(meeting, events)
     _require_may_give(meeting, actor, event, before)
-    from ..procedure import replay
-
-    after = replay(meeting.setup, [*events, event])
+    after = meeting_replay(meeting, [*events, event])
     result = after["results"][-1]
     if not result["ok"]:
         raise ValidationError(refusal_message(result["error"]), code=result["error"])
-    now = timezone.now()
+    now = clock.now()
     row = MeetingEvent.objects.create(
         meeting=meeting,
         sequence=len(events) + 1,
@@ -134,11 +138,17 @@ def meeting_event_append(
     )
     row.warnings = []
     meeting.event_count = row.sequence
-    meeting.save(update_fields=["event_count", "setup"])
+    meeting.save(update_fields=["event_count", "setup", "log_from", "log_offset"])
     _side_records(meeting=meeting, row=row, actor=actor, now=now)
     decisions_apply(meeting=meeting, before=before, after=after, row=row, actor=actor)
     if after["meeting"]["state"] == "ADJOURNED":
         Minutes.objects.get_or_create(meeting=meeting)
+        if before["meeting"]["state"] != "ADJOURNED":
+            upcoming = meeting_next_to_begin(meeting)
+            if upcoming is not None:
+                agenda_carry_unfinished(
+                    meeting=upcoming, previous=meeting, carried_by=actor, outcome=after
+                )
     # The next reader of the live page finds the new outcome ready; stored only
     # once committed, so a rolled-back event never leaves an outcome behind.
     settled = outcome_with_floor(after, [*events, event])
@@ -227,7 +237,7 @@ def floor_seek(*, meeting: Meeting, member) -> FloorRequest:
         meeting=meeting,
         member=member,
         closed_at__isnull=True,
-        defaults={"requested_at": timezone.now()},
+        defaults={"requested_at": clock.now()},
     )
     return request
 

@@ -1,16 +1,16 @@
 """Meetings: scheduling (one-off and series), the agenda, and notices.
 
-Each meeting is its own log, replayed alone (its setup is fixed at its first
-event). Business carried between meetings goes through the proposal, not
-the engine: what the last meeting left postponed, tabled, referred or
-pending comes onto the next agenda as unfinished business
-(`agenda_build`, from the previous log's outcome), with the proposal still
-on the agenda (tabled) or eligible again (postponed, referred), and is
-taken up there by a new main motion about the proposal. So the engine's
-`take_from_table` (B1) and `committee_report` work within one meeting's log
-only; a motion tabled at one meeting is resumed at the next by moving it
-again. A decision is marked carried out (`executed`, which bars reconsider
-and rescind) in the log of the meeting that took it
+Business crosses meetings through the engine (councils/logs.py): when the
+previous held meeting adjourned with business carried (pending at
+adjournment, postponed, laid on the table), the next meeting's log continues
+that log (`meeting_log_begin`, at its first event), so a tabled motion is
+taken from the table (B1) and a postponed or pending one comes up as a
+general order, each exactly as it was left. The agenda shows that business as
+unfinished business (`agenda_carry_unfinished`): when the next meeting is
+scheduled after the adjournment, at the adjournment, and at its first event.
+A main motion referred to a committee comes back through its proposal, as new
+business or by the committee's report. A decision is marked carried out
+(`executed`, which bars reconsider and rescind) in the latest log
 (`decision_mark_executed`).
 """
 
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from fundapp.permissions import require_perm
 
+from ..logs import prefix_length
 from ..models import (
     SECTION_ORDER,
     AgendaItem,
@@ -33,7 +34,13 @@ from ..models import (
     Notice,
     Seat,
 )
-from ..selectors import meeting_outcome, proposal_conflicted_ids, unfinished_business
+from ..selectors import (
+    meeting_outcome,
+    meeting_previous_held,
+    meeting_setup_build,
+    proposal_conflicted_ids,
+    unfinished_business,
+)
 
 
 def _next_number(council: Council) -> int:
@@ -180,19 +187,67 @@ def agenda_build(*, meeting: Meeting, built_by) -> list[AgendaItem]:
         _("Reports of the coordinators and committees"),
         built_by,
     )
-    if previous is not None:
-        for item in unfinished_business(previous):
-            _agenda_append(
-                meeting,
-                AgendaSection.UNFINISHED,
-                item["origin"],
-                item["title"],
-                built_by,
-                proposal_pk=item["proposal_pk"],
-                amount=item["amount"],
-                previous_meeting=previous,
-            )
+    held = meeting_previous_held(meeting)
+    if held is not None:
+        agenda_carry_unfinished(meeting=meeting, previous=held, carried_by=built_by)
     return list(meeting.agenda_items.all())
+
+
+def agenda_carry_unfinished(
+    *, meeting: Meeting, previous: Meeting, carried_by, outcome: dict | None = None
+) -> int:
+    """Put what `previous` left unfinished on this meeting's agenda, once.
+
+    Only once `previous` has adjourned, and only before this meeting has
+    begun. `outcome` is previous's, when the caller has it. Returns the
+    number of items added.
+    """
+    outcome = outcome or meeting_outcome(previous)
+    if meeting.event_count or outcome["meeting"]["state"] != "ADJOURNED":
+        return 0
+    on_agenda = set(
+        meeting.agenda_items.filter(proposal_pk__isnull=False).values_list(
+            "proposal_pk", flat=True
+        )
+    )
+    added = 0
+    for item in unfinished_business(previous, outcome):
+        if item["proposal_pk"] is not None and item["proposal_pk"] in on_agenda:
+            continue
+        _agenda_append(
+            meeting,
+            AgendaSection.UNFINISHED,
+            item["origin"],
+            item["title"],
+            carried_by,
+            proposal_pk=item["proposal_pk"],
+            amount=item["amount"],
+            previous_meeting=previous,
+        )
+        added += 1
+    if added:
+        _agenda_resort(meeting)
+    return added
+
+
+def meeting_log_begin(meeting: Meeting) -> None:
+    """At the meeting's first event: fix its setup and the log it continues.
+
+    The log continues the previous held meeting's when that meeting adjourned
+    with business carried (councils/logs.py). Its unfinished business is on
+    the agenda first, so that the recusals for it are in the setup. The
+    caller holds the meeting row's lock and saves the fields.
+    """
+    previous = meeting_previous_held(meeting)
+    if previous is not None:
+        outcome = meeting_outcome(previous)
+        if outcome["meeting"]["state"] == "ADJOURNED" and outcome.get("unfinished"):
+            agenda_carry_unfinished(
+                meeting=meeting, previous=previous, carried_by=None, outcome=outcome
+            )
+            meeting.log_from = previous.log_from or previous
+    meeting.setup = meeting_setup_build(meeting)
+    meeting.log_offset = prefix_length(meeting)
 
 
 @transaction.atomic
@@ -316,3 +371,13 @@ def meeting_notices_due() -> list[int]:
     for meeting_id in due:
         task.delay_on_commit(meeting_id=meeting_id)
     return due
+
+
+def meeting_next_to_begin(meeting: Meeting) -> Meeting | None:
+    """The council's next meeting after this one, if it has not begun."""
+    return (
+        Meeting.objects.filter(council_id=meeting.council_id, number__gt=meeting.number)
+        .order_by("number")
+        .filter(event_count=0)
+        .first()
+    )

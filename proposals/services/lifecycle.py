@@ -191,25 +191,36 @@ def proposal_withdraw(
 
 @transaction.atomic
 def proposal_place_on_agenda(
-    *, proposal: Proposal, placed_by, meeting_reference: str
+    *, proposal: Proposal, placed_by, meeting_reference: str, by_council=False
 ) -> Proposal:
     """Put an eligible (or postponed, or referred) proposal on a meeting's agenda.
 
     Needs `proposals.place_on_agenda`: a social worker or coordinator of the
-    community. `meeting_reference` names the meeting (e.g. "meeting:12").
-    Placing a proposal already on that meeting's agenda changes nothing.
+    community. With `by_council`, the council itself takes the proposal up
+    again in a meeting (a postponed motion comes up as a general order, a
+    tabled one is taken from the table, a committee reports), and
+    `placed_by` is whoever recorded that there: it needs
+    `proposals.record_decision`. `meeting_reference` names the meeting (e.g.
+    "meeting:12"). Placing a proposal already on that meeting's agenda
+    changes nothing.
     """
     meeting_reference = (meeting_reference or "").strip()[:120]
     if not meeting_reference:
         raise ValidationError(_("Name the meeting whose agenda it goes on."))
     proposal = lock_proposal(proposal)
-    require_perm(placed_by, "proposals.place_on_agenda", proposal)
+    require_perm(
+        placed_by,
+        "proposals.record_decision" if by_council else "proposals.place_on_agenda",
+        proposal,
+    )
     if (
         proposal.status == Status.ON_AGENDA
         and proposal.meeting_reference == meeting_reference
     ):
         return proposal
-    require_transition(proposal, Status.ON_AGENDA)
+    if not (by_council and proposal.status == Status.ON_AGENDA):
+        # (A proposal taken from the table is on the agenda already.)
+        require_transition(proposal, Status.ON_AGENDA)
     from_status = proposal.status
     proposal.status = Status.ON_AGENDA
     proposal.meeting_reference = meeting_reference

@@ -1,0 +1,252 @@
+"""Business carried between meetings goes through the engine's own rules.
+
+A motion laid on the table is taken from it at the next meeting (B1), and one
+postponed or pending at adjournment comes up there as a general order, each
+exactly as it was left (with its amendments), because the next meeting's log
+continues the previous one's (councils/logs.py).
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from councils import services
+from councils.minutes import minutes_build
+from councils.models import AgendaItem, MeetingEvent
+from councils.selectors import meeting_live, meeting_outcome
+from fundapp.models import Role
+from tests.councils.conftest import next_key
+from tests.factories import (
+    make_council,
+    make_funded_community,
+    make_meeting,
+    make_member,
+    make_proposal,
+    make_round,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+class Council:
+    """A funded community's council, a social worker and a proposal."""
+
+    def __init__(self):
+        community, _keeper, _tranche = make_funded_community(amount="50000.00")
+        self.council, self.chair, self.members = make_council(community, seats=5)
+        self.worker = make_member(community, Role.SOCIAL_WORKER)
+        self.proposal = make_proposal(make_round(community), status="eligible")
+
+    def meeting(self):
+        number = self.council.meetings.count() + 1
+        meeting = make_meeting(self.council, chair=self.chair, number=number)
+        services.agenda_build(meeting=meeting, built_by=self.worker)
+        return meeting
+
+    def open(self, meeting):
+        for person in [self.chair, *self.members]:
+            services.meeting_check_in(
+                meeting=meeting, member=person, idempotency_key=next_key()
+            )
+        services.meeting_call_to_order(
+            meeting=meeting, chair=self.chair, idempotency_key=next_key()
+        )
+        meeting.refresh_from_db()
+
+    def move(self, meeting, motion, mover=0, seconder=1, **fields):
+        services.motion_move(
+            meeting=meeting,
+            member=self.members[mover],
+            motion=motion,
+            idempotency_key=next_key(),
+            **fields,
+        )
+        services.motion_second(
+            meeting=meeting, member=self.members[seconder], idempotency_key=next_key()
+        )
+        self.state(meeting)
+
+    def state(self, meeting):
+        services.motion_state(
+            meeting=meeting, chair=self.chair, idempotency_key=next_key()
+        )
+
+    def vote(self, meeting, choice="yes"):
+        services.question_put(
+            meeting=meeting,
+            chair=self.chair,
+            method="counted",
+            idempotency_key=next_key(),
+        )
+        for member in self.members[:4]:
+            services.vote_cast(
+                meeting=meeting,
+                member=member,
+                choice=choice,
+                idempotency_key=next_key(),
+            )
+        services.vote_announce(
+            meeting=meeting, chair=self.chair, idempotency_key=next_key()
+        )
+
+    def fund_motion(self, meeting, amount="3000.00"):
+        self.move(
+            meeting,
+            "main",
+            text=f"That the council fund {self.proposal.title}",
+            proposal_pk=self.proposal.pk,
+            amount=amount,
+        )
+
+    def adjourn(self, meeting):
+        self.move(meeting, "adjourn", mover=2, seconder=3)
+        self.vote(meeting)
+        meeting.refresh_from_db()
+
+
+@pytest.fixture
+def council():
+    return Council()
+
+
+def _first_meeting_with_the_motion(council):
+    meeting = council.meeting()
+    services.agenda_add_proposal(
+        meeting=meeting, proposal=council.proposal, added_by=council.worker
+    )
+    council.open(meeting)
+    council.fund_motion(meeting)
+    # A primary amendment, adopted: the motion carries it to the next meeting.
+    council.move(meeting, "amend", mover=2, seconder=3, text="", amount="2500.00")
+    council.vote(meeting)
+    return meeting
+
+
+def test_a_motion_tabled_at_one_meeting_is_taken_from_the_table_at_the_next(council):
+    first = _first_meeting_with_the_motion(council)
+    council.move(first, "lay_on_table", mover=2, seconder=3)
+    council.vote(first)
+    council.adjourn(first)
+    second = council.meeting()
+
+    carried = AgendaItem.objects.get(meeting=second, section="unfinished")
+    council.open(second)
+    live = meeting_live(second, council.members[0])
+    tabled = [item for item in live["carried"] if item["kind"] == "tabled"]
+    assert carried.origin == "tabled"
+    assert carried.proposal_pk == council.proposal.pk
+    assert tabled and tabled[0]["may_take"]
+
+    council.move(second, "take_from_table", applies_to=tabled[0]["id"])
+    council.vote(second)
+    second.refresh_from_db()
+    pending = meeting_outcome(second)["pending"]
+    council.vote(second)
+
+    council.proposal.refresh_from_db()
+    assert [question["motion"] for question in pending] == ["main"]
+    assert council.proposal.status == "approved"
+    assert council.proposal.approved_amount == Decimal("2500.00")
+    assert second.log_from_id == first.pk
+    assert second.log_offset == first.event_count + 1
+
+
+def test_a_postponed_motion_comes_up_as_a_general_order_at_the_next_meeting(council):
+    first = _first_meeting_with_the_motion(council)
+    council.move(
+        first, "postpone_definitely", mover=2, seconder=3, until="next_meeting"
+    )
+    council.vote(first)
+    council.proposal.refresh_from_db()
+    assert council.proposal.status == "postponed"
+    council.adjourn(first)
+    second = council.meeting()
+    council.open(second)
+
+    # With nothing pending, the chair's "state" takes up the general order.
+    council.state(second)
+    council.proposal.refresh_from_db()
+    taken_up = council.proposal.status
+    council.vote(second)
+
+    council.proposal.refresh_from_db()
+    assert taken_up == "on_agenda"
+    assert council.proposal.status == "approved"
+    assert council.proposal.approved_amount == Decimal("2500.00")
+
+
+def test_business_pending_at_adjournment_is_the_next_meetings_and_its_minutes(
+    council,
+):
+    first = _first_meeting_with_the_motion(council)
+    council.adjourn(first)
+    second = council.meeting()
+    council.open(second)
+    council.state(second)
+    council.vote(second, choice="no")
+    council.adjourn(second)
+
+    council.proposal.refresh_from_db()
+    first_minutes = minutes_build(first, None)
+    second_minutes = minutes_build(second, None)
+    assert council.proposal.status == "rejected"
+    assert [s["disposition"] for s in first_minutes["subjects"]] == ["pending"]
+    assert [s["disposition"] for s in second_minutes["subjects"]] == ["lost"]
+    assert second_minutes["subjects"][0]["amount"] == "2500.00"
+    # The second meeting's motions are numbered in their own meeting.
+    assert AgendaItem.objects.get(meeting=second, section="unfinished").origin == (
+        "pending"
+    )
+
+
+def test_a_meeting_after_one_that_finished_its_business_starts_a_fresh_log(council):
+    first = _first_meeting_with_the_motion(council)
+    council.vote(first)
+    council.adjourn(first)
+    second = council.meeting()
+    council.open(second)
+
+    assert (second.log_from_id, second.log_offset) == (None, 0)
+    assert not AgendaItem.objects.filter(meeting=second, section="unfinished")
+
+
+def test_an_earlier_meeting_takes_no_event_once_a_later_one_has_begun(council):
+    first = council.meeting()
+    second = council.meeting()
+    council.open(second)
+
+    with pytest.raises(ValidationError, match="later meeting"):
+        services.meeting_check_in(
+            meeting=first, member=council.chair, idempotency_key=next_key()
+        )
+
+    assert not MeetingEvent.objects.filter(meeting=first).exists()
+
+
+def test_a_grant_paid_after_the_next_meeting_began_is_recorded_in_its_log(council):
+    first = _first_meeting_with_the_motion(council)
+    council.vote(first)
+    # Pending at adjournment, so the next meeting's log continues this one's.
+    council.move(first, "main", text="That the council thank the volunteers")
+    council.adjourn(first)
+    second = council.meeting()
+    council.open(second)
+    adopted = next(
+        index
+        for index, decision in enumerate(meeting_outcome(first)["decisions"])
+        if decision["motion"] == "main" and decision["result"] == "adopted"
+    )
+
+    row = services.decision_mark_executed(
+        meeting=first, decision_index=adopted, executed_by=council.worker
+    )
+    again = services.decision_mark_executed(
+        meeting=first, decision_index=adopted, executed_by=council.worker
+    )
+
+    assert row.meeting_id == second.pk
+    assert again.pk == row.pk
+    with pytest.raises(ValidationError) as refused:
+        council.move(second, "rescind", applies_to=adopted)
+    assert refused.value.code == "IRREVERSIBLE"
