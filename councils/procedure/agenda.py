@@ -1,5 +1,6 @@
 """Business taken up later or out of the ordinary course: motions to
-reconsider called up, the orders of the day, and the consent calendar.
+reconsider called up, suspending the rules for one action, and the
+consent calendar.
 
 A mixin of `Engine`; the module docstring of engine.py describes the events.
 """
@@ -10,6 +11,7 @@ from .errors import (
     FLOOR_OCCUPIED,
     MAIN_WHILE_PENDING,
     NOT_PRESENT,
+    OUT_OF_ORDER_RANK,
     RECUSED,
     UNTIMELY,
     VOTING_IN_PROGRESS,
@@ -18,9 +20,23 @@ from .errors import (
 from .motions import MOTIONS
 from .state import ADOPTED, DIED, PENDING, Decision, Motion
 
+# Adopted motions that took the main motion off the floor: reconsidering
+# them brings it back, so they are reconsidered with nothing pending.
+REMOVES_MAIN = frozenset(
+    {
+        "lay_on_table",
+        "postpone_definitely",
+        "refer",
+        "postpone_indefinitely",
+        "objection_to_consideration",
+    }
+)
+# What an adopted suspension of the rules may allow, once (§2.2 I3).
+SUSPENSION_PURPOSES = frozenset({"main", "take_from_table", "orders_of_the_day"})
+
 
 class AgendaRules:
-    """`call_up`, the consent calendar, and business left waiting."""
+    """`call_up`, what a suspension allows, the consent calendar."""
 
     # -- reconsider, made now and called up later (RONR 37:10–11) ---------
 
@@ -54,6 +70,44 @@ class AgendaRules:
             self.floor = None
         self._state_motion(motion)
 
+    def _reconsider_blocked(self, motion) -> str | None:
+        """Why a motion to reconsider cannot be considered now, or None.
+
+        It takes the place the reconsidered motion would have (§2.3 B4): a
+        vote on a main motion, or one that removed the main motion from the
+        floor, is reconsidered with nothing pending; a vote on an amendment
+        while the motion it amends is immediately pending; another motion
+        applied to a pending question while that question is pending and
+        nothing ranking higher is.
+        """
+        if self.vote is not None:
+            return VOTING_IN_PROGRESS
+        decision = self.decisions[motion.decision]
+        decided = decision.motion
+        stack = self.stack
+        target = decided.target
+        name = decided.kind.name
+        if (
+            name == "main"
+            or target is None
+            or (decision.adopted and name in REMOVES_MAIN)
+        ):
+            if not stack:
+                return None
+            if name != "main" and decided.kind.is_ranked and target is None:
+                # A privileged motion (fix the time to adjourn) by its rank.
+                if self._rank(decided) < self._rank(stack[-1]):
+                    return None
+                return OUT_OF_ORDER_RANK
+            return MAIN_WHILE_PENDING
+        if target not in stack:
+            return OUT_OF_ORDER_RANK
+        if name == "amend":
+            return None if target is stack[-1] else OUT_OF_ORDER_RANK
+        if decided.kind.is_ranked and self._rank(decided) >= self._rank(stack[-1]):
+            return OUT_OF_ORDER_RANK
+        return None
+
     def _lapse_reconsiderations(self) -> None:
         """At the end of the session a motion never called up lapses and the
         vote it would have reconsidered takes effect again (§3.1 M21)."""
@@ -61,6 +115,33 @@ class AgendaRules:
             motion.state = DIED
             self._dropped(motion)
         self.reconsiderations.clear()
+
+    # -- suspending the rules for one action (I3) --------------------------
+
+    def _check_suspension_purpose(self, motion) -> None:
+        """What a suspension of the rules `allows` must be an action the
+        engine knows how to allow (§2.2 I3); for the orders of the day, a
+        general order due (`applies_to`, by default the first) taken up out
+        of its order, with nothing pending."""
+        allows = motion.allows
+        if allows is None:
+            return
+        if allows not in SUSPENSION_PURPOSES:
+            raise Refusal(OUT_OF_ORDER_RANK)
+        if allows == "orders_of_the_day":
+            order = self._motion_ref(motion.applies_to)
+            if motion.applies_to is None and self.orders:
+                order = self.orders[0]
+            if order is None or order not in self.orders or self.stack:
+                raise Refusal(OUT_OF_ORDER_RANK)
+            motion.target = order
+
+    def _use_suspension(self, motion, action: str, code: str) -> None:
+        """Refuse with `code`, unless an adopted suspension allows `action`
+        once: then the motion uses it when it is made."""
+        if action not in self.suspensions:
+            raise Refusal(code)
+        motion.suspended = action
 
     # -- the consent calendar (U2, RONR 41:32) ------------------------------
 
