@@ -132,3 +132,14 @@ def test_vote_on_proceeding_to_the_orders_is_refused_when_taken_by_voice():
     result = log.then("put_question", method="voice")
 
     assert refused(result, METHOD_NOT_ALLOWED)
+
+
+def test_call_for_the_orders_takes_up_the_general_order_when_nothing_is_pending():
+    log, order = second_meeting_with_a_general_order()
+    call = log.move("c9", "orders_of_the_day")
+
+    log.add("state")
+    outcome = log.outcome()
+
+    assert outcome["motions"][call]["state"] == "ADOPTED"
+    assert [p["id"] for p in outcome["pending"]] == [order]
