@@ -1,25 +1,25 @@
-"""The council's reads: who sits, what a meeting looks like now, what is owed.
+"""The council's reads: who sits, a meeting's setup, log and outcome, and the
+business it carries to the next (the live page's reads are in live.py).
 
-A meeting's state is replayed from its log by the engine. The outcome is
+A meeting's state is replayed from its log by the engine (its whole log:
+councils/logs.py). The outcome is
 cached by (meeting, number of events), so a poll costs one query for the
 meeting row whatever the length of the log, and the replay runs once per new
 event per process.
 """
 
 import datetime
-from decimal import Decimal
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from fundapp.models import Account, Community
-from fundapp.money import ZERO, cny
+from fundapp.models import Community
 
 from .logs import meeting_log
-from .models import Council, FloorRequest, Meeting, Seat
+from .models import Council, Meeting, Seat
 
 OUTCOME_CACHE_SECONDS = 6 * 3600
 
@@ -178,15 +178,6 @@ def meeting_actions(meeting: Meeting, user) -> list:
     return actions
 
 
-def speakers_queue(meeting: Meeting):
-    """Members waiting for the floor, first come first (one query)."""
-    return (
-        FloorRequest.objects.filter(meeting=meeting, closed_at__isnull=True)
-        .select_related("member")
-        .order_by("requested_at", "pk")
-    )
-
-
 def people_by_member_id(meeting: Meeting, setup: dict) -> dict[str, object]:
     """The users behind the engine's member ids (one query)."""
     user_model = apps.get_model("fundapp", "User")
@@ -194,42 +185,6 @@ def people_by_member_id(meeting: Meeting, setup: dict) -> dict[str, object]:
     return {member_id(user.pk): user for user in user_model.objects.filter(pk__in=ids)}
 
 
-def available_for(*, fund, category: str, on: datetime.date) -> Decimal:
-    """Money available now in the tranches allowed to pay for this category."""
-    from fundapp.services import spendable_tranches
-
-    tranche_ids = [
-        tranche.pk
-        for tranche in spendable_tranches(fund=fund, category=category, on=on)
-    ]
-    total = Account.objects.filter(
-        tranche_id__in=tranche_ids,
-        kind=Account.Kind.TRANCHE_AVAILABLE,
-        commitment__isnull=True,
-    ).aggregate(total=Sum("balance"))["total"]
-    return cny(total or ZERO)
-
-
-def funding_shortfall(*, meeting: Meeting, proposal_pk, amount) -> Decimal | None:
-    """How much the allowed tranches lack to fund this amount, or None if covered."""
-    if proposal_pk in (None, "") or amount in (None, ""):
-        return None
-    proposal = (
-        apps.get_model("proposals", "Proposal")
-        .objects.filter(pk=int(proposal_pk))
-        .first()
-    )
-    if proposal is None:
-        return None
-    category = getattr(proposal, "category", "other")
-    available = available_for(
-        fund=meeting.council.community.fund, category=category, on=timezone.localdate()
-    )
-    missing = cny(amount) - available
-    return missing if missing > 0 else None
-
-
-# How the engine's `unfinished` kinds (and a referral) read on the agenda.
 UNFINISHED_ORIGINS = {
     "order": "pending",
     "postponed": "postponed",
@@ -311,189 +266,3 @@ def meeting_get(pk: int) -> Meeting:
         ),
         pk=pk,
     )
-
-
-def vote_open(outcome: dict) -> dict | None:
-    """The question being voted on now, if any (top of the stack in VOTING)."""
-    for question in reversed(outcome["pending"]):
-        if question["state"] == "VOTING":
-            return question
-    return None
-
-
-def meeting_live(meeting: Meeting, user) -> dict:
-    """Everything the live page shows one person, in a fixed number of queries.
-
-    The engine's outcome and this person's actions come from the cache keyed
-    by the event count; names, the speakers' queue and the agenda's proposals
-    are one query each, whatever the length of the log.
-    """
-    from .wording import METHOD_LABELS, motion_label, state_label
-
-    setup = meeting.setup or meeting_setup_build(meeting)
-    outcome = meeting_outcome(meeting)
-    people = people_by_member_id(meeting, setup)
-    me = member_id(user.pk) if getattr(user, "is_authenticated", False) else None
-    actions = meeting_actions(meeting, user) if me in people else []
-    state = outcome["meeting"]
-    is_chair = me is not None and me == (
-        state.get("chair")
-        or (member_id(meeting.chair_id) if meeting.chair_id else None)
-    )
-    moves = [
-        a for a in actions if a["type"] == "move" and a["motion"] != "take_from_table"
-    ]
-    may_take = {
-        a["applies_to"]
-        for a in actions
-        if a["type"] == "move" and a["motion"] == "take_from_table"
-    }
-    kinds = {a["type"] for a in actions}
-    pending = [
-        {
-            **question,
-            "label": motion_label(question["motion"]),
-            "state_label": state_label(question["state"]),
-            "mover": people.get(
-                outcome["motions"].get(question["id"], {}).get("mover")
-            ),
-            "amount": outcome["motions"].get(question["id"], {}).get("amount"),
-            "proposal": outcome["motions"].get(question["id"], {}).get("proposal"),
-        }
-        for question in outcome["pending"]
-    ]
-    awaiting = [
-        {
-            "id": int(key),
-            "label": motion_label(motion["motion"]),
-            "text": motion["text"],
-            "mover": people.get(motion["mover"]),
-        }
-        for key, motion in outcome["motions"].items()
-        if motion["state"] == "MOVED"
-    ]
-    shortfall = None
-    mains = [q for q in pending if q["motion"] == "main" and q["proposal"]]
-    if mains:
-        shortfall = funding_shortfall(
-            meeting=meeting, proposal_pk=mains[0]["proposal"], amount=mains[0]["amount"]
-        )
-    queue = list(speakers_queue(meeting))
-    recusals = setup.get("recusals", {})
-    recused_from = sorted(p for p, ids in recusals.items() if me in ids)
-    decisions = outcome["decisions"]
-    return {
-        "outcome": outcome,
-        "state": state,
-        "state_label": state_label(state["state"]),
-        "present_count": len(state["present"]),
-        "has_quorum": len(state["present"]) >= state["quorum"],
-        "chair_person": people.get(state.get("chair")) or meeting.chair,
-        "floor_person": people.get(outcome.get("floor")),
-        "pending": pending,
-        "awaiting": awaiting,
-        "queue": queue,
-        "people": people,
-        "present_people": [people[p] for p in state["present"] if p in people],
-        "me": me,
-        "is_member": me in people,
-        "is_chair": is_chair,
-        "kinds": kinds,
-        "moves": [
-            {
-                **move,
-                "label": motion_label(move["motion"]),
-                "method_label": METHOD_LABELS.get(move.get("method"), ""),
-            }
-            for move in moves
-        ],
-        "vote_choices": [a["choice"] for a in actions if a["type"] == "vote"],
-        "vote_open": vote_open(outcome),
-        "last_decision": decisions[-1] if decisions else None,
-        "shortfall": shortfall,
-        "recused_from": recused_from,
-        "methods": METHOD_LABELS,
-        "agenda_proposals": [
-            item for item in meeting.agenda_items.all() if item.proposal_pk is not None
-        ],
-        "in_queue": any(request.member_id == user.pk for request in queue),
-        "refer_to": _references(outcome) if moves else [],
-        "carried": carried_business(outcome, may_take),
-        "ruling_codes": _ruling_codes() if is_chair else [],
-    }
-
-
-def carried_business(outcome: dict, may_take: set | frozenset = frozenset()) -> list:
-    """Business carried into the meeting that is before it or can be now:
-    general orders (taken up by the chair's "state" with nothing pending, in
-    this order) and motions on the table (taken from it by a motion, B1)."""
-    from .wording import UNFINISHED_LABELS
-
-    number = outcome["meeting"]["number"]
-    items = []
-    for item in outcome.get("unfinished", []):
-        if item["kind"] == "postponed" and item["meeting"] > number:
-            continue
-        motion = outcome["motions"].get(item["id"]) or outcome["motions"].get(
-            str(item["id"]), {}
-        )
-        items.append(
-            {
-                "id": item["id"],
-                "kind": item["kind"],
-                "label": UNFINISHED_LABELS[item["kind"]],
-                "text": motion.get("text") or "",
-                "amount": motion.get("amount"),
-                "may_take": item["id"] in may_take,
-            }
-        )
-    return items
-
-
-RULING_CODES = ("NOT_GERMANE", "IMPROPER_TABLE", "UNTIMELY", "OUT_OF_ORDER_RANK")
-
-
-def _ruling_codes() -> list[tuple[str, str]]:
-    from .refusals import refusal_message
-
-    return [(code, refusal_message(code)) for code in RULING_CODES]
-
-
-def _references(outcome: dict) -> list[dict]:
-    """What a point of order, an appeal, reconsider or rescind may name.
-
-    Motions on the floor or ruled on (by id), and decisions (by index).
-    """
-    from django.utils.translation import gettext as _
-
-    from .wording import motion_label
-
-    number = outcome["meeting"]["number"]
-    on_floor = {question["id"] for question in outcome["pending"]}
-    refs = [
-        {
-            "id": int(key),
-            "label": _("Motion: %(label)s “%(text)s”")
-            % {"label": motion_label(motion["motion"]), "text": motion["text"] or ""},
-        }
-        for key, motion in outcome["motions"].items()
-        if motion.get("meeting", 1) == number
-        and (
-            motion["state"] in ("PENDING", "MOVED", "VOTING", "RULED_OUT_OF_ORDER")
-            or motion["motion"] == "point_of_order"
-        )
-        or int(key) in on_floor
-    ]
-    refs += [
-        {
-            "id": index,
-            "label": _("Decision %(number)s: “%(text)s” %(result)s")
-            % {
-                "number": index,
-                "text": decision["text"] or "",
-                "result": decision["result"],
-            },
-        }
-        for index, decision in enumerate(outcome["decisions"])
-    ]
-    return refs

@@ -24,12 +24,12 @@ from .forms import (
     SeatAssignForm,
     SeatEndForm,
 )
+from .live import meeting_live
 from .minutes import minutes_build, minutes_pdf_find
 from .models import Meeting, Minutes, MinutesPdf, Seat
 from .selectors import (
     council_get,
     meeting_get,
-    meeting_live,
     meetings_of,
     seat_history,
     seats_current,

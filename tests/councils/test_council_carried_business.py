@@ -12,9 +12,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from councils import services
+from councils.live import meeting_live
 from councils.minutes import minutes_build
 from councils.models import AgendaItem, MeetingEvent
-from councils.selectors import meeting_live, meeting_outcome
+from councils.selectors import meeting_outcome
 from fundapp.models import Role
 from tests.councils.conftest import next_key
 from tests.factories import (

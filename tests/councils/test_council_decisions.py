@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from councils import services
+from councils.live import funding_shortfall
 from councils.models import MeetingEvent
-from councils.selectors import funding_shortfall, meeting_outcome
+from councils.selectors import meeting_outcome
 from fundapp.models import Commitment, Role
 from tests.factories import (
     make_council,
