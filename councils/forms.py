@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import SeatRole, SmallBoardRules
 from .procedure.motions import MOTIONS
-from .wording import METHOD_LABELS, MOTION_LABELS
+from .wording import ALLOWS_LABELS, METHOD_LABELS, MOTION_LABELS
 
 ACTIONS = (
     "arrive",
@@ -29,6 +29,9 @@ ACTIONS = (
     "rule_out_of_order",
     "reconvene",
     "hand_over",
+    "call_up",
+    "calendar_add",
+    "calendar_remove",
 )
 
 
@@ -71,6 +74,22 @@ class ActionForm(forms.Form):
     well_taken = forms.BooleanField(required=False)
     reasons = forms.CharField(label=_("Reasons"), required=False, max_length=1000)
     code = forms.CharField(required=False, max_length=40)
+    # A division of a question: one part per line.
+    parts = forms.CharField(
+        label=_("Parts, one per line"), required=False, max_length=4000
+    )
+    allows = forms.ChoiceField(
+        required=False, choices=[("", "")] + list(ALLOWS_LABELS.items())
+    )
+    continuing = forms.BooleanField(required=False)
+    item = forms.IntegerField(required=False, min_value=0)
+
+    def clean_parts(self) -> list[str]:
+        return [
+            line.strip()
+            for line in self.cleaned_data["parts"].splitlines()
+            if line.strip()
+        ]
 
 
 class MeetingScheduleForm(forms.Form):

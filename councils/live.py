@@ -69,9 +69,6 @@ def funding_shortfall(*, meeting: Meeting, proposal_pk, amount) -> Decimal | Non
     return missing if missing > 0 else None
 
 
-# How the engine's `unfinished` kinds (and a referral) read on the agenda.
-
-
 def vote_open(outcome: dict) -> dict | None:
     """The question being voted on now, if any (top of the stack in VOTING)."""
     for question in reversed(outcome["pending"]):
@@ -87,7 +84,7 @@ def meeting_live(meeting: Meeting, user) -> dict:
     by the event count; names, the speakers' queue and the agenda's proposals
     are one query each, whatever the length of the log.
     """
-    from .wording import METHOD_LABELS, motion_label, state_label
+    from .wording import ALLOWS_LABELS, METHOD_LABELS, motion_label, state_label
 
     setup = meeting.setup or meeting_setup_build(meeting)
     outcome = meeting_outcome(meeting)
@@ -108,6 +105,8 @@ def meeting_live(meeting: Meeting, user) -> dict:
         if a["type"] == "move" and a["motion"] == "take_from_table"
     }
     kinds = {a["type"] for a in actions}
+    may_call_up = {a["applies_to"] for a in actions if a["type"] == "call_up"}
+    may_remove = {a["item"] for a in actions if a["type"] == "remove_from_calendar"}
     pending = [
         {
             **question,
@@ -178,6 +177,13 @@ def meeting_live(meeting: Meeting, user) -> dict:
         "in_queue": any(request.member_id == user.pk for request in queue),
         "refer_to": _references(outcome) if moves else [],
         "carried": carried_business(outcome, may_take),
+        "reconsiderations": _reconsiderations(outcome, may_call_up),
+        "allows": list(ALLOWS_LABELS.items()),
+        "move_names": {move["motion"] for move in moves},
+        "calendar": [
+            {**item, "may_remove": item["id"] in may_remove}
+            for item in outcome.get("consent_calendar", [])
+        ],
         "ruling_codes": _ruling_codes() if is_chair else [],
     }
 
@@ -218,6 +224,25 @@ def _ruling_codes() -> list[tuple[str, str]]:
     return [(code, refusal_message(code)) for code in RULING_CODES]
 
 
+def _reconsiderations(outcome: dict, may_call_up: set) -> list[dict]:
+    """Motions to reconsider made and not yet called up (B4), each with the
+    vote it would reconsider."""
+    decisions = outcome["decisions"]
+    items = []
+    for entry in outcome.get("reconsiderations", []):
+        index = entry["applies_to"]
+        decision = decisions[index] if 0 <= index < len(decisions) else {}
+        items.append(
+            {
+                "id": entry["id"],
+                "text": decision.get("text") or "",
+                "result": decision.get("result") or "",
+                "may_call_up": entry["id"] in may_call_up,
+            }
+        )
+    return items
+
+
 def _references(outcome: dict) -> list[dict]:
     """What a point of order, an appeal, reconsider or rescind may name.
 
@@ -225,7 +250,7 @@ def _references(outcome: dict) -> list[dict]:
     """
     from django.utils.translation import gettext as _
 
-    from .wording import motion_label
+    from .wording import RESULT_LABELS, motion_label
 
     number = outcome["meeting"]["number"]
     on_floor = {question["id"] for question in outcome["pending"]}
@@ -245,12 +270,20 @@ def _references(outcome: dict) -> list[dict]:
     ]
     refs += [
         {
+            "id": item["id"],
+            "label": _("General order: “%(text)s”") % {"text": item["text"]},
+        }
+        for item in carried_business(outcome)
+        if item["kind"] == "order"
+    ]
+    refs += [
+        {
             "id": index,
             "label": _("Decision %(number)s: “%(text)s” %(result)s")
             % {
                 "number": index,
                 "text": decision["text"] or "",
-                "result": decision["result"],
+                "result": RESULT_LABELS.get(decision["result"], decision["result"]),
             },
         }
         for index, decision in enumerate(outcome["decisions"])

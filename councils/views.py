@@ -44,6 +44,12 @@ def _person(meeting, pk):
     return get_object_or_404(get_user_model(), pk=pk)
 
 
+def _required(data, name):
+    if data[name] is None:
+        raise ValidationError(_("This action is incomplete."))
+    return data[name]
+
+
 # Each action of the live page: which service, and the arguments it takes
 # from the form (the actor is always request.user).
 def _run_action(meeting, user, data) -> object:
@@ -85,6 +91,24 @@ def _run_action(meeting, user, data) -> object:
             applies_to=data["applies_to"],
             until=data["until"],
             method=data["method"] or None,
+            parts=data["parts"] or None,
+            allows=data["allows"] or None,
+            continuing=data["continuing"] or None,
+        )
+    if action == "call_up":
+        return services.reconsider_call_up(
+            **own, applies_to=_required(data, "applies_to")
+        )
+    if action == "calendar_remove":
+        return services.calendar_remove(**own, item=_required(data, "item"))
+    if action == "calendar_add":
+        if not data["text"]:
+            raise ValidationError(_("Give the item's wording."))
+        return services.calendar_add(
+            **chair,
+            text=data["text"],
+            proposal_pk=data["proposal"],
+            amount=data["amount"],
         )
     if action == "vote":
         return services.vote_cast(**own, choice=data["choice"])

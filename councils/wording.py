@@ -48,6 +48,7 @@ STATE_LABELS = {
     "POSTPONED_INDEFINITELY": _("postponed indefinitely"),
     "NOT_CONSIDERED": _("not considered"),
     "RECONSIDERATION_PENDING": _("reconsideration pending"),
+    "DIVIDED": _("divided into parts"),
     "RESCINDED": _("rescinded"),
     "AMENDED_AFTER_ADOPTION": _("amended after adoption"),
     "DIED": _("died"),
@@ -77,6 +78,21 @@ CHOICE_LABELS = {
     "blank": _("blank"),
     "illegal": _("illegal"),
     "ballot": _("voted by ballot"),
+}
+
+# An announced result (`decisions[i]["result"]`).
+RESULT_LABELS = {
+    "adopted": _("adopted"),
+    "lost": _("lost"),
+    "sustained": _("the chair sustained"),
+    "reversed": _("the chair reversed"),
+}
+
+# What an adopted suspension of the rules allows once (I3).
+ALLOWS_LABELS = {
+    "main": _("renew a main motion lost at this meeting"),
+    "take_from_table": _("take a motion from the table at once"),
+    "orders_of_the_day": _("take up a general order out of its turn"),
 }
 
 # Business carried from an earlier meeting (the engine's `unfinished` kinds).

@@ -2,20 +2,14 @@
 
 By entity: `roster` (council, settings, terms, seats), `meetings` (scheduling,
 agenda, notices; how unfinished business crosses meetings), `events` (the
-meeting's event log and every action taken in a meeting), `decisions`
+meeting's event log), `actions` (every action taken in a meeting), `decisions`
 (decisions on proposals take effect, `decision_mark_executed`), `minutes`
 (approval, PDF).
 """
 
-from .decisions import (
-    EFFECTIVELY_ADOPTED,
-    PROPOSAL_OUTCOMES,
-    decision_mark_executed,
-    decisions_apply,
-)
-from .events import (
-    CHAIR_EVENTS,
-    MEMBER_EVENTS,
+from .actions import (
+    calendar_add,
+    calendar_remove,
     chair_hand_over,
     chair_rule,
     chair_rule_out_of_order,
@@ -27,7 +21,6 @@ from .events import (
     floor_yield,
     meeting_call_to_order,
     meeting_check_in,
-    meeting_event_append,
     meeting_leave,
     meeting_reconvene,
     motion_move,
@@ -36,9 +29,17 @@ from .events import (
     motion_state,
     motion_withdraw,
     question_put,
+    reconsider_call_up,
     vote_announce,
     vote_cast,
 )
+from .decisions import (
+    EFFECTIVELY_ADOPTED,
+    PROPOSAL_OUTCOMES,
+    decision_mark_executed,
+    decisions_apply,
+)
+from .events import CHAIR_EVENTS, MEMBER_EVENTS, meeting_event_append
 from .meetings import (
     agenda_add_proposal,
     agenda_build,
@@ -58,6 +59,9 @@ from .roster import (
 )
 
 __all__ = [
+    "calendar_add",
+    "calendar_remove",
+    "reconsider_call_up",
     "CHAIR_EVENTS",
     "EFFECTIVELY_ADOPTED",
     "MEMBER_EVENTS",

@@ -37,8 +37,18 @@ def decisions_apply(
     """
     changes = []
     before_motions = {str(key): value for key, value in before["motions"].items()}
+    # A divided motion's parts keep its proposal; only a part with an amount
+    # decides the grant (the others are its conditions).
+    conditions_only = {
+        str(part)
+        for division in after.get("divisions", [])
+        for part in division["parts"]
+        if _motion(after, part).get("amount") in (None, "")
+    }
     for key, motion in after["motions"].items():
         if motion["motion"] != "main" or motion.get("proposal") in (None, ""):
+            continue
+        if str(key) in conditions_only:
             continue
         old_state = before_motions.get(str(key), {}).get("state")
         new_state = motion["state"]
@@ -100,6 +110,11 @@ def decisions_apply(
                 reference=reference,
                 idempotency_key=f"{idempotency}:{PROPOSAL_OUTCOMES[new_state]}",
             )
+
+
+def _motion(outcome: dict, motion_id) -> dict:
+    motions = outcome["motions"]
+    return motions.get(motion_id) or motions.get(str(motion_id)) or {}
 
 
 def decision_mark_executed(
