@@ -9,6 +9,7 @@ import datetime
 
 from django.utils import timezone
 
+from fundapp import clock
 from fundapp import services as fund_services
 from fundapp.demo import DemoLogin, demo_user
 from fundapp.models import Role
@@ -52,6 +53,8 @@ TODAY_BUSINESS = ["编织义卖 (Knitting)", "爱心陪伴 (Love Accompany)"]
 # the chair (`coordinator`) and members (`councillor`, `jmjy_council01`)
 # makes a quorum (12 of 23) by checking in and can run a motion.
 TODAY_ALREADY_PRESENT = slice(2, 13)
+# Members arrive at a past meeting one by one, this far apart.
+ARRIVAL_GAP = datetime.timedelta(seconds=30)
 
 
 def _program(community, title, worker):
@@ -154,11 +157,13 @@ def _meeting(council, number, when, chair, worker):
 
 
 def _run_past_meeting(meeting, chair, worker, councillors, business, approve=None):
-    step = iter(range(1000))
+    """Hold a past meeting through the services, as if on its own day.
 
-    def key():
-        return f"demo:JMJY:m{meeting.number}:{next(step)}"
-
+    The clock is set, so that the log, the votes, the attendance and the
+    minutes carry the meeting's times: the members arrive in the minutes
+    before it, the chair calls it to order at its scheduled time, and each
+    later event comes a little after the one before.
+    """
     title, text, amount, amended, result = business
     proposal = _program(meeting.council.community, title, worker) if title else None
     if proposal is not None and not meeting.agenda_items.filter(
@@ -168,58 +173,82 @@ def _run_past_meeting(meeting, chair, worker, councillors, business, approve=Non
             meeting=meeting, proposal=proposal, added_by=worker
         )
     present = councillors[:16]
-    for person in [chair, *present]:
-        services.meeting_check_in(meeting=meeting, member=person, idempotency_key=key())
-    services.meeting_call_to_order(meeting=meeting, chair=chair, idempotency_key=key())
-    if approve is not None and approve.status == Minutes.Status.DRAFT:
-        meeting.refresh_from_db()
-        services.minutes_approve(minutes=approve, approved_by=chair, at_meeting=meeting)
+    arrivals = [chair, *present]
+    step = iter(range(1000))
+    opens_at = meeting.scheduled_at - ARRIVAL_GAP * (len(arrivals) + 1)
+    with clock.clock_set(opens_at) as held:
 
-    def move(member, seconder, **motion):
-        services.motion_move(
-            meeting=meeting, member=member, idempotency_key=key(), **motion
-        )
-        services.motion_second(meeting=meeting, member=seconder, idempotency_key=key())
-        services.motion_state(meeting=meeting, chair=chair, idempotency_key=key())
+        def key(seconds):
+            """The next event's key, with the clock moved on `seconds` first."""
+            held.advance(seconds=seconds)
+            return f"demo:JMJY:m{meeting.number}:{next(step)}"
 
-    def vote(method, yes, no=()):
-        services.question_put(
-            meeting=meeting, chair=chair, method=method, idempotency_key=key()
-        )
-        for person in yes:
-            services.vote_cast(
-                meeting=meeting, member=person, choice="yes", idempotency_key=key()
+        for person in arrivals:
+            services.meeting_check_in(
+                meeting=meeting,
+                member=person,
+                idempotency_key=key(ARRIVAL_GAP.seconds),
             )
-        for person in no:
-            services.vote_cast(
-                meeting=meeting, member=person, choice="no", idempotency_key=key()
+        services.meeting_call_to_order(
+            meeting=meeting, chair=chair, idempotency_key=key(ARRIVAL_GAP.seconds)
+        )
+        if approve is not None and approve.status == Minutes.Status.DRAFT:
+            meeting.refresh_from_db()
+            held.advance(minutes=1)
+            services.minutes_approve(
+                minutes=approve, approved_by=chair, at_meeting=meeting
             )
-        services.vote_announce(meeting=meeting, chair=chair, idempotency_key=key())
 
-    voters = [p for p in present if str(p.pk) not in _recused(meeting, proposal)]
-    move(
-        voters[0],
-        voters[1],
-        motion="main",
-        text=text,
-        amount=amount,
-        proposal_pk=proposal.pk if proposal else None,
-    )
-    if amended:
+        def move(member, seconder, **motion):
+            services.motion_move(
+                meeting=meeting, member=member, idempotency_key=key(60), **motion
+            )
+            services.motion_second(
+                meeting=meeting, member=seconder, idempotency_key=key(10)
+            )
+            services.motion_state(meeting=meeting, chair=chair, idempotency_key=key(20))
+
+        def vote(method, yes, no=(), debate=300):
+            services.question_put(
+                meeting=meeting, chair=chair, method=method, idempotency_key=key(debate)
+            )
+            for person in yes:
+                services.vote_cast(
+                    meeting=meeting, member=person, choice="yes", idempotency_key=key(5)
+                )
+            for person in no:
+                services.vote_cast(
+                    meeting=meeting, member=person, choice="no", idempotency_key=key(5)
+                )
+            services.vote_announce(
+                meeting=meeting, chair=chair, idempotency_key=key(30)
+            )
+
+        voters = [p for p in present if str(p.pk) not in _recused(meeting, proposal)]
         move(
-            voters[2],
-            voters[3],
-            motion="amend",
-            text=f"{text} ¥{amended}",
-            amount=amended,
+            voters[0],
+            voters[1],
+            motion="main",
+            text=text,
+            amount=amount,
+            proposal_pk=proposal.pk if proposal else None,
         )
-        vote("counted", voters[:10], voters[10:14])
-    if result == "adopted":
-        vote("counted", voters[:12], voters[12:15])
-    else:
-        vote("counted", voters[:5], voters[5:14])
-    move(voters[4], voters[5], motion="adjourn")
-    vote("voice", voters[:8])
+        if amended:
+            move(
+                voters[2],
+                voters[3],
+                motion="amend",
+                text=f"{text} ¥{amended}",
+                amount=amended,
+            )
+            vote("counted", voters[:10], voters[10:14])
+        if result == "adopted":
+            vote("counted", voters[:12], voters[12:15])
+        else:
+            vote("counted", voters[:5], voters[5:14])
+        move(voters[4], voters[5], motion="adjourn")
+        # To adjourn is undebatable: the question is put at once.
+        vote("voice", voters[:8], debate=20)
 
 
 def _recused(meeting, proposal) -> list[str]:

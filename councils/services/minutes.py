@@ -7,8 +7,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from fundapp import clock
 
 from ..minutes import minutes_pdf_html, minutes_pdf_render, minutes_pdf_version
 from ..models import Meeting, Minutes, MinutesPdf
@@ -43,7 +44,7 @@ def minutes_approve(
         raise ValidationError(refusal_message("NOT_IN_SESSION"))
     minutes.status = Minutes.Status.APPROVED
     minutes.corrections = corrections.strip()
-    minutes.approved_at = timezone.now()
+    minutes.approved_at = clock.now()
     minutes.approved_at_meeting = at_meeting
     minutes.approved_by = approved_by
     minutes.save(

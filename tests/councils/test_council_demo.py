@@ -1,11 +1,15 @@
 """The demo gives JMJY its council, past meetings with minutes, and one today."""
 
+import datetime
+
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from councils import services
-from councils.models import Council, Meeting, MeetingEvent, Minutes
+from councils.models import Attendance, Council, Meeting, MeetingEvent, Minutes, Vote
 from councils.selectors import meeting_outcome
+from fundapp import clock
 from fundapp.demo import load_demo
 from fundapp.models import User
 from proposals.models import Proposal
@@ -75,3 +79,75 @@ def test_a_newcomer_can_run_a_motion_at_todays_meeting_as_chair_and_member():
     outcome = meeting_outcome(today)
     assert outcome["meeting"]["state"] == "IN_SESSION"
     assert [q["motion"] for q in outcome["pending"]] == ["main"]
+
+
+def _past_meetings():
+    return Meeting.objects.filter(
+        council__community__code="JMJY", scheduled_at__date__lt=timezone.localdate()
+    ).order_by("number")
+
+
+def test_the_demo_records_each_past_meeting_on_its_own_day_in_order():
+    """Its events, votes and attendance; and the minutes it approved."""
+    load_demo()
+
+    meetings = list(_past_meetings())
+    assert [m.number for m in meetings] == [1, 2, 3]
+    for meeting in meetings:
+        day = timezone.localtime(meeting.scheduled_at).date()
+        logged = meeting.events.order_by("sequence").values_list(
+            "created_at", flat=True
+        )
+        times = [timezone.localtime(at) for at in logged]
+        called = meeting.events.get(type="call_to_order").created_at
+        assert {at.date() for at in times} == {day}
+        assert times == sorted(set(times))
+        assert called == meeting.scheduled_at
+        assert times[0] >= meeting.scheduled_at - datetime.timedelta(minutes=15)
+        assert times[-1] <= meeting.scheduled_at + datetime.timedelta(hours=1)
+        side_times = [
+            *Vote.objects.filter(question__meeting=meeting).values_list(
+                "cast_at", flat=True
+            ),
+            *Attendance.objects.filter(meeting=meeting).values_list(
+                "arrived_at", flat=True
+            ),
+        ]
+        assert side_times
+        assert {timezone.localtime(at).date() for at in side_times} == {day}
+    for minutes in Minutes.objects.filter(status="approved"):
+        approved_on = timezone.localtime(minutes.approved_at).date()
+        at_meeting = minutes.approved_at_meeting
+        assert approved_on == timezone.localtime(at_meeting.scheduled_at).date()
+
+
+def test_the_minutes_of_a_past_meeting_show_its_date_and_times_not_today(client):
+    load_demo()
+    first = _past_meetings().first()
+    day = timezone.localtime(first.scheduled_at)
+    adjourned = timezone.localtime(first.events.order_by("-sequence")[0].created_at)
+    approved = timezone.localtime(Minutes.objects.get(meeting=first).approved_at)
+
+    page = client.get(
+        reverse("councils:minutes", args=[first.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).text
+
+    assert f"was held on {day:%Y-%m-%d}" in page
+    assert "it was called to order at 19:00." in page
+    assert f"The meeting adjourned at {adjourned:%H:%M}." in page
+    assert f"Approved on {approved:%Y-%m-%d}." in page
+    assert f"{timezone.localdate():%Y-%m-%d}" not in page
+
+
+def test_todays_demo_meeting_records_at_the_real_time():
+    loaded_from = timezone.now()
+
+    load_demo()
+
+    today = Meeting.objects.get(
+        council__community__code="JMJY", scheduled_at__date=timezone.localdate()
+    )
+    arrivals = today.events.values_list("created_at", flat=True)
+    assert arrivals
+    assert all(loaded_from <= at <= timezone.now() for at in arrivals)
+    assert abs(clock.now() - timezone.now()) < datetime.timedelta(seconds=5)
