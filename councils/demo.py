@@ -22,33 +22,48 @@ PHASE_2 = ("第二届居民议事会", datetime.date(2016, 1, 1), None)
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧"
 
 # The past meetings' business, on the programs of proposals/demo.py (found
-# by title): (proposal title or None, motion text, amount, amended amount,
-# outcome). Approvals commit the money through the proposals' services.
+# by title): for each meeting, its items as (proposal title or None, motion
+# text, amount, amended amount, outcome). Approvals commit the money through
+# the proposals' services. The last meeting lays a program on the table, so
+# that today's meeting can take it from the table (unfinished business).
 PAST_BUSINESS = [
-    (
-        "邻里互助金 (Mutual Aid)",
-        "资助邻里互助金 Fund the Mutual Aid program",
-        "45000.00",
-        "36000.00",
-        "adopted",
-    ),
-    (
-        "环保倡导者 (Environmental Initiator)",
-        "资助环保倡导者 Fund the Environmental Initiator program",
-        "8500.00",
-        None,
-        "lost",
-    ),
-    (
-        None,
-        "每季度公开基金账目 Publish the fund accounts every quarter",
-        None,
-        None,
-        "adopted",
-    ),
+    [
+        (
+            "邻里互助金 (Mutual Aid)",
+            "资助邻里互助金 Fund the Mutual Aid program",
+            "45000.00",
+            "36000.00",
+            "adopted",
+        )
+    ],
+    [
+        (
+            "环保倡导者 (Environmental Initiator)",
+            "资助环保倡导者 Fund the Environmental Initiator program",
+            "8500.00",
+            None,
+            "lost",
+        )
+    ],
+    [
+        (
+            None,
+            "每季度公开基金账目 Publish the fund accounts every quarter",
+            None,
+            None,
+            "adopted",
+        ),
+        (
+            "爱心陪伴 (Love Accompany)",
+            "资助爱心陪伴 Fund the Love Accompany program",
+            "9600.00",
+            None,
+            "tabled",
+        ),
+    ],
 ]
 # Eligible programs on today's agenda, for a newcomer to take up.
-TODAY_BUSINESS = ["编织义卖 (Knitting)", "爱心陪伴 (Love Accompany)"]
+TODAY_BUSINESS = ["编织义卖 (Knitting)"]
 # Councillors already checked in at today's meeting, so that a newcomer as
 # the chair (`coordinator`) and members (`councillor`, `jmjy_council01`)
 # makes a quorum (12 of 23) by checking in and can run a motion.
@@ -164,14 +179,6 @@ def _run_past_meeting(meeting, chair, worker, councillors, business, approve=Non
     before it, the chair calls it to order at its scheduled time, and each
     later event comes a little after the one before.
     """
-    title, text, amount, amended, result = business
-    proposal = _program(meeting.council.community, title, worker) if title else None
-    if proposal is not None and not meeting.agenda_items.filter(
-        proposal_pk=proposal.pk
-    ):
-        services.agenda_add_proposal(
-            meeting=meeting, proposal=proposal, added_by=worker
-        )
     present = councillors[:16]
     arrivals = [chair, *present]
     step = iter(range(1000))
@@ -224,28 +231,44 @@ def _run_past_meeting(meeting, chair, worker, councillors, business, approve=Non
                 meeting=meeting, chair=chair, idempotency_key=key(30)
             )
 
-        voters = [p for p in present if str(p.pk) not in _recused(meeting, proposal)]
-        move(
-            voters[0],
-            voters[1],
-            motion="main",
-            text=text,
-            amount=amount,
-            proposal_pk=proposal.pk if proposal else None,
-        )
-        if amended:
-            move(
-                voters[2],
-                voters[3],
-                motion="amend",
-                text=f"{text} ¥{amended}",
-                amount=amended,
+        for title, text, amount, amended, result in business:
+            proposal = (
+                _program(meeting.council.community, title, worker) if title else None
             )
-            vote("counted", voters[:10], voters[10:14])
-        if result == "adopted":
-            vote("counted", voters[:12], voters[12:15])
-        else:
-            vote("counted", voters[:5], voters[5:14])
+            if proposal is not None and not meeting.agenda_items.filter(
+                proposal_pk=proposal.pk
+            ):
+                services.agenda_add_proposal(
+                    meeting=meeting, proposal=proposal, added_by=worker
+                )
+            voters = [
+                p for p in present if str(p.pk) not in _recused(meeting, proposal)
+            ]
+            move(
+                voters[0],
+                voters[1],
+                motion="main",
+                text=text,
+                amount=amount,
+                proposal_pk=proposal.pk if proposal else None,
+            )
+            if amended:
+                move(
+                    voters[2],
+                    voters[3],
+                    motion="amend",
+                    text=f"{text} ¥{amended}",
+                    amount=amended,
+                )
+                vote("counted", voters[:10], voters[10:14])
+            if result == "tabled":
+                # Laid aside for a report from the elderly volunteers.
+                move(voters[6], voters[7], motion="lay_on_table")
+                vote("voice", voters[:9], voters[9:12], debate=20)
+            elif result == "adopted":
+                vote("counted", voters[:12], voters[12:15])
+            else:
+                vote("counted", voters[:5], voters[5:14])
         move(voters[4], voters[5], motion="adjourn")
         # To adjourn is undebatable: the question is put at once.
         vote("voice", voters[:8], debate=20)

@@ -81,6 +81,38 @@ def test_a_newcomer_can_run_a_motion_at_todays_meeting_as_chair_and_member():
     assert [q["motion"] for q in outcome["pending"]] == ["main"]
 
 
+def test_todays_meeting_can_take_from_the_table_what_the_last_one_laid_there():
+    load_demo()
+    today = Meeting.objects.get(
+        council__community__code="JMJY", scheduled_at__date=timezone.localdate()
+    )
+    chair = User.objects.get(username="coordinator")
+    member = User.objects.get(username="councillor")
+    seconder = User.objects.get(username="jmjy_council01")
+    accompany = Proposal.objects.get(title="爱心陪伴 (Love Accompany)")
+    item = today.agenda_items.get(proposal_pk=accompany.pk)
+    for person in (chair, member, seconder):
+        services.meeting_check_in(
+            meeting=today, member=person, idempotency_key=f"t-{person.pk}"
+        )
+    services.meeting_call_to_order(meeting=today, chair=chair, idempotency_key="t-c")
+    today.refresh_from_db()
+    tabled = meeting_outcome(today)["unfinished"]
+
+    services.motion_move(
+        meeting=today,
+        member=member,
+        motion="take_from_table",
+        applies_to=tabled[0]["id"],
+        idempotency_key="t-m",
+    )
+
+    assert (item.section, item.origin) == ("unfinished", "tabled")
+    assert accompany.tabled_at is not None
+    assert [entry["kind"] for entry in tabled] == ["tabled"]
+    assert today.log_from.number == 3
+
+
 def _past_meetings():
     return Meeting.objects.filter(
         council__community__code="JMJY", scheduled_at__date__lt=timezone.localdate()
