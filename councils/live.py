@@ -110,6 +110,7 @@ def meeting_live(meeting: Meeting, user) -> dict:
     pending = [
         {
             **question,
+            "text": _wording(outcome, question["id"]),
             "label": motion_label(question["motion"]),
             "state_label": state_label(question["state"]),
             "mover": people.get(
@@ -139,7 +140,10 @@ def meeting_live(meeting: Meeting, user) -> dict:
     queue = list(speakers_queue(meeting))
     recusals = setup.get("recusals", {})
     recused_from = sorted(p for p, ids in recusals.items() if me in ids)
-    decisions = outcome["decisions"]
+    # This meeting's own results (the log may continue an earlier meeting's).
+    decisions = [
+        d for d in outcome["decisions"] if d.get("meeting", 1) == state["number"]
+    ]
     return {
         "outcome": outcome,
         "state": state,
@@ -167,7 +171,16 @@ def meeting_live(meeting: Meeting, user) -> dict:
         ],
         "vote_choices": [a["choice"] for a in actions if a["type"] == "vote"],
         "vote_open": vote_open(outcome),
-        "last_decision": decisions[-1] if decisions else None,
+        "last_decision": {
+            **decisions[-1],
+            "label": motion_label(decisions[-1]["motion"])
+            if decisions[-1]["motion_id"] is not None
+            else METHOD_LABELS["unanimous_consent"],
+            "text": _wording(outcome, decisions[-1]["motion_id"])
+            or decisions[-1]["text"],
+        }
+        if decisions
+        else None,
         "shortfall": shortfall,
         "recused_from": recused_from,
         "methods": METHOD_LABELS,
@@ -222,6 +235,22 @@ def _ruling_codes() -> list[tuple[str, str]]:
     from .refusals import refusal_message
 
     return [(code, refusal_message(code)) for code in RULING_CODES]
+
+
+def _wording(outcome: dict, motion_id) -> str:
+    """A motion's wording; for one without its own (take from the table, a
+    general order's call) the wording of the motion it brings back."""
+    motions = outcome["motions"]
+    motion = motions.get(motion_id) or motions.get(str(motion_id)) or {}
+    if motion.get("text") or motion.get("motion") not in WORDED_BY_TARGET:
+        return motion.get("text") or ""
+    target = motion.get("applies_to")
+    target = motions.get(target) or motions.get(str(target)) or {}
+    return target.get("text") or ""
+
+
+# Motions whose wording is the motion they bring back.
+WORDED_BY_TARGET = frozenset({"take_from_table", "discharge_committee"})
 
 
 def _reconsiderations(outcome: dict, may_call_up: set) -> list[dict]:
