@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .logs import meeting_log
 from .models import Meeting, Minutes, MinutesPdf
 from .selectors import meeting_outcome, meeting_setup_build, people_by_member_id
 from .wording import (
@@ -111,6 +112,29 @@ def _ruling_line(ruling: dict, motions: dict, people) -> dict:
     }
 
 
+def _order_here(item, motions: dict, number: int) -> float:
+    """Where a motion comes in this meeting's minutes: in the order made; one
+    from an earlier meeting where it was brought back (taken from the table)
+    or, as a general order, before the meeting's new business."""
+    motion_id, motion = item
+    if motion.get("meeting", 1) == number:
+        return motion_id
+    naming = [
+        other_id
+        for other_id, other in motions.items()
+        if other["motion"] in NAMES_A_MOTION and other.get("applies_to") == motion_id
+    ]
+    return min(naming) + 0.5 if naming else -1
+
+
+def _brought_back(motion: dict, outcome: dict) -> str:
+    """The wording of the motion a bring-back motion names."""
+    if motion["motion"] not in NAMES_A_MOTION:
+        return ""
+    target = _motion(outcome["motions"], motion.get("applies_to"))
+    return target.get("text") or ""
+
+
 def this_meetings_part(outcome: dict) -> tuple[dict, list, list]:
     """The motions, decisions and rulings of the meeting itself.
 
@@ -159,14 +183,20 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
             decisions_by_motion[decision["motion_id"]] = decision
     subjects = []
     secondary = []
-    for key, motion in sorted(motions.items(), key=lambda kv: int(kv[0])):
-        motion_id = int(key)
+    log = meeting_log(meeting, [], setup)
+    for motion_id, motion in sorted(
+        motions.items(), key=lambda kv: _order_here(kv, motions, state["number"])
+    ):
         decision = decisions_by_motion.get(motion_id)
         if motion["motion"] in RECORDED and motion["state"] not in LEFT_OUT:
+            made_at = motion.get("meeting", 1)
             subjects.append(
                 {
                     "label": motion_label(motion["motion"]),
-                    "text": motion["text"],
+                    "text": motion["text"] or _brought_back(motion, outcome),
+                    "made_at": log.segments[made_at - 1][1].number
+                    if made_at != state["number"] and made_at <= len(log.segments)
+                    else None,
                     "original_text": motion.get("original_text")
                     if motion.get("original_text") != motion["text"]
                     else "",

@@ -146,6 +146,19 @@ def test_a_motion_tabled_at_one_meeting_is_taken_from_the_table_at_the_next(coun
     council.vote(second)
 
     council.proposal.refresh_from_db()
+    subjects = minutes_build(second, None)["subjects"]
+    assert [(s["label"], s["text"], s["made_at"]) for s in subjects] == [
+        (
+            "Take from the table",
+            f"That the council fund {council.proposal.title}",
+            None,
+        ),
+        (
+            "Main motion",
+            f"That the council fund {council.proposal.title}",
+            first.number,
+        ),
+    ]
     assert [question["motion"] for question in pending] == ["main"]
     assert council.proposal.status == "approved"
     assert council.proposal.approved_amount == Decimal("2500.00")
@@ -195,6 +208,7 @@ def test_business_pending_at_adjournment_is_the_next_meetings_and_its_minutes(
     assert [s["disposition"] for s in first_minutes["subjects"]] == ["pending"]
     assert [s["disposition"] for s in second_minutes["subjects"]] == ["lost"]
     assert second_minutes["subjects"][0]["amount"] == "2500.00"
+    assert second_minutes["subjects"][0]["made_at"] == first.number
     # The second meeting's motions are numbered in their own meeting.
     assert AgendaItem.objects.get(meeting=second, section="unfinished").origin == (
         "pending"
