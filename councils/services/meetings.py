@@ -188,7 +188,16 @@ def agenda_build(*, meeting: Meeting, built_by) -> list[AgendaItem]:
         built_by,
     )
     held = meeting_previous_held(meeting)
-    if held is not None:
+    if (
+        held is not None
+        # Only the meeting next after it (a series schedules many at once);
+        # a later one gets the business when it begins, if still unfinished.
+        and not Meeting.objects.filter(
+            council_id=meeting.council_id,
+            number__gt=held.number,
+            number__lt=meeting.number,
+        ).exists()
+    ):
         agenda_carry_unfinished(meeting=meeting, previous=held, carried_by=built_by)
     return list(meeting.agenda_items.all())
 

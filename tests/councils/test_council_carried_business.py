@@ -265,3 +265,13 @@ def test_a_grant_paid_after_the_next_meeting_began_is_recorded_in_its_log(counci
     with pytest.raises(ValidationError) as refused:
         council.move(second, "rescind", applies_to=adopted)
     assert refused.value.code == "IRREVERSIBLE"
+
+
+def test_only_the_next_meeting_of_a_series_gets_the_unfinished_business(council):
+    first = _first_meeting_with_the_motion(council)
+    council.adjourn(first)
+    second = council.meeting()
+    third = council.meeting()
+
+    assert AgendaItem.objects.filter(meeting=second, section="unfinished").count() == 1
+    assert not AgendaItem.objects.filter(meeting=third, section="unfinished").exists()
