@@ -1,0 +1,71 @@
+"""Lists: a community's calls and proposals, mine, and my notifications."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from fundapp import selectors as fund_selectors
+
+from .. import selectors, services
+
+PAGE_SIZE = 20
+
+
+def proposal_list(request, code):
+    """The community's open calls and its proposals.
+
+    Unless it shows a form (closing a call), the body is cached under
+    `proposal_list_version` and the day (see the template), so the calls,
+    the filter and the page are lazy: a cache hit reads none of them.
+    """
+    community = fund_selectors.community_get(code=code)
+    found = SimpleLazyObject(
+        lambda: selectors.proposal_list(filters=request.GET, community=community)
+    )
+    page = SimpleLazyObject(
+        lambda: Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    can_open_round = request.user.has_perm("proposals.open_round", community)
+    context = {
+        "community": community,
+        "filter": found,
+        "page": page,
+        "query": query.urlencode(),
+        "full_query": request.GET.urlencode(),
+        "version": selectors.proposal_list_version(community=community),
+        "today": timezone.localdate().isoformat(),
+        "open_rounds": SimpleLazyObject(
+            lambda: list(selectors.round_open_list(community=community))
+        ),
+        "can_open_round": can_open_round,
+        # The form that closes a call carries a CSRF token: never cached.
+        "cache_body": not can_open_round,
+        "can_propose": request.user.has_perm("proposals.create_proposal", community),
+        "can_screen": request.user.has_perm("proposals.screen_proposal", community),
+    }
+    return render(request, "proposals/proposal_list.html", context)
+
+
+@login_required
+def my_proposals(request):
+    return render(
+        request,
+        "proposals/proposal_mine.html",
+        {"proposals": selectors.proposal_list_of_user(user=request.user)},
+    )
+
+
+@login_required
+def notifications(request):
+    if request.method == "POST":
+        services.notification_mark_read(user=request.user)
+        return redirect("proposals:notifications")
+    return render(
+        request,
+        "proposals/notification_list.html",
+        {"notifications": selectors.notification_list(user=request.user)},
+    )
