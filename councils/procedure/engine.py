@@ -165,6 +165,18 @@ pages and the minutes can rely on them):
   own setup (§1's keys), because seats and the agenda's recusals change
   between meetings. Without it the meeting keeps the setup it had. Motion
   ids and decision indexes stay those of the whole log.
+- Earlier decisions. The setup's optional `earlier_decisions` lists the
+  adopted main motions of earlier meetings whose logs are not replayed and
+  that are not yet carried out, in the order taken: `{"ref", "motion":
+  "main", "text", "proposal", "amount", "mover"}` (entries that are not
+  such dicts are skipped). Read only when the engine is created, never
+  from a `new_meeting`'s setup. Each is motion -1, -2, ... (state ADOPTED,
+  `meeting` 0, its `ref` in the motion's extra key `ref`, None for the
+  log's motions) with its decision at the front of `decisions` (index k-1
+  for motion -k): result "adopted", method "earlier", basis "majority",
+  no votes, `meeting` 0, session 0. Rescind, amend something previously
+  adopted and `executed` act on them as on any decision; a reconsider is
+  `RECONSIDER_TIME_LIMIT`. Indexes of this log's decisions follow them.
 - Codes the page does not name: an event with no question to act on (a
   `vote` with no vote open, an unknown event type, a `second` with nothing
   awaiting) is `UNTIMELY`; a motion with nothing proper to apply to is
@@ -196,16 +208,21 @@ from .errors import (
     Refusal,
 )
 from .meeting import MeetingRules
-from .motions import DEBATABLE_IF_PENDING, DEBATABLE_IF_TARGET, DURING_VOTING
+from .motions import DEBATABLE_IF_PENDING, DEBATABLE_IF_TARGET, DURING_VOTING, MOTIONS
 from .precedence import MoveRules
 from .state import (
+    ADOPTED,
     CONVENED_NO_QUORUM,
     DIED_NO_SECOND,
+    EARLIER,
     IN_SESSION,
     SCHEDULED,
     WITHDRAWN,
+    Decision,
+    Motion,
+    Vote,
 )
-from .thresholds import default_quorum
+from .thresholds import MAJORITY, default_quorum
 from .voting import VoteRules
 
 # Events that do not count as business: they neither close the moment to
@@ -272,6 +289,9 @@ class Engine(
         self.suspensions: list[str] = []
         self.adjourned_meeting_fixed = False
         self.dry = False
+        # Read here only, never by `_configure`: a `new_meeting` that brings
+        # its own setup must not add them again.
+        self._read_earlier_decisions(setup)
         self._handlers = {
             "arrive": self._arrive,
             "leave": self._leave,
@@ -329,6 +349,39 @@ class Engine(
         self.consent_calendar = setup.get("consent_calendar") is True
         # A roll call or ballot the bylaws require for every main motion.
         self.setup_method = setup.get("ordered_method")
+
+    def _read_earlier_decisions(self, setup: dict) -> None:
+        """Adopted main motions of earlier meetings whose logs are not replayed
+        (setup `earlier_decisions`): motions -1, -2, ... and decisions
+        0 ... k-1, in the order given, so B2 motions can act on them."""
+        entries = setup.get("earlier_decisions") if isinstance(setup, dict) else None
+        if not isinstance(entries, list | tuple):
+            return
+        main = MOTIONS["main"]
+        for entry in entries:
+            if not isinstance(entry, dict) or entry.get("motion", "main") != "main":
+                continue
+            mover = entry.get("mover")
+            motion = Motion(
+                -1 - len(self.decisions),
+                main,
+                mover if isinstance(mover, str) else None,
+                {
+                    "text": entry.get("text"),
+                    "proposal": entry.get("proposal"),
+                    "amount": entry.get("amount"),
+                },
+            )
+            ref = entry.get("ref")
+            motion.ref = str(ref) if isinstance(ref, str | int) else None
+            motion.state = ADOPTED
+            vote = Vote(motion, motion.text, EARLIER, MAJORITY, frozenset(), 0, None)
+            # Session and meeting 0: never this log's, so never reconsidered.
+            decision = Decision(
+                len(self.decisions), motion, vote, True, "adopted", 0, 0
+            )
+            self.motions[motion.id] = motion
+            self.decisions.append(decision)
 
     # -- driving ----------------------------------------------------------
 

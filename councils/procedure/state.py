@@ -43,6 +43,9 @@ METHODS = frozenset(
     {"voice", "rising", "show_of_hands", "counted", "roll_call", "ballot"}
 )
 UNANIMOUS_CONSENT = "unanimous_consent"
+# The `method` of a decision taken at an earlier meeting whose log is not
+# replayed (setup `earlier_decisions`): no vote of this log decided it.
+EARLIER = "earlier"
 
 
 def normalise_amount(value: object) -> str | None:
@@ -101,6 +104,7 @@ class Motion:
         "part_of",
         "allows",
         "suspended",
+        "ref",
     )
 
     def __init__(self, motion_id: int, kind: MotionType, mover: str, event: dict):
@@ -175,6 +179,9 @@ class Motion:
         # A main motion brought back (a general order taken up, taken from
         # the table, reported, reconsidered), not new business.
         self.resumed = False
+        # An earlier meeting's decision given in the setup: the shell's
+        # reference to it (`earlier_decisions`); None for this log's motions.
+        self.ref: str | None = None
 
     def as_dict(self) -> dict:
         """The `motions` entry of the outcome (§1), plus minutes fields."""
@@ -190,6 +197,7 @@ class Motion:
             "proposal": self.proposal,
             "applies_to": self.applies_to,
             "meeting": self.meeting,
+            "ref": self.ref,
         }
 
 
