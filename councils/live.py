@@ -21,6 +21,7 @@ from .selectors import (
     meeting_outcome,
     meeting_setup_build,
     member_id,
+    motion_wording,
     people_by_member_id,
 )
 
@@ -110,7 +111,7 @@ def meeting_live(meeting: Meeting, user) -> dict:
     pending = [
         {
             **question,
-            "text": _wording(outcome, question["id"]),
+            "text": motion_wording(outcome, question["id"]),
             "label": motion_label(question["motion"]),
             "state_label": state_label(question["state"]),
             "mover": people.get(
@@ -176,7 +177,7 @@ def meeting_live(meeting: Meeting, user) -> dict:
             "label": motion_label(decisions[-1]["motion"])
             if decisions[-1]["motion_id"] is not None
             else METHOD_LABELS["unanimous_consent"],
-            "text": _wording(outcome, decisions[-1]["motion_id"])
+            "text": motion_wording(outcome, decisions[-1]["motion_id"])
             or decisions[-1]["text"],
         }
         if decisions
@@ -235,22 +236,6 @@ def _ruling_codes() -> list[tuple[str, str]]:
     from .refusals import refusal_message
 
     return [(code, refusal_message(code)) for code in RULING_CODES]
-
-
-def _wording(outcome: dict, motion_id) -> str:
-    """A motion's wording; for one without its own (take from the table, a
-    general order's call) the wording of the motion it brings back."""
-    motions = outcome["motions"]
-    motion = motions.get(motion_id) or motions.get(str(motion_id)) or {}
-    if motion.get("text") or motion.get("motion") not in WORDED_BY_TARGET:
-        return motion.get("text") or ""
-    target = motion.get("applies_to")
-    target = motions.get(target) or motions.get(str(target)) or {}
-    return target.get("text") or ""
-
-
-# Motions whose wording is the motion they bring back.
-WORDED_BY_TARGET = frozenset({"take_from_table", "discharge_committee"})
 
 
 def _reconsiderations(outcome: dict, may_call_up: set) -> list[dict]:

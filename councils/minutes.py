@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 
 from .logs import meeting_log
 from .models import Meeting, Minutes, MinutesPdf
-from .selectors import meeting_outcome, meeting_setup_build, people_by_member_id
+from .selectors import (
+    BRINGS_BACK_MOTION,
+    meeting_outcome,
+    meeting_setup_build,
+    motion_wording,
+    outcome_motion,
+    people_by_member_id,
+)
 from .wording import (
     BASIS_LABELS,
     CHOICE_LABELS,
@@ -44,8 +51,6 @@ SECONDARY_RECORDED = frozenset(
         "limit_debate",
     }
 )
-# Bring-back motions whose `applies_to` is a motion's id (not a decision's).
-NAMES_A_MOTION = frozenset({"take_from_table", "discharge_committee"})
 LEFT_OUT = frozenset({"WITHDRAWN", "DIED_NO_SECOND"})
 COUNTED = frozenset({"counted", "roll_call", "ballot"})
 
@@ -78,19 +83,12 @@ def _vote_line(decision: dict, people) -> dict:
     return line
 
 
-def _motion(motions: dict, motion_id) -> dict:
-    """A motion of the outcome by id (int keys, or str once through JSON)."""
-    if motion_id is None:
-        return {}
-    return motions.get(motion_id) or motions.get(str(motion_id)) or {}
-
-
 def _ruling_line(ruling: dict, motions: dict, people) -> dict:
     """A ruling of the chair with its reasons, and the appeal from it (§6)."""
     from .refusals import REFUSALS
 
-    ruled = _motion(motions, ruling["motion_id"])
-    about = _motion(motions, ruling["applies_to"])
+    ruled = outcome_motion({"motions": motions}, ruling["motion_id"])
+    about = outcome_motion({"motions": motions}, ruling["applies_to"])
     appeal = ruling["appeal"]
     return {
         "kind": ruling["kind"],
@@ -122,17 +120,10 @@ def _order_here(item, motions: dict, number: int) -> float:
     naming = [
         other_id
         for other_id, other in motions.items()
-        if other["motion"] in NAMES_A_MOTION and other.get("applies_to") == motion_id
+        if other["motion"] in BRINGS_BACK_MOTION
+        and other.get("applies_to") == motion_id
     ]
     return min(naming) + 0.5 if naming else -1
-
-
-def _brought_back(motion: dict, outcome: dict) -> str:
-    """The wording of the motion a bring-back motion names."""
-    if motion["motion"] not in NAMES_A_MOTION:
-        return ""
-    target = _motion(outcome["motions"], motion.get("applies_to"))
-    return target.get("text") or ""
 
 
 def this_meetings_part(outcome: dict) -> tuple[dict, list, list]:
@@ -153,7 +144,7 @@ def this_meetings_part(outcome: dict) -> tuple[dict, list, list]:
     named = {
         motion.get("applies_to")
         for motion in made_here.values()
-        if motion["motion"] in NAMES_A_MOTION
+        if motion["motion"] in BRINGS_BACK_MOTION
     }
     motions = {
         int(key): motion
@@ -193,7 +184,7 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
             subjects.append(
                 {
                     "label": motion_label(motion["motion"]),
-                    "text": motion["text"] or _brought_back(motion, outcome),
+                    "text": motion_wording(outcome, motion_id),
                     "made_at": log.segments[made_at - 1][1].number
                     if made_at != state["number"] and made_at <= len(log.segments)
                     else None,

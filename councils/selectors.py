@@ -100,7 +100,41 @@ def meeting_setup_build(meeting: Meeting) -> dict:
     }
     if above is not None:
         setup["main_motion_two_thirds_above"] = str(above)
+    earlier = earlier_decisions(meeting) if meeting.log_from_id is None else []
+    if earlier:
+        setup["earlier_decisions"] = earlier
+        for decision in earlier:
+            recusals.setdefault(
+                decision["proposal"],
+                sorted(set(proposal_conflicted_ids(int(decision["proposal"]))) & ids),
+            )
     return setup
+
+
+def earlier_decisions(meeting: Meeting) -> list[dict]:
+    """Grants adopted before this meeting's log and not yet paid, for the
+    engine's `earlier_decisions`: a later meeting may rescind or amend them
+    (ROBERTS_RULES §2.3 B2)."""
+    proposals = (
+        apps.get_model("proposals", "Proposal")
+        .objects.filter(
+            community_id=meeting.council.community_id,
+            status="approved",
+            commitment__isnull=False,
+        )
+        .order_by("decided_at", "pk")
+    )
+    return [
+        {
+            "ref": proposal.decision_reference or f"P-{proposal.pk}",
+            "motion": "main",
+            "text": proposal.conditions or str(proposal),
+            "proposal": str(proposal.pk),
+            "amount": str(proposal.approved_amount),
+            "mover": None,
+        }
+        for proposal in proposals
+    ]
 
 
 def meeting_events(meeting: Meeting) -> list[dict]:
@@ -266,3 +300,33 @@ def meeting_get(pk: int) -> Meeting:
         ),
         pk=pk,
     )
+
+
+# Motions that bring back another: the wording shown is the one brought back.
+BRINGS_BACK_MOTION = frozenset({"take_from_table", "discharge_committee"})
+BRINGS_BACK_DECISION = frozenset({"reconsider", "rescind", "amend_previously_adopted"})
+
+
+def outcome_motion(outcome: dict, motion_id) -> dict:
+    """A motion of an outcome by id (int keys, or str once through JSON)."""
+    if motion_id is None:
+        return {}
+    motions = outcome["motions"]
+    return motions.get(motion_id) or motions.get(str(motion_id)) or {}
+
+
+def motion_wording(outcome: dict, motion_id) -> str:
+    """A motion's wording; for one that has none of its own and brings
+    another back (from the table, a committee, a decision to reconsider,
+    rescind or amend), the wording of what it brings back."""
+    motion = outcome_motion(outcome, motion_id)
+    if motion.get("text"):
+        return motion["text"]
+    target = motion.get("applies_to")
+    if motion.get("motion") in BRINGS_BACK_MOTION:
+        return outcome_motion(outcome, target).get("text") or ""
+    decisions = outcome["decisions"]
+    if motion.get("motion") in BRINGS_BACK_DECISION and isinstance(target, int):
+        if 0 <= target < len(decisions):
+            return decisions[target]["text"] or ""
+    return ""

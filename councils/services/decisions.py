@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..logs import motion_reference
 from ..models import Meeting, MeetingEvent
+from ..selectors import meeting_outcome, outcome_motion
 from ..wording import state_label
 
 EFFECTIVELY_ADOPTED = frozenset({"ADOPTED", "RECONSIDERATION_PENDING"})
@@ -43,7 +44,7 @@ def decisions_apply(
         str(part)
         for division in after.get("divisions", [])
         for part in division["parts"]
-        if _motion(after, part).get("amount") in (None, "")
+        if outcome_motion(after, part).get("amount") in (None, "")
     }
     for key, motion in after["motions"].items():
         if motion["motion"] != "main" or motion.get("proposal") in (None, ""):
@@ -63,7 +64,9 @@ def decisions_apply(
     meeting_reference = f"{meeting.council.community.code}-{meeting.number}"
     for key, motion, old_state, new_state in changes:
         proposal = Proposal.objects.get(pk=int(motion["proposal"]))
-        reference = motion_reference(meeting, int(key))
+        # A grant adopted at an earlier meeting, outside this log, keeps
+        # its own reference.
+        reference = motion.get("ref") or motion_reference(meeting, int(key))
         idempotency = f"councils:{meeting.pk}:{row.sequence}:{key}"
         if old_state in TAKEN_UP_FROM and new_state == "PENDING":
             # Carried business comes before the council again (B1, a
@@ -83,7 +86,11 @@ def decisions_apply(
                 % {"reference": reference, "state": state_label(new_state)},
                 idempotency_key=f"{idempotency}:undo",
             )
-        if new_state == "ADOPTED" and old_state != "RECONSIDERATION_PENDING":
+        if (
+            new_state == "ADOPTED" and old_state != "RECONSIDERATION_PENDING"
+        ) or new_state == "AMENDED_AFTER_ADOPTION":
+            # (An amended grant is undone above and approved again here, with
+            # the amount as amended.)
             amount = motion.get("amount")
             try:
                 # A savepoint: the engine's answer stands even when the
@@ -112,11 +119,6 @@ def decisions_apply(
             )
 
 
-def _motion(outcome: dict, motion_id) -> dict:
-    motions = outcome["motions"]
-    return motions.get(motion_id) or motions.get(str(motion_id)) or {}
-
-
 def decision_mark_executed(
     *,
     meeting: Meeting,
@@ -137,7 +139,6 @@ def decision_mark_executed(
     `councils.manage_council` (the community's social worker). The default
     idempotency key makes a retry a no-op.
     """
-    from ..selectors import meeting_outcome
     from .events import meeting_event_append  # events apply decisions: a cycle
 
     idempotency_key = idempotency_key or f"executed:{meeting.pk}:{int(decision_index)}"
