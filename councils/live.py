@@ -22,6 +22,7 @@ from .selectors import (
     meeting_setup_build,
     member_id,
     motion_wording,
+    outcome_motion,
     people_by_member_id,
 )
 
@@ -295,7 +296,9 @@ def _references(outcome: dict) -> list[dict]:
             "id": index,
             "label": _("Decision %(number)s: “%(text)s” %(result)s")
             % {
-                "number": index,
+                # A grant of an earlier meeting is cited by its reference.
+                "number": outcome_motion(outcome, decision["motion_id"]).get("ref")
+                or index,
                 "text": decision["text"] or "",
                 "result": RESULT_LABELS.get(decision["result"], decision["result"]),
             },

@@ -17,6 +17,7 @@ from councils.minutes import minutes_build
 from councils.models import AgendaItem, MeetingEvent
 from councils.selectors import meeting_outcome
 from fundapp.models import Role
+from fundapp.services import commitment_outstanding
 from tests.councils.conftest import next_key
 from tests.factories import (
     make_council,
@@ -275,3 +276,54 @@ def test_only_the_next_meeting_of_a_series_gets_the_unfinished_business(council)
 
     assert AgendaItem.objects.filter(meeting=second, section="unfinished").count() == 1
     assert not AgendaItem.objects.filter(meeting=third, section="unfinished").exists()
+
+
+def _adopted_at_an_earlier_meeting(council):
+    first = _first_meeting_with_the_motion(council)
+    council.vote(first)
+    council.adjourn(first)
+    council.proposal.refresh_from_db()
+    assert council.proposal.status == "approved"
+    second = council.meeting()
+    council.open(second)
+    decisions = meeting_outcome(second)["decisions"]
+    earlier = [i for i, d in enumerate(decisions) if d.get("meeting") == 0]
+    return first, second, earlier
+
+
+def test_a_later_meeting_rescinds_an_unpaid_grant_adopted_at_an_earlier_one(council):
+    first, second, earlier = _adopted_at_an_earlier_meeting(council)
+    commitment = council.proposal.commitment
+
+    council.move(second, "rescind", applies_to=earlier[0])
+    council.vote(second)
+
+    council.proposal.refresh_from_db()
+    second.refresh_from_db()
+    subjects = minutes_build(second, None)["subjects"]
+    assert (second.log_from_id, len(earlier)) == (None, 1)
+    assert council.proposal.status == "on_agenda"
+    assert council.proposal.commitment_id is None
+    assert commitment_outstanding(commitment) == 0
+    assert [(s["label"], s["disposition"]) for s in subjects] == [
+        ("Rescind", "adopted")
+    ]
+    assert subjects[0]["text"] == f"That the council fund {council.proposal.title}"
+
+
+def test_a_later_meeting_amends_the_amount_of_an_unpaid_grant(council):
+    _first, second, earlier = _adopted_at_an_earlier_meeting(council)
+
+    council.move(
+        second,
+        "amend_previously_adopted",
+        applies_to=earlier[0],
+        text="",
+        amount="2000.00",
+    )
+    council.vote(second)
+
+    council.proposal.refresh_from_db()
+    assert council.proposal.status == "approved"
+    assert council.proposal.approved_amount == Decimal("2000.00")
+    assert council.proposal.commitment.amount == Decimal("2000.00")
