@@ -22,7 +22,6 @@ from .selectors import (
     meeting_setup_build,
     member_id,
     motion_wording,
-    outcome_motion,
     people_by_member_id,
 )
 
@@ -291,18 +290,23 @@ def _references(outcome: dict) -> list[dict]:
         for item in carried_business(outcome)
         if item["kind"] == "order"
     ]
-    refs += [
-        {
-            "id": index,
-            "label": _("Decision %(number)s: “%(text)s” %(result)s")
-            % {
-                # A grant of an earlier meeting is cited by its reference.
-                "number": outcome_motion(outcome, decision["motion_id"]).get("ref")
-                or index,
-                "text": decision["text"] or "",
+    for index, decision in enumerate(outcome["decisions"]):
+        here = decision.get("meeting", 1) == number
+        if not here and not (
+            decision["motion"] == "main" and decision["result"] == "adopted"
+        ):
+            continue  # Only this meeting's votes, and grants adopted before it.
+        wording = motion_wording(outcome, decision["motion_id"]) or decision["text"]
+        if here:
+            label = _("Decision %(number)s: %(motion)s “%(text)s” %(result)s") % {
+                "number": index,
+                "motion": motion_label(decision["motion"]),
+                "text": wording or "",
                 "result": RESULT_LABELS.get(decision["result"], decision["result"]),
-            },
-        }
-        for index, decision in enumerate(outcome["decisions"])
-    ]
+            }
+        else:
+            label = _("Adopted at an earlier meeting: “%(text)s”") % {
+                "text": wording or ""
+            }
+        refs.append({"id": index, "label": label})
     return refs
