@@ -249,6 +249,14 @@ def meeting_log_begin(meeting: Meeting) -> None:
     """
     previous = meeting_previous_held(meeting)
     if previous is not None:
+        # Its row lock waits for an action in it still being recorded, and
+        # holds off the next one (which then finds this meeting begun), so
+        # the log this meeting continues cannot grow under it.
+        previous = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("log_from")
+            .get(pk=previous.pk)
+        )
         outcome = meeting_outcome(previous)
         if outcome["meeting"]["state"] == "ADJOURNED" and outcome.get("unfinished"):
             agenda_carry_unfinished(
