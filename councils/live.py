@@ -23,6 +23,7 @@ from .selectors import (
     member_id,
     motion_wording,
     people_by_member_id,
+    unfinished_at,
 )
 
 
@@ -208,11 +209,8 @@ def carried_business(outcome: dict, may_take: set | frozenset = frozenset()) -> 
     this order) and motions on the table (taken from it by a motion, B1)."""
     from .wording import UNFINISHED_LABELS
 
-    number = outcome["meeting"]["number"]
     items = []
-    for item in outcome.get("unfinished", []):
-        if item["kind"] == "postponed" and item["meeting"] > number:
-            continue
+    for item in unfinished_at(outcome, outcome["meeting"]["number"]):
         motion = outcome["motions"].get(item["id"]) or outcome["motions"].get(
             str(item["id"]), {}
         )

@@ -70,10 +70,12 @@ def _separator(meeting: Meeting, setup: dict | None = None) -> dict:
 def _prefix(meeting: Meeting) -> tuple[list[dict], list[tuple[int, Meeting]], dict]:
     """The carried meetings' events, each followed by the next one's separator.
 
-    Cached per meeting: once fixed, none of it changes.
+    Cached per meeting once it has begun: from then on none of it changes
+    (before, while it begins, the meeting it continues may still be
+    recording an action).
     """
-    key = f"councils:prefix:{meeting.pk}:{meeting.log_from_id}"
-    cached = cache.get(key)
+    key = f"councils:prefix:{meeting.pk}:{meeting.log_from_id}:{meeting.log_offset}"
+    cached = cache.get(key) if meeting.event_count else None
     if cached is not None:
         return cached
     earlier = carried_meetings(meeting)
@@ -91,7 +93,8 @@ def _prefix(meeting: Meeting) -> tuple[list[dict], list[tuple[int, Meeting]], di
         segments.append((len(events), held))
         events.extend(payload for _sequence, payload in sorted(by_meeting[held.pk]))
     result = (events, segments, earlier[0].setup)
-    cache.set(key, result, PREFIX_CACHE_SECONDS)
+    if meeting.event_count:
+        cache.set(key, result, PREFIX_CACHE_SECONDS)
     return result
 
 

@@ -227,6 +227,28 @@ UNFINISHED_ORIGINS = {
 }
 
 
+def unfinished_at(outcome: dict, number: int) -> list[dict]:
+    """The engine's `unfinished` items before the council at meeting `number`
+    of the log: general orders, items postponed to it (or before), and items
+    on the table still alive (laid there at it or at the meeting before)."""
+    return [
+        item
+        for item in outcome.get("unfinished", [])
+        if item["kind"] == "order"
+        or (item["kind"] == "postponed" and item["meeting"] <= number)
+        or (item["kind"] == "tabled" and item["meeting"] >= number - 1)
+    ]
+
+
+def carries_business(outcome: dict) -> bool:
+    """Whether the engine must carry business from this log to a later
+    meeting: anything before the next meeting, or postponed beyond it."""
+    number = outcome["meeting"]["number"]
+    return bool(unfinished_at(outcome, number + 1)) or any(
+        item["kind"] == "postponed" for item in outcome.get("unfinished", [])
+    )
+
+
 def unfinished_business(meeting: Meeting, outcome: dict | None = None) -> list[dict]:
     """What the meeting leaves to the next one (ROBERTS_RULES §2.5 item 6).
 
@@ -237,15 +259,10 @@ def unfinished_business(meeting: Meeting, outcome: dict | None = None) -> list[d
     """
     outcome = outcome or meeting_outcome(meeting)
     number = outcome["meeting"]["number"]
-    carried = []
-    for item in outcome.get("unfinished", []):
-        alive = (
-            item["kind"] == "order"
-            or (item["kind"] == "postponed" and item["meeting"] <= number + 1)
-            or (item["kind"] == "tabled" and item["meeting"] >= number)
-        )
-        if alive:
-            carried.append((item["id"], UNFINISHED_ORIGINS[item["kind"]]))
+    carried = [
+        (item["id"], UNFINISHED_ORIGINS[item["kind"]])
+        for item in unfinished_at(outcome, number + 1)
+    ]
     for key, motion in outcome["motions"].items():
         if (
             motion["motion"] == "main"
@@ -279,6 +296,15 @@ def meeting_previous_held(meeting: Meeting) -> Meeting | None:
         )
         .select_related("log_from")
         .order_by("-number")
+        .first()
+    )
+
+
+def meeting_after(meeting: Meeting) -> Meeting | None:
+    """The council's next meeting by number, held or not."""
+    return (
+        Meeting.objects.filter(council_id=meeting.council_id, number__gt=meeting.number)
+        .order_by("number")
         .first()
     )
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..logs import motion_reference
 from ..models import Meeting, MeetingEvent
-from ..selectors import meeting_outcome, outcome_motion
+from ..selectors import outcome_motion
 from ..wording import state_label
 
 EFFECTIVELY_ADOPTED = frozenset({"ADOPTED", "RECONSIDERATION_PENDING"})
@@ -152,9 +152,6 @@ def decision_mark_executed(
         if (latest.log_from_id or latest.pk) != chain_start:
             return None
         # The same log, longer: the decision keeps its index in it.
-        decision = meeting_outcome(meeting)["decisions"][int(decision_index)]
-        if decision != meeting_outcome(latest)["decisions"][int(decision_index)]:
-            raise ValidationError(_("This decision is not in the latest log."))
         meeting = latest
     return meeting_event_append(
         meeting=meeting,

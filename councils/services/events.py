@@ -20,6 +20,7 @@ from ..refusals import refusal_message
 from ..selectors import (
     OUTCOME_CACHE_SECONDS,
     later_meeting_begun,
+    meeting_after,
     meeting_events,
     meeting_outcome,
     meeting_replay,
@@ -28,7 +29,7 @@ from ..selectors import (
     outcome_with_floor,
 )
 from .decisions import decisions_apply
-from .meetings import agenda_carry_unfinished, meeting_log_begin, meeting_next_to_begin
+from .meetings import agenda_carry_unfinished, meeting_log_begin
 
 # Events only the presiding officer gives (ROBERTS_RULES §1).
 CHAIR_EVENTS = frozenset(
@@ -146,8 +147,8 @@ def meeting_event_append(
     if after["meeting"]["state"] == "ADJOURNED":
         Minutes.objects.get_or_create(meeting=meeting)
         if before["meeting"]["state"] != "ADJOURNED":
-            upcoming = meeting_next_to_begin(meeting)
-            if upcoming is not None:
+            upcoming = meeting_after(meeting)
+            if upcoming is not None and not upcoming.event_count:
                 agenda_carry_unfinished(
                     meeting=upcoming, previous=meeting, carried_by=actor, outcome=after
                 )

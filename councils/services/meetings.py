@@ -35,6 +35,8 @@ from ..models import (
     Seat,
 )
 from ..selectors import (
+    carries_business,
+    meeting_after,
     meeting_outcome,
     meeting_previous_held,
     meeting_setup_build,
@@ -188,16 +190,9 @@ def agenda_build(*, meeting: Meeting, built_by) -> list[AgendaItem]:
         built_by,
     )
     held = meeting_previous_held(meeting)
-    if (
-        held is not None
-        # Only the meeting next after it (a series schedules many at once);
-        # a later one gets the business when it begins, if still unfinished.
-        and not Meeting.objects.filter(
-            council_id=meeting.council_id,
-            number__gt=held.number,
-            number__lt=meeting.number,
-        ).exists()
-    ):
+    # Only the meeting right after it (a series schedules many at once); a
+    # later one gets the business when it begins, if still unfinished.
+    if held is not None and meeting_after(held) == meeting:
         agenda_carry_unfinished(meeting=meeting, previous=held, carried_by=built_by)
     return list(meeting.agenda_items.all())
 
@@ -258,7 +253,7 @@ def meeting_log_begin(meeting: Meeting) -> None:
             .get(pk=previous.pk)
         )
         outcome = meeting_outcome(previous)
-        if outcome["meeting"]["state"] == "ADJOURNED" and outcome.get("unfinished"):
+        if outcome["meeting"]["state"] == "ADJOURNED" and carries_business(outcome):
             agenda_carry_unfinished(
                 meeting=meeting, previous=previous, carried_by=None, outcome=outcome
             )
@@ -388,13 +383,3 @@ def meeting_notices_due() -> list[int]:
     for meeting_id in due:
         task.delay_on_commit(meeting_id=meeting_id)
     return due
-
-
-def meeting_next_to_begin(meeting: Meeting) -> Meeting | None:
-    """The council's next meeting after this one, if it has not begun."""
-    return (
-        Meeting.objects.filter(council_id=meeting.council_id, number__gt=meeting.number)
-        .order_by("number")
-        .filter(event_count=0)
-        .first()
-    )

@@ -15,7 +15,7 @@ from councils import services
 from councils.live import meeting_live
 from councils.minutes import minutes_build
 from councils.models import AgendaItem, MeetingEvent
-from councils.selectors import meeting_outcome
+from councils.selectors import carries_business, meeting_outcome, unfinished_at
 from fundapp.models import Role
 from fundapp.services import commitment_outstanding
 from tests.councils.conftest import next_key
@@ -327,3 +327,20 @@ def test_a_later_meeting_amends_the_amount_of_an_unpaid_grant(council):
     assert council.proposal.status == "approved"
     assert council.proposal.approved_amount == Decimal("2000.00")
     assert council.proposal.commitment.amount == Decimal("2000.00")
+
+
+def test_what_is_before_a_meeting_and_what_keeps_the_log_going():
+    def outcome(*unfinished):
+        return {"meeting": {"number": 3}, "unfinished": list(unfinished)}
+
+    order = {"id": 1, "kind": "order", "meeting": 3}
+    due_next = {"id": 2, "kind": "postponed", "meeting": 4}
+    due_later = {"id": 3, "kind": "postponed", "meeting": 5}
+    tabled_here = {"id": 4, "kind": "tabled", "meeting": 3}
+    tabled_before = {"id": 5, "kind": "tabled", "meeting": 2}
+    everything = outcome(order, due_next, due_later, tabled_here, tabled_before)
+
+    assert unfinished_at(everything, 4) == [order, due_next, tabled_here]
+    assert unfinished_at(everything, 3) == [order, tabled_here, tabled_before]
+    assert carries_business(outcome(due_later))
+    assert not carries_business(outcome(tabled_before))
