@@ -100,41 +100,47 @@ def meeting_setup_build(meeting: Meeting) -> dict:
     }
     if above is not None:
         setup["main_motion_two_thirds_above"] = str(above)
-    earlier = earlier_decisions(meeting) if meeting.log_from_id is None else []
-    if earlier:
-        setup["earlier_decisions"] = earlier
-        for decision in earlier:
-            recusals.setdefault(
-                decision["proposal"],
-                sorted(set(proposal_conflicted_ids(int(decision["proposal"]))) & ids),
-            )
+    if meeting.log_from_id is None:
+        from proposals.selectors import proposal_conflicted_user_ids
+
+        earlier = []
+        for proposal in grants_unpaid(meeting):
+            earlier.append(earlier_decision(proposal))
+            conflicted = {
+                member_id(pk) for pk in proposal_conflicted_user_ids(proposal)
+            }
+            recusals.setdefault(str(proposal.pk), sorted(conflicted & ids))
+        if earlier:
+            setup["earlier_decisions"] = earlier
     return setup
 
 
-def earlier_decisions(meeting: Meeting) -> list[dict]:
-    """Grants adopted before this meeting's log and not yet paid, for the
-    engine's `earlier_decisions`: a later meeting may rescind or amend them
+def grants_unpaid(meeting: Meeting):
+    """Grants adopted before this meeting's log and not yet paid, with their
+    teams (two queries): a later meeting may rescind or amend them
     (ROBERTS_RULES §2.3 B2)."""
-    proposals = (
+    return (
         apps.get_model("proposals", "Proposal")
         .objects.filter(
             community_id=meeting.council.community_id,
             status="approved",
             commitment__isnull=False,
         )
+        .prefetch_related("co_proposers")
         .order_by("decided_at", "pk")
     )
-    return [
-        {
-            "ref": proposal.decision_reference or f"P-{proposal.pk}",
-            "motion": "main",
-            "text": proposal.conditions or str(proposal),
-            "proposal": str(proposal.pk),
-            "amount": str(proposal.approved_amount),
-            "mover": None,
-        }
-        for proposal in proposals
-    ]
+
+
+def earlier_decision(proposal) -> dict:
+    """An unpaid grant as the engine's setup gives it (`earlier_decisions`)."""
+    return {
+        "ref": proposal.decision_reference or f"P-{proposal.pk}",
+        "motion": "main",
+        "text": proposal.conditions or str(proposal),
+        "proposal": str(proposal.pk),
+        "amount": str(proposal.approved_amount),
+        "mover": None,
+    }
 
 
 def meeting_events(meeting: Meeting) -> list[dict]:
