@@ -37,4 +37,3 @@ class LedgerFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(entries__account__source=value).distinct()
-

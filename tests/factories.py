@@ -26,8 +26,11 @@ def make_community(*, code: str | None = None, **fields) -> Community:
         district=fields.pop("district", "雨花台区"),
         **fields,
     )
-    Fund.objects.create(community=community, name=f"{community.name}基金",
-                        name_en=f"{community.name_en} Fund")
+    Fund.objects.create(
+        community=community,
+        name=f"{community.name}基金",
+        name_en=f"{community.name_en} Fund",
+    )
     return community
 
 
@@ -105,19 +108,28 @@ def make_council(community: Community | None = None, *, seats: int = 5, **settin
         community=community, name=f"{community.name}居民议事会", **settings
     )
     term = Term.objects.create(
-        council=council, name="第一届", starts_on=date(2020, 1, 1),
-        councillor_seats=seats, coordinator_seats=1,
+        council=council,
+        name="第一届",
+        starts_on=date(2020, 1, 1),
+        councillor_seats=seats,
+        coordinator_seats=1,
     )
     chair = make_member(community, Role.COORDINATOR)
-    Seat.objects.create(term=term, holder=chair, role=Seat.Role.COORDINATOR,
-                        starts_on=date(2020, 1, 1))
+    Seat.objects.create(
+        term=term, holder=chair, role=Seat.Role.COORDINATOR, starts_on=date(2020, 1, 1)
+    )
     members = []
     for _index in range(seats):
         member = make_member(community, Role.COUNCILLOR)
-        services.role_grant(user=member, community=community, role=Role.RESIDENT,
-                            granted_by=None)
-        Seat.objects.create(term=term, holder=member, role=Seat.Role.COUNCILLOR,
-                            starts_on=date(2020, 1, 1))
+        services.role_grant(
+            user=member, community=community, role=Role.RESIDENT, granted_by=None
+        )
+        Seat.objects.create(
+            term=term,
+            holder=member,
+            role=Seat.Role.COUNCILLOR,
+            starts_on=date(2020, 1, 1),
+        )
         members.append(member)
     return council, chair, members
 
@@ -131,9 +143,12 @@ def make_meeting(council, *, chair=None, **fields):
     if number is None:
         number = (council.meetings.count() or 0) + 1
     return Meeting.objects.create(
-        council=council, number=number, chair=chair,
+        council=council,
+        number=number,
+        chair=chair,
         scheduled_at=fields.pop("scheduled_at", timezone.now()),
-        place=fields.pop("place", "社区议事厅"), **fields,
+        place=fields.pop("place", "社区议事厅"),
+        **fields,
     )
 
 
@@ -172,8 +187,15 @@ DEFAULT_BUDGET = [
 ]
 
 
-def make_draft(round=None, *, proposer: User | None = None, complete: bool = True,
-               budget: list[dict] | None = None, category: str = "security", **text):
+def make_draft(
+    round=None,
+    *,
+    proposer: User | None = None,
+    complete: bool = True,
+    budget: list[dict] | None = None,
+    category: str = "security",
+    **text,
+):
     """A draft written through the drafting services; complete unless told not to."""
     from proposals import services
 
@@ -222,8 +244,9 @@ def make_proposal(round=None, *, status: str = "submitted", proposer=None, **fie
     community = proposal.community
     worker = make_member(community, Role.SOCIAL_WORKER)
     if status == "returned":
-        return services.proposal_return(proposal=proposal, returned_by=worker,
-                                        reason="请补充预算依据")
+        return services.proposal_return(
+            proposal=proposal, returned_by=worker, reason="请补充预算依据"
+        )
     proposal = services.proposal_mark_eligible(proposal=proposal, marked_by=worker)
     if status == "eligible":
         return proposal
