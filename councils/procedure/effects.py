@@ -51,6 +51,11 @@ class EffectRules:
         motion.state = PENDING
         if motion.kind.cls == SUBSIDIARY and self.stack:
             self.stack[0].subsidiary_stated = True
+        elif (
+            not self.stack and self.orders_declined and self.orders_declined_for is None
+        ):
+            # The business taken up instead of the orders of the day.
+            self.orders_declined_for = motion
         self.stack.append(motion)
         if name != "suspend_rules":
             # Suspending the rules is not the business that must intervene
@@ -92,6 +97,8 @@ class EffectRules:
             self.floor = None
         elif name == "lay_on_table":
             self._park(LAID_ON_TABLE)
+            # Alive until the end of the next regular session (§2.3 B1).
+            target.tabled_through = self.regular_sessions + 1
             self.tabled.append(target)
         elif name == "previous_question":
             for covered in motion.covered:
@@ -147,7 +154,10 @@ class EffectRules:
         elif name == "take_from_table":
             self.failed_takes[motion.target.id] = self.business_seq
         elif name == "orders_of_the_day":
-            self.orders_set_aside = self.stack[0] if self.stack else None
+            # Two thirds preferred other business: the call is not renewed
+            # until the business taken up is disposed of (§2.1 P5).
+            self.orders_declined = True
+            self.orders_declined_for = self._business_awaiting()
         elif name == "suspend_rules":
             self.failed_suspensions.add((self.number, suspension_key(motion)))
 
@@ -197,6 +207,7 @@ class EffectRules:
             motion.state = state
         main.portion = portion
         main.parked_meeting = self.number
+        main.parked_session = self.session
         main.parked_seq = self.business_seq
 
     def _restore(self, main) -> None:
@@ -212,25 +223,36 @@ class EffectRules:
 
     def _take_up(self, main) -> None:
         self.orders.remove(main)
+        # The orders are reached: a call declined earlier is spent.
+        self.orders_declined = False
+        self.orders_declined_for = None
         self._restore(main)
 
     def _proceed_to_orders(self) -> None:
-        """Take up the first general order due. Business pending is set
-        aside as if interrupted by an adjournment: it keeps its state and
-        becomes the last general order, resumed when the chair reaches it
-        (`state` with nothing pending) after the orders due."""
+        """Take up the first general order due (§2.1 P5). The call was in
+        order only with nothing pending; a motion made and not yet stated
+        was not before the council, so it is not taken up: it dies, as at an
+        adjournment, and may be made again when its business is reached. A
+        motion to reconsider made meanwhile is recorded, to be called up."""
         if not self.orders:
             # A division re-took the vote after the orders were reached.
             return
-        if self.stack:
-            portion = list(self.stack)
-            self.stack.clear()
-            main = portion[0]
-            main.portion = portion
-            main.parked_meeting = self.number
-            main.parked_seq = self.business_seq
-            self.orders.append(main)
+        for motion in self.awaiting:
+            if motion.kind.name == "reconsider":
+                self.reconsiderations.append(motion)
+            else:
+                motion.state = DIED
+                self._dropped(motion)
+        self.awaiting.clear()
         self._take_up(self.orders[0])
+
+    def _business_awaiting(self):
+        """The business a member has moved and the chair not yet stated,
+        bottom first (a call for the orders may sit above it), or None."""
+        for motion in self.awaiting:
+            if motion.kind.name != "orders_of_the_day":
+                return motion
+        return None
 
     def _adjourn(self) -> None:
         """Pending business becomes unfinished business (§3.1 M23)."""
@@ -264,28 +286,47 @@ class EffectRules:
             main = kept[0]
             main.portion = kept
             main.parked_meeting = self.number
+            main.parked_session = self.session
             self.orders.insert(0, main)
 
-    def _open_meeting_orders(self) -> None:
-        """At a new meeting: postponed items fall due, old tabled ones die."""
-        due = [m for m in self.postponed if m.due_meeting <= self.number]
-        if due:
-            self.postponed = [m for m in self.postponed if m.due_meeting > self.number]
-            self.orders.extend(due)
+    def _end_session(self) -> None:
+        """At the end of a session (a `new_meeting` that does not continue it):
+        motions to reconsider never called up lapse, the previous question is
+        exhausted, and a question on the table dies once the next regular
+        session after the one it was laid there in has ended (§2.3 B1,
+        §3.1 M14; RONR 17:8, 34:3). A special session in between does not
+        count: it is not a regular one."""
+        self._lapse_reconsiderations()
+        for motion in self.motions.values():
+            motion.pq_ordered = None
+        if not self.session_regular:
+            return
         living = []
         for main in self.tabled:
-            if main.parked_meeting < self.number - 1:
+            if main.tabled_through <= self.regular_sessions:
                 for motion in main.portion:
                     motion.state = DIED
             else:
                 living.append(main)
         self.tabled = living
-        if self.adjourned_meeting_fixed:
-            return
-        # The previous question is exhausted at the end of a session.
-        for main in self.orders:
-            for motion in main.portion:
-                motion.pq_ordered = None
+
+    def _tabled_alive_next_meeting(self, main) -> bool:
+        """Whether a question on the table may still be taken from it at the
+        next meeting of the log, as things stand: at an adjourned meeting
+        (same session), or once this session is over if it is not the last
+        regular session the question lives through."""
+        return (
+            self.adjourned_meeting_fixed
+            or not self.session_regular
+            or main.tabled_through > self.regular_sessions
+        )
+
+    def _open_meeting_orders(self) -> None:
+        """At a new meeting: postponed items fall due."""
+        due = [m for m in self.postponed if m.due_meeting <= self.number]
+        if due:
+            self.postponed = [m for m in self.postponed if m.due_meeting > self.number]
+            self.orders.extend(due)
 
     # -- division and reconsideration ---------------------------------------
 
@@ -306,6 +347,9 @@ class EffectRules:
             self.failed_takes.pop(motion.target.id, None)
         if not decision.adopted and motion.kind.name == "suspend_rules":
             self.failed_suspensions.discard((self.number, suspension_key(motion)))
+        if not decision.adopted and motion.kind.name == "orders_of_the_day":
+            self.orders_declined = False
+            self.orders_declined_for = None
         if self.divided or self.divisions:
             self._take_back_parts(decision.undo)
         self.stack[:] = decision.undo

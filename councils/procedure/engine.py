@@ -26,12 +26,28 @@ pages and the minutes can rely on them):
   the question back for a formal vote; `announce` records it as adopted by
   unanimous consent. Silence alone never decides it, so a log that stops
   mid-request shows the request still open.
+- Sessions. Each meeting of the log begins a new session, except the
+  adjourned meeting that an adopted `fix_time_to_adjourn` set, which
+  continues the session of the meeting that set it (§1c). A `new_meeting`
+  of kind `"special"` or `"adjourned_special"` that begins a session begins
+  a special one; any other kind, and the log's first meeting, a regular
+  one. Reconsider, renewal and the previous question run by session; a
+  question laid on the table lives until the end of the next regular
+  session after the one it was laid there in (so through that session's
+  adjourned meetings, and through special sessions in between), then dies
+  (state DIED) at the `new_meeting` that ends it. The engine keeps no
+  dates: the quarterly time interval of RONR 17:8 is the shell's to keep.
+  The outcome's `meeting` also gives its `session` (numbered from 1).
 - The outcome's extra key `unfinished` lists the main motions carried to
   a later meeting: `{"id", "kind": "order"/"postponed"/"tabled", "meeting"}`
   (a general order now; postponed to meeting n; laid on the table at
-  meeting n, alive until the end of meeting n + 1). Each `motions` and
-  `decisions` entry also gives the `meeting` (its number in the log) where
-  it was made or taken.
+  meeting n); a tabled entry also says `alive_next_meeting`: whether it may
+  still be taken from the table at the next meeting, as things stand (an
+  adjourned meeting fixed, or a session that is not its last). Each
+  `motions` and `decisions` entry also gives the `meeting` (its number in
+  the log) where it was made or taken; a `take_from_table` motion's entry
+  gives `tabled_at`, `{"meeting", "session"}` where what it takes up was
+  laid on the table (None for other motions).
 - The outcome's extra key `rulings` lists the chair's rulings in order, for
   the minutes (§6): `{"event", "kind": "point"/"privilege"/"out_of_order",
   "motion_id" (the point, question or motion ruled out), "applies_to" (the
@@ -60,22 +76,25 @@ pages and the minutes can rely on them):
   taken up when the chair gives `state` with nothing awaiting and nothing
   pending, or when a member calls for the orders of the day (P5: `move` of
   `orders_of_the_day`, no second, may interrupt a speaker). The call is in
-  order while a general order is due and the order of business is departed
-  from: with nothing pending, or with new business pending (a main motion
-  at the bottom of the stack that was not itself brought back as a general
-  order, from the table, by a committee or by reconsideration), and then
-  only when nothing ranking above P5 is pending. The chair either complies
-  (`state`: the call is ADOPTED at once) or puts the question "Will the
-  council proceed to the orders of the day?" (`put_question` while the call
-  awaits: it is stated and put together; basis `orders_of_the_day`, a 2/3
-  question, so never by voice): the council proceeds unless two thirds vote
-  against. If it does not proceed the call is LOST and cannot be renewed
-  while that business is pending. When the council proceeds, the first
-  general order due is taken up and the business pending is set aside as
-  if interrupted by an adjournment (RONR: "removed from before the
-  assembly"): it keeps its state and its adhering motions, becomes the last
-  general order (listed in `unfinished` as kind "order"), and resumes when
-  the chair reaches it with `state` after the orders due.
+  order while a general order is due and nothing is pending: the chair is
+  taking up other business ahead of it, and a motion made and not yet
+  stated is not yet pending. A general order never interrupts a pending
+  question (only a special order whose time has come would, and Linli's
+  meetings set no times): with a question pending the call is refused,
+  `OUT_OF_ORDER_RANK` if what is pending ranks above P5, else `UNTIMELY`.
+  The chair either complies (`state`: the call is ADOPTED at once) or puts
+  the question "Will the council proceed to the orders of the day?"
+  (`put_question` while the call awaits: it is stated and put together;
+  basis `orders_of_the_day`, a 2/3 question, so never by voice): the council
+  proceeds unless two thirds vote against. When it proceeds, the first
+  general order due is taken up; motions made and not yet stated were not
+  before the council and die (as at an adjournment; they may be made again
+  when their business is reached), except a motion to reconsider, which is
+  recorded to be called up. If two thirds decline, the call is LOST and is
+  not renewed (`UNTIMELY`) until the business taken up instead is disposed
+  of: the motion then awaiting statement, or else the next one stated with
+  nothing pending; reaching the general orders, a division that reverses
+  the vote or a new meeting ends that bar.
 - Reconsider is made, then considered (RONR 37:10–11). Making it (`move`
   of `reconsider`, `applies_to` = the decision) is in order whatever is
   pending, even when another member has been given the floor and not yet
@@ -246,6 +265,11 @@ class Engine(
         self.state = SCHEDULED
         self.number = 1
         self.session = 1
+        # Regular sessions begun so far, and whether the current session is
+        # one (the log's first meeting counts as regular): a question on the
+        # table lives through the next regular session (§2.3 B1).
+        self.regular_sessions = 1
+        self.session_regular = True
         self.present: set[str] = set()
         self.voting_present = 0
         self.chair: str | None = None
@@ -266,9 +290,12 @@ class Engine(
         self.division_open = None
         self.business_seq = 0
         self.orders: list = []
-        # The business whose consideration a 2/3 vote preferred to the
-        # orders of the day; the call is not renewed while it is pending.
-        self.orders_set_aside = None
+        # Two thirds declined to proceed to the orders of the day (§2.1 P5):
+        # the call is not renewed until the business taken up instead (the
+        # motion then awaiting statement, else the next one stated with
+        # nothing pending) is disposed of.
+        self.orders_declined = False
+        self.orders_declined_for = None
         self.postponed: list = []
         self.tabled: list = []
         # Divided questions whose parts are still to come, innermost last,
@@ -433,6 +460,7 @@ class Engine(
                 "quorum": self.quorum,
                 "members": self.members_count,
                 "chair": self.chair,
+                "session": self.session,
             },
             "pending": [
                 {"id": m.id, "motion": m.kind.name, "text": m.text, "state": m.state}
@@ -477,7 +505,12 @@ class Engine(
                 for m in self.postponed
             ),
             *(
-                {"id": m.id, "kind": "tabled", "meeting": m.parked_meeting}
+                {
+                    "id": m.id,
+                    "kind": "tabled",
+                    "meeting": m.parked_meeting,
+                    "alive_next_meeting": self._tabled_alive_next_meeting(m),
+                }
                 for m in self.tabled
             ),
         ]

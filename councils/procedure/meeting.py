@@ -26,6 +26,9 @@ from .state import (
 )
 
 RULINGS = ("point_of_order", "question_of_privilege", "inquiry")
+# `new_meeting` kinds that begin a special session, not a regular one: it
+# does not end the life of a question on the table (§2.3 B1).
+SPECIAL_KINDS = frozenset({"special", "adjourned_special"})
 
 
 class MeetingRules:
@@ -214,8 +217,12 @@ class MeetingRules:
             self._configure(setup)
         self.number += 1
         if not self.adjourned_meeting_fixed:
+            # A new session, unless this is the adjourned meeting that P1 set.
+            self._end_session()
             self.session += 1
-            self._lapse_reconsiderations()
+            self.session_regular = event.get("kind") not in SPECIAL_KINDS
+            if self.session_regular:
+                self.regular_sessions += 1
         self.adjourned_meeting_fixed = False
         self.state = SCHEDULED
         self.present.clear()
@@ -225,4 +232,6 @@ class MeetingRules:
         self.division_open = None
         self.ruling_open = None
         self.suspensions.clear()
+        self.orders_declined = False
+        self.orders_declined_for = None
         self._open_meeting_orders()

@@ -218,23 +218,24 @@ class MoveRules:
                 motion.due_meeting = self._due_meeting(motion.until)
 
     def _place_orders_call(self, motion) -> None:
-        """P5 is in order when a general order is due and the order of
-        business is departed from: with nothing pending, or with new
-        business pending (a main motion not itself brought back), and then
-        only above it by rank (RONR §18)."""
+        """P5 is in order when a general order is due and the chair takes up
+        other business ahead of it, with nothing pending: a motion made and
+        not yet stated is not yet pending (RONR §18). A general order never
+        interrupts a pending question; only a special order whose time has
+        come would, and Linli's meetings set no times. Once two thirds have
+        declined to proceed, the call is not renewed until the business
+        taken up instead is disposed of."""
         stack = self.stack
         if not self.orders:
             raise Refusal(UNTIMELY)
-        if not stack:
-            return
-        if self._rank(motion) >= self._rank(stack[-1]):
-            raise Refusal(OUT_OF_ORDER_RANK)
-        main = stack[0]
-        if main.kind.name != "main" or main.resumed:
+        if stack:
+            if self._rank(motion) >= self._rank(stack[-1]):
+                raise Refusal(OUT_OF_ORDER_RANK)
             raise Refusal(UNTIMELY)
-        if self.orders_set_aside is main:
-            # Once set aside, not renewed until this business is disposed of.
-            raise Refusal(UNTIMELY)
+        if self.orders_declined:
+            business = self.orders_declined_for
+            if business is None or business in self.awaiting:
+                raise Refusal(UNTIMELY)
 
     def _place_amendment(self, motion, top) -> None:
         if motion.target is not None:
@@ -371,6 +372,7 @@ class MoveRules:
                 target = self.tabled[-1]
             if target is None or target.state != LAID_ON_TABLE or not target.portion:
                 raise Refusal(OUT_OF_ORDER_RANK)
+            motion.tabled_at = (target.parked_meeting, target.parked_session)
         elif target is None or target.state != REFERRED or not target.portion:
             raise Refusal(OUT_OF_ORDER_RANK)
         motion.target = target

@@ -92,7 +92,11 @@ class Motion:
         "ordered_method",
         "portion",
         "parked_meeting",
+        "parked_session",
         "parked_seq",
+        "tabled_through",
+        "tabled_at",
+        "reconsidered",
         "meeting",
         "effect",
         "new_text",
@@ -164,7 +168,17 @@ class Motion:
         # itself and its adhering motions, bottom first.
         self.portion: list[Motion] = []
         self.parked_meeting = 0
+        self.parked_session = 0
         self.parked_seq = 0
+        # Laid on the table: the regular session (counted from the log's
+        # first) through which it may be taken from the table (§2.3 B1).
+        self.tabled_through = 0
+        # Take from the table: where what it takes up was laid on the table,
+        # (meeting, session), for the minutes.
+        self.tabled_at: tuple[int, int] | None = None
+        # A vote on this question was reconsidered, and the question has not
+        # been amended since: it may not be reconsidered again (§2.3 B4).
+        self.reconsidered = False
         self.meeting = 0
         # What an adopted motion changed, so a division or a reconsideration
         # can undo it: (motion, text, amount, until) before the change.
@@ -198,6 +212,9 @@ class Motion:
             "applies_to": self.applies_to,
             "meeting": self.meeting,
             "ref": self.ref,
+            "tabled_at": {"meeting": self.tabled_at[0], "session": self.tabled_at[1]}
+            if self.tabled_at is not None
+            else None,
         }
 
 

@@ -61,6 +61,7 @@ def test_earlier_decisions_are_motions_with_negative_ids_and_the_first_decisions
         "applies_to": None,
         "meeting": 0,
         "ref": "minutes-3/item-2",
+        "tabled_at": None,
     }
     assert outcome["motions"][-2]["ref"] == "minutes-3/item-5"
     assert outcome["motions"][main]["ref"] is None

@@ -338,7 +338,7 @@ def test_unfinished_lists_what_is_carried_to_the_next_meeting():
     assert unfinished == [
         {"id": pending, "kind": "order", "meeting": 1},
         {"id": postponed, "kind": "postponed", "meeting": 2},
-        {"id": tabled, "kind": "tabled", "meeting": 1},
+        {"id": tabled, "kind": "tabled", "meeting": 1, "alive_next_meeting": True},
     ]
 
 
