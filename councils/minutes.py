@@ -110,6 +110,23 @@ def _ruling_line(ruling: dict, motions: dict, people) -> dict:
     }
 
 
+def _tabled_line(motion: dict, log, state: dict) -> dict | None:
+    """Where a question taken from the table had been laid there (§2.3 B1):
+    at another meeting, and whether in an earlier session (a regular meeting
+    before) or in this one (the meeting this adjourned meeting continues)."""
+    tabled_at = motion.get("tabled_at")
+    if not tabled_at or tabled_at["meeting"] == state["number"]:
+        return None
+    if not 0 < tabled_at["meeting"] <= len(log.segments):
+        return None
+    held = log.segments[tabled_at["meeting"] - 1][1]
+    return {
+        "number": held.number,
+        "date": held.scheduled_at,
+        "earlier_session": tabled_at["session"] < state.get("session", 1),
+    }
+
+
 def _order_here(item, motions: dict, number: int) -> float:
     """Where a motion comes in this meeting's minutes: in the order made; one
     from an earlier meeting where it was brought back (taken from the table)
@@ -195,6 +212,7 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
                     "original_amount": motion.get("original_amount")
                     if motion.get("original_amount") != motion.get("amount")
                     else None,
+                    "tabled_at": _tabled_line(motion, log, state),
                     "mover": _name(people, motion["mover"]),
                     "disposition": state_label(motion["state"]),
                     "vote": _vote_line(decision, people) if decision else None,

@@ -235,14 +235,20 @@ UNFINISHED_ORIGINS = {
 
 def unfinished_at(outcome: dict, number: int) -> list[dict]:
     """The engine's `unfinished` items before the council at meeting `number`
-    of the log: general orders, items postponed to it (or before), and items
-    on the table still alive (laid there at it or at the meeting before)."""
+    of the log (the outcome's own meeting or the next): general orders, items
+    postponed to it (or before), and items on the table still alive there.
+    The engine lists only living tabled items, and says of each whether it
+    lives to the next meeting (sessions, not meetings, bound it: §2.3 B1)."""
+    current = outcome["meeting"]["number"]
     return [
         item
         for item in outcome.get("unfinished", [])
         if item["kind"] == "order"
         or (item["kind"] == "postponed" and item["meeting"] <= number)
-        or (item["kind"] == "tabled" and item["meeting"] >= number - 1)
+        or (
+            item["kind"] == "tabled"
+            and (number <= current or item["alive_next_meeting"])
+        )
     ]
 
 

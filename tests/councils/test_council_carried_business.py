@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
 
 from councils import services
 from councils.live import meeting_live
@@ -40,9 +42,9 @@ class Council:
         self.worker = make_member(community, Role.SOCIAL_WORKER)
         self.proposal = make_proposal(make_round(community), status="eligible")
 
-    def meeting(self):
+    def meeting(self, kind="regular"):
         number = self.council.meetings.count() + 1
-        meeting = make_meeting(self.council, chair=self.chair, number=number)
+        meeting = make_meeting(self.council, chair=self.chair, number=number, kind=kind)
         services.agenda_build(meeting=meeting, built_by=self.worker)
         return meeting
 
@@ -73,6 +75,7 @@ class Council:
         services.motion_state(
             meeting=meeting, chair=self.chair, idempotency_key=next_key()
         )
+        meeting.refresh_from_db()
 
     def vote(self, meeting, choice="yes"):
         services.question_put(
@@ -91,6 +94,7 @@ class Council:
         services.vote_announce(
             meeting=meeting, chair=self.chair, idempotency_key=next_key()
         )
+        meeting.refresh_from_db()
 
     def fund_motion(self, meeting, amount="3000.00"):
         self.move(
@@ -336,11 +340,156 @@ def test_what_is_before_a_meeting_and_what_keeps_the_log_going():
     order = {"id": 1, "kind": "order", "meeting": 3}
     due_next = {"id": 2, "kind": "postponed", "meeting": 4}
     due_later = {"id": 3, "kind": "postponed", "meeting": 5}
-    tabled_here = {"id": 4, "kind": "tabled", "meeting": 3}
-    tabled_before = {"id": 5, "kind": "tabled", "meeting": 2}
+    tabled_here = {"id": 4, "kind": "tabled", "meeting": 3, "alive_next_meeting": True}
+    tabled_before = {
+        "id": 5,
+        "kind": "tabled",
+        "meeting": 2,
+        "alive_next_meeting": False,
+    }
     everything = outcome(order, due_next, due_later, tabled_here, tabled_before)
 
     assert unfinished_at(everything, 4) == [order, due_next, tabled_here]
     assert unfinished_at(everything, 3) == [order, tabled_here, tabled_before]
     assert carries_business(outcome(due_later))
     assert not carries_business(outcome(tabled_before))
+
+
+def _tabled_then_an_adjourned_meeting(council):
+    """Meeting 1 (regular) lays the motion on the table and fixes the time of
+    its adjourned meeting; meeting 2 (that adjourned meeting) does not take it
+    up; meeting 3 is the next regular meeting, a new session."""
+    first = _first_meeting_with_the_motion(council)
+    council.move(first, "lay_on_table", mover=2, seconder=3)
+    council.vote(first)
+    council.move(first, "fix_time_to_adjourn", mover=2, seconder=3)
+    council.vote(first)
+    council.adjourn(first)
+    second = council.meeting(kind="adjourned_regular")
+    council.open(second)
+    council.adjourn(second)
+    third = council.meeting()
+    council.open(third)
+    return first, second, third
+
+
+def _tabled_items(meeting, member):
+    return [
+        item
+        for item in meeting_live(meeting, member)["carried"]
+        if item["kind"] == "tabled"
+    ]
+
+
+def test_a_question_tabled_a_session_before_may_be_taken_from_the_table(council):
+    first, _second, third = _tabled_then_an_adjourned_meeting(council)
+
+    tabled = _tabled_items(third, council.members[0])
+    council.move(third, "take_from_table", applies_to=tabled[0]["id"])
+    council.vote(third)
+    council.vote(third)
+
+    council.proposal.refresh_from_db()
+    assert [(item["text"], item["may_take"]) for item in tabled] == [
+        (f"That the council fund {council.proposal.title}", True)
+    ]
+    assert third.log_from_id == first.pk
+    assert council.proposal.status == "approved"
+
+
+def test_the_minutes_say_the_question_was_tabled_in_an_earlier_session(client, council):
+    first, _second, third = _tabled_then_an_adjourned_meeting(council)
+    tabled = _tabled_items(third, council.members[0])
+    council.move(third, "take_from_table", applies_to=tabled[0]["id"])
+    council.vote(third)
+    council.vote(third)
+    client.force_login(council.members[0])
+
+    subjects = minutes_build(third, None)["subjects"]
+    with translation.override("en"):
+        page = client.get(reverse("councils:minutes", args=[third.pk])).text
+
+    assert subjects[0]["label"] == "Take from the table"
+    assert subjects[0]["tabled_at"] == {
+        "number": first.number,
+        "date": first.scheduled_at,
+        "earlier_session": True,
+    }
+    assert (
+        f"Laid on the table at meeting {first.number} "
+        f"({first.scheduled_at:%Y-%m-%d}), in an earlier session, and taken from "
+        "the table at this meeting."
+    ) in page
+
+
+def test_the_minutes_of_the_adjourned_meeting_say_the_question_was_tabled_this_session(
+    council,
+):
+    first = _first_meeting_with_the_motion(council)
+    council.move(first, "lay_on_table", mover=2, seconder=3)
+    council.vote(first)
+    council.move(first, "fix_time_to_adjourn", mover=2, seconder=3)
+    council.vote(first)
+    council.adjourn(first)
+    second = council.meeting(kind="adjourned_regular")
+    council.open(second)
+    tabled = _tabled_items(second, council.members[0])
+
+    council.move(second, "take_from_table", applies_to=tabled[0]["id"])
+    council.vote(second)
+
+    subjects = minutes_build(second, None)["subjects"]
+    assert subjects[0]["tabled_at"]["earlier_session"] is False
+
+
+def test_a_tabled_question_not_taken_up_by_the_next_regular_session_is_not_offered(
+    council,
+):
+    _first, _second, third = _tabled_then_an_adjourned_meeting(council)
+    offered_at_the_third = _tabled_items(third, council.members[0])
+    council.adjourn(third)
+
+    fourth = council.meeting()
+    council.open(fourth)
+    live = meeting_live(fourth, council.members[0])
+
+    assert [item["may_take"] for item in offered_at_the_third] == [True]
+    assert live["carried"] == []
+    assert "take_from_table" not in {action["motion"] for action in live["moves"]}
+    assert not AgendaItem.objects.filter(meeting=fourth, section="unfinished")
+    assert fourth.log_from_id is None
+
+
+def test_the_live_page_offers_the_orders_of_the_day_only_with_nothing_pending(
+    council,
+):
+    first = _first_meeting_with_the_motion(council)
+    council.adjourn(first)  # the motion is a general order at the next meeting
+    second = council.meeting()
+    council.open(second)
+    services.motion_move(
+        meeting=second,
+        member=council.members[2],
+        motion="main",
+        text="That the council thank the volunteers",
+        idempotency_key=next_key(),
+    )
+    services.motion_second(
+        meeting=second, member=council.members[3], idempotency_key=next_key()
+    )
+    second.refresh_from_db()
+    moved_not_stated = meeting_live(second, council.members[0])["move_names"]
+
+    council.state(second)
+    stated = meeting_live(second, council.members[0])["move_names"]
+
+    assert "orders_of_the_day" in moved_not_stated
+    assert "orders_of_the_day" not in stated
+    with pytest.raises(ValidationError) as refused:
+        services.motion_move(
+            meeting=second,
+            member=council.members[0],
+            motion="orders_of_the_day",
+            idempotency_key=next_key(),
+        )
+    assert refused.value.code == "UNTIMELY"
