@@ -6,6 +6,7 @@ idempotency key, so a second run stores nothing new.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -13,6 +14,8 @@ from fundapp import clock
 from fundapp import services as fund_services
 from fundapp.demo import DemoLogin, demo_user
 from fundapp.models import Role
+from proposals import services as proposal_services
+from proposals.models import Proposal
 
 from . import services
 from .models import Council, Meeting, Minutes, Seat, Term
@@ -31,8 +34,8 @@ PAST_BUSINESS = [
         (
             "邻里互助金 (Mutual Aid)",
             "资助邻里互助金 Fund the Mutual Aid program",
-            "45000.00",
-            "36000.00",
+            Decimal("45000.00"),
+            Decimal("36000.00"),
             "adopted",
         )
     ],
@@ -40,7 +43,7 @@ PAST_BUSINESS = [
         (
             "环保倡导者 (Environmental Initiator)",
             "资助环保倡导者 Fund the Environmental Initiator program",
-            "8500.00",
+            Decimal("8500.00"),
             None,
             "lost",
         )
@@ -56,7 +59,7 @@ PAST_BUSINESS = [
         (
             "爱心陪伴 (Love Accompany)",
             "资助爱心陪伴 Fund the Love Accompany program",
-            "9600.00",
+            Decimal("9600.00"),
             None,
             "tabled",
         ),
@@ -74,9 +77,6 @@ ARRIVAL_GAP = datetime.timedelta(seconds=30)
 
 def _program(community, title, worker):
     """A program of the proposals demo, made eligible if it was only submitted."""
-    from proposals import services as proposal_services
-    from proposals.models import Proposal
-
     proposal = Proposal.objects.filter(community=community, title=title).first()
     if proposal is not None and proposal.status == Proposal.Status.SUBMITTED:
         proposal = proposal_services.proposal_mark_eligible(
@@ -236,7 +236,7 @@ def _run_past_meeting(meeting, chair, worker, councillors, business, approve=Non
                 _program(meeting.council.community, title, worker) if title else None
             )
             if proposal is not None and not meeting.agenda_items.filter(
-                proposal_pk=proposal.pk
+                proposal=proposal
             ):
                 services.agenda_add_proposal(
                     meeting=meeting, proposal=proposal, added_by=worker
@@ -250,7 +250,7 @@ def _run_past_meeting(meeting, chair, worker, councillors, business, approve=Non
                 motion="main",
                 text=text,
                 amount=amount,
-                proposal_pk=proposal.pk if proposal else None,
+                proposal=proposal,
             )
             if amended:
                 move(
@@ -317,9 +317,7 @@ def load_councils_demo(communities, users) -> None:
     )
     for title in TODAY_BUSINESS:
         proposal = _program(community, title, worker)
-        if proposal is None or today_meeting.agenda_items.filter(
-            proposal_pk=proposal.pk
-        ):
+        if proposal is None or today_meeting.agenda_items.filter(proposal=proposal):
             continue
         services.agenda_add_proposal(
             meeting=today_meeting, proposal=proposal, added_by=worker

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.money import AmountField
+
 from .models import SeatRole, SmallBoardRules
 from .procedure.motions import MOTIONS
 from .wording import ALLOWS_LABELS, METHOD_LABELS, MOTION_LABELS
@@ -46,13 +48,7 @@ class ActionForm(forms.Form):
         + [(name, MOTION_LABELS.get(name, name)) for name in MOTIONS],
     )
     text = forms.CharField(label=_("Wording"), required=False, max_length=1000)
-    amount = forms.DecimalField(
-        label=_("Amount (¥)"),
-        required=False,
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-    )
+    amount = AmountField(label=_("Amount (¥)"), required=False)
     proposal = forms.IntegerField(required=False)
     applies_to = forms.IntegerField(required=False, min_value=0)
     until = forms.CharField(required=False, max_length=20)
@@ -143,12 +139,8 @@ class CouncilSettingsForm(forms.Form):
     small_board_rules = forms.ChoiceField(
         label=_("Small-board rules"), choices=SmallBoardRules.choices
     )
-    main_motion_two_thirds_above = forms.DecimalField(
-        label=_("Two-thirds for grants above (¥, empty: none)"),
-        required=False,
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
+    main_motion_two_thirds_above = AmountField(
+        label=_("Two-thirds for grants above (¥, empty: none)"), required=False
     )
     consent_calendar = forms.BooleanField(label=_("Consent calendar"), required=False)
     reason = forms.CharField(label=_("Reason for the change"), max_length=200)

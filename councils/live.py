@@ -8,14 +8,18 @@ queries whatever the length of the log.
 import datetime
 from decimal import Decimal
 
-from django.apps import apps
-from django.db.models import Sum
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from fundapp.models import Account
-from fundapp.money import ZERO, cny
+from fundapp.models import Fund, User
+from fundapp.money import cny
+from fundapp.selectors import fund_available
+from proposals.models import Proposal
 
-from .models import FloorRequest, Meeting
+from .models import AgendaItem, FloorRequest, Meeting
+from .permissions import is_presiding
+from .refusals import refusal_message
 from .selectors import (
     meeting_actions,
     meeting_outcome,
@@ -24,6 +28,14 @@ from .selectors import (
     motion_wording,
     people_by_member_id,
     unfinished_at,
+)
+from .wording import (
+    ALLOWS_LABELS,
+    METHOD_LABELS,
+    RESULT_LABELS,
+    UNFINISHED_LABELS,
+    motion_label,
+    state_label,
 )
 
 
@@ -36,38 +48,22 @@ def speakers_queue(meeting: Meeting):
     )
 
 
-def available_for(*, fund, category: str, on: datetime.date) -> Decimal:
-    """Money available now in the tranches allowed to pay for this category."""
-    from fundapp.services import spendable_tranches
-
-    tranche_ids = [
-        tranche.pk
-        for tranche in spendable_tranches(fund=fund, category=category, on=on)
-    ]
-    total = Account.objects.filter(
-        tranche_id__in=tranche_ids,
-        kind=Account.Kind.TRANCHE_AVAILABLE,
-        commitment__isnull=True,
-    ).aggregate(total=Sum("balance"))["total"]
-    return cny(total or ZERO)
-
-
-def funding_shortfall(*, meeting: Meeting, proposal_pk, amount) -> Decimal | None:
-    """How much the allowed tranches lack to fund this amount, or None if covered."""
-    if proposal_pk in (None, "") or amount in (None, ""):
-        return None
-    proposal = (
-        apps.get_model("proposals", "Proposal")
-        .objects.filter(pk=int(proposal_pk))
-        .first()
+def agenda_items_with_proposals(meeting: Meeting) -> list[AgendaItem]:
+    """The agenda's items that take up a proposal, with it (one query)."""
+    return list(
+        AgendaItem.objects.filter(meeting=meeting, proposal__isnull=False)
+        .select_related("proposal")
+        .order_by("position")
     )
-    if proposal is None:
-        return None
-    category = getattr(proposal, "category", "other")
-    available = available_for(
-        fund=meeting.council.community.fund, category=category, on=timezone.localdate()
-    )
-    missing = cny(amount) - available
+
+
+def funding_shortfall(
+    *, fund: Fund, proposal: Proposal, amount: Decimal, on: datetime.date
+) -> Decimal | None:
+    """How much the tranches allowed to pay for this proposal lack to fund
+    this amount, or None if they cover it (fundapp's two queries)."""
+    available = fund_available(fund=fund, category=proposal.category, on=on)
+    missing = amount - available
     return missing if missing > 0 else None
 
 
@@ -79,25 +75,21 @@ def vote_open(outcome: dict) -> dict | None:
     return None
 
 
-def meeting_live(meeting: Meeting, user) -> dict:
+def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
     """Everything the live page shows one person, in a fixed number of queries.
 
     The engine's outcome and this person's actions come from the cache keyed
     by the event count; names, the speakers' queue and the agenda's proposals
-    are one query each, whatever the length of the log.
+    are one query each, whatever the length of the log; what the fund has
+    available for the pending grant, two.
     """
-    from .wording import ALLOWS_LABELS, METHOD_LABELS, motion_label, state_label
-
     setup = meeting.setup or meeting_setup_build(meeting)
     outcome = meeting_outcome(meeting)
     people = people_by_member_id(meeting, setup)
-    me = member_id(user.pk) if getattr(user, "is_authenticated", False) else None
-    actions = meeting_actions(meeting, user) if me in people else []
+    me = member_id(actor.pk) if actor.is_authenticated else None
+    actions = meeting_actions(meeting, actor) if me in people else []
     state = outcome["meeting"]
-    is_chair = me is not None and me == (
-        state.get("chair")
-        or (member_id(meeting.chair_id) if meeting.chair_id else None)
-    )
+    is_chair = is_presiding(actor, meeting, outcome)
     moves = [
         a for a in actions if a["type"] == "move" and a["motion"] != "take_from_table"
     ]
@@ -133,11 +125,16 @@ def meeting_live(meeting: Meeting, user) -> dict:
         for key, motion in outcome["motions"].items()
         if motion["state"] == "MOVED"
     ]
+    agenda = agenda_items_with_proposals(meeting)
     shortfall = None
     mains = [q for q in pending if q["motion"] == "main" and q["proposal"]]
-    if mains:
+    grants = {str(item.proposal_id): item.proposal for item in agenda}
+    if mains and mains[0]["amount"] and mains[0]["proposal"] in grants:
         shortfall = funding_shortfall(
-            meeting=meeting, proposal_pk=mains[0]["proposal"], amount=mains[0]["amount"]
+            fund=meeting.council.community.fund,
+            proposal=grants[mains[0]["proposal"]],
+            amount=cny(mains[0]["amount"]),
+            on=timezone.localdate(),
         )
     queue = list(speakers_queue(meeting))
     recusals = setup.get("recusals", {})
@@ -186,10 +183,8 @@ def meeting_live(meeting: Meeting, user) -> dict:
         "shortfall": shortfall,
         "recused_from": recused_from,
         "methods": METHOD_LABELS,
-        "agenda_proposals": [
-            item for item in meeting.agenda_items.all() if item.proposal_pk is not None
-        ],
-        "in_queue": any(request.member_id == user.pk for request in queue),
+        "agenda_proposals": agenda,
+        "in_queue": any(request.member_id == actor.pk for request in queue),
         "refer_to": _references(outcome) if moves else [],
         "carried": carried_business(outcome, may_take),
         "reconsiderations": _reconsiderations(outcome, may_call_up),
@@ -207,8 +202,6 @@ def carried_business(outcome: dict, may_take: set | frozenset = frozenset()) -> 
     """Business carried into the meeting that is before it or can be now:
     general orders (taken up by the chair's "state" with nothing pending, in
     this order) and motions on the table (taken from it by a motion, B1)."""
-    from .wording import UNFINISHED_LABELS
-
     items = []
     for item in unfinished_at(outcome, outcome["meeting"]["number"]):
         motion = outcome["motions"].get(item["id"]) or outcome["motions"].get(
@@ -231,8 +224,6 @@ RULING_CODES = ("NOT_GERMANE", "IMPROPER_TABLE", "UNTIMELY", "OUT_OF_ORDER_RANK"
 
 
 def _ruling_codes() -> list[tuple[str, str]]:
-    from .refusals import refusal_message
-
     return [(code, refusal_message(code)) for code in RULING_CODES]
 
 
@@ -260,10 +251,6 @@ def _references(outcome: dict) -> list[dict]:
 
     Motions on the floor or ruled on (by id), and decisions (by index).
     """
-    from django.utils.translation import gettext as _
-
-    from .wording import RESULT_LABELS, motion_label
-
     number = outcome["meeting"]["number"]
     on_floor = {question["id"] for question in outcome["pending"]}
     refs = [

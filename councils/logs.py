@@ -120,9 +120,15 @@ def prefix_length(meeting: Meeting) -> int:
     return len(events) + 1
 
 
+def meeting_citation(meeting: Meeting) -> str:
+    """A meeting as people cite it: community and number (e.g. "JMJY-12")."""
+    return f"{meeting.council.community.code}-{meeting.number}"
+
+
 def motion_reference(meeting: Meeting, motion_id: int) -> str:
-    """A motion as people cite it: community, meeting number, event number
-    in that meeting (e.g. "JMJY-12#34"), wherever in the log it was made."""
+    """A motion as people cite it: its meeting and its event number in that
+    meeting (e.g. "JMJY-12#34"), wherever in the log it was made."""
     log = meeting_log(meeting, [], meeting.setup or {})
     held, place = log.meeting_of(motion_id)
+    # (The meetings of one log are of one council: no query for `held`'s.)
     return f"{meeting.council.community.code}-{held.number}#{place}"

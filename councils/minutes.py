@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .logs import meeting_log
-from .models import Meeting, Minutes, MinutesPdf
+from .models import AgendaItem, Meeting, Minutes, MinutesPdf
+from .refusals import REFUSALS
 from .selectors import (
     BRINGS_BACK_MOTION,
     meeting_outcome,
@@ -85,8 +86,6 @@ def _vote_line(decision: dict, people) -> dict:
 
 def _ruling_line(ruling: dict, motions: dict, people) -> dict:
     """A ruling of the chair with its reasons, and the appeal from it (§6)."""
-    from .refusals import REFUSALS
-
     ruled = outcome_motion({"motions": motions}, ruling["motion_id"])
     about = outcome_motion({"motions": motions}, ruling["applies_to"])
     appeal = ruling["appeal"]
@@ -233,13 +232,9 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
     rulings = [
         _ruling_line(ruling, outcome["motions"], people) for ruling in rulings_here
     ]
-    from .models import AgendaItem
-
     titles = {
-        str(item.proposal_pk): item.title
-        for item in AgendaItem.objects.filter(
-            meeting=meeting, proposal_pk__isnull=False
-        )
+        str(item.proposal_id): item.title
+        for item in AgendaItem.objects.filter(meeting=meeting, proposal__isnull=False)
     }
     recusals = [
         {
@@ -340,7 +335,12 @@ def minutes_pdf_find(minutes: Minutes, language: str) -> tuple[MinutesPdf | None
 
 
 def minutes_pdf_render(html: str) -> bytes:
-    """WeasyPrint: seconds for a long document, so only in a Celery task."""
-    import weasyprint  # loads Pango: only in the process that renders
+    """WeasyPrint: seconds for a long document, so only in a Celery task.
+
+    The one import inside a function in the apps (tests/test_imports.py):
+    WeasyPrint loads Pango, a native library the web processes never need
+    and a machine without it must still serve every other page.
+    """
+    import weasyprint
 
     return weasyprint.HTML(string=html).write_pdf()

@@ -10,16 +10,18 @@ event per process.
 
 import datetime
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from fundapp.models import Community
+from fundapp.models import Community, User
+from proposals.models import Proposal
+from proposals.selectors import proposal_conflicted_user_ids, proposals_granted_unpaid
 
 from .logs import meeting_log
-from .models import Council, Meeting, Seat
+from .models import AgendaItem, Council, Meeting, Seat
+from .procedure import actions_in_order, replay
 
 OUTCOME_CACHE_SECONDS = 6 * 3600
 
@@ -59,12 +61,35 @@ def seat_history(*, council: Council):
     )
 
 
-def proposal_conflicted_ids(proposal_pk: int) -> list[str]:
+def proposal_conflicted_ids(proposal: Proposal) -> list[str]:
     """Members recused from a proposal (proposer, co-proposers, beneficiaries)."""
-    from proposals.selectors import proposal_conflicted_user_ids
-
-    proposal = apps.get_model("proposals", "Proposal").objects.get(pk=proposal_pk)
     return sorted(member_id(pk) for pk in proposal_conflicted_user_ids(proposal))
+
+
+def agenda_proposal(*, meeting: Meeting, pk: int) -> Proposal | None:
+    """The proposal with this id if it is on the meeting's agenda (one query)."""
+    item = (
+        AgendaItem.objects.filter(meeting=meeting, proposal_id=pk)
+        .select_related("proposal")
+        .first()
+    )
+    return item.proposal if item is not None else None
+
+
+def person_by_phone(phone: str) -> User | None:
+    """Whoever registered with this phone number."""
+    return User.objects.filter(phone=phone.strip()).first()
+
+
+def agenda_proposals(meeting: Meeting) -> list[Proposal]:
+    """The proposals on the meeting's agenda, with their teams (two queries)."""
+    items = (
+        AgendaItem.objects.filter(meeting=meeting, proposal__isnull=False)
+        .select_related("proposal")
+        .prefetch_related("proposal__co_proposers")
+        .order_by("position")
+    )
+    return [item.proposal for item in items]
 
 
 def meeting_setup_build(meeting: Meeting) -> dict:
@@ -83,13 +108,10 @@ def meeting_setup_build(meeting: Meeting) -> dict:
     if meeting.chair_id and member_id(meeting.chair_id) not in ids:
         members.append({"id": member_id(meeting.chair_id), "voting": False})
         ids.add(member_id(meeting.chair_id))
-    recusals = {}
-    for proposal_pk in meeting.agenda_items.filter(
-        proposal_pk__isnull=False
-    ).values_list("proposal_pk", flat=True):
-        recusals[str(proposal_pk)] = sorted(
-            set(proposal_conflicted_ids(proposal_pk)) & ids
-        )
+    recusals = {
+        str(proposal.pk): sorted(set(proposal_conflicted_ids(proposal)) & ids)
+        for proposal in agenda_proposals(meeting)
+    }
     above = council.main_motion_two_thirds_above
     setup = {
         "members": members,
@@ -101,37 +123,18 @@ def meeting_setup_build(meeting: Meeting) -> dict:
     if above is not None:
         setup["main_motion_two_thirds_above"] = str(above)
     if meeting.log_from_id is None:
-        from proposals.selectors import proposal_conflicted_user_ids
-
         earlier = []
-        for proposal in grants_unpaid(meeting):
+        for proposal in proposals_granted_unpaid(community=council.community):
             earlier.append(earlier_decision(proposal))
-            conflicted = {
-                member_id(pk) for pk in proposal_conflicted_user_ids(proposal)
-            }
-            recusals.setdefault(str(proposal.pk), sorted(conflicted & ids))
+            recusals.setdefault(
+                str(proposal.pk), sorted(set(proposal_conflicted_ids(proposal)) & ids)
+            )
         if earlier:
             setup["earlier_decisions"] = earlier
     return setup
 
 
-def grants_unpaid(meeting: Meeting):
-    """Grants adopted before this meeting's log and not yet paid, with their
-    teams (two queries): a later meeting may rescind or amend them
-    (ROBERTS_RULES §2.3 B2)."""
-    return (
-        apps.get_model("proposals", "Proposal")
-        .objects.filter(
-            community_id=meeting.council.community_id,
-            status="approved",
-            commitment__isnull=False,
-        )
-        .prefetch_related("co_proposers")
-        .order_by("decided_at", "pk")
-    )
-
-
-def earlier_decision(proposal) -> dict:
+def earlier_decision(proposal: Proposal) -> dict:
     """An unpaid grant as the engine's setup gives it (`earlier_decisions`)."""
     return {
         "ref": proposal.decision_reference or f"P-{proposal.pk}",
@@ -153,8 +156,6 @@ def meeting_events(meeting: Meeting) -> list[dict]:
 def meeting_replay(meeting: Meeting, own_events: list[dict]) -> dict:
     """The engine's outcome for the meeting's whole log (councils/logs.py),
     with `log_offset`: the id of the meeting's first own event."""
-    from .procedure import replay
-
     log = meeting_log(
         meeting, own_events, meeting.setup or meeting_setup_build(meeting)
     )
@@ -201,10 +202,8 @@ def meeting_outcome(meeting: Meeting, events: list[dict] | None = None) -> dict:
     return outcome
 
 
-def meeting_actions(meeting: Meeting, user) -> list:
+def meeting_actions(meeting: Meeting, user: User) -> list:
     """The actions in order for this person now, from the engine."""
-    from .procedure import actions_in_order
-
     key = (
         f"councils:actions:{meeting.pk}:{meeting.log_offset}:"
         f"{meeting.event_count}:{user.pk}"
@@ -218,11 +217,10 @@ def meeting_actions(meeting: Meeting, user) -> list:
     return actions
 
 
-def people_by_member_id(meeting: Meeting, setup: dict) -> dict[str, object]:
+def people_by_member_id(meeting: Meeting, setup: dict) -> dict[str, User]:
     """The users behind the engine's member ids (one query)."""
-    user_model = apps.get_model("fundapp", "User")
     ids = [int(entry["id"]) for entry in setup["members"]]
-    return {member_id(user.pk): user for user in user_model.objects.filter(pk__in=ids)}
+    return {member_id(user.pk): user for user in User.objects.filter(pk__in=ids)}
 
 
 UNFINISHED_ORIGINS = {
@@ -291,7 +289,7 @@ def unfinished_business(meeting: Meeting, outcome: dict | None = None) -> list[d
                 "motion_id": motion_id,
                 "origin": origin,
                 "title": motion["text"] or "-",
-                "proposal_pk": int(proposal) if proposal not in (None, "") else None,
+                "proposal_id": int(proposal) if proposal not in (None, "") else None,
                 "amount": motion.get("amount"),
             }
         )

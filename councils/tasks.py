@@ -1,27 +1,18 @@
-"""The council's Celery tasks: thin, taking ids, calling one service."""
+"""The council's Celery tasks: thin, taking ids, calling one service.
+
+The notices' tasks are declared beside their services
+(`councils.services.notices`), which a service scheduling a meeting enqueues;
+they are named here for the worker and beat.
+"""
 
 from celery import shared_task
 from django.db import OperationalError
 
+from . import services
+from .services.notices import meeting_notices_due_task as meeting_notices_due
+from .services.notices import meeting_notices_send_task as meeting_notices_send
 
-@shared_task(
-    autoretry_for=(OperationalError, ConnectionError),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
-def meeting_notices_send(meeting_id: int) -> int:
-    from councils.services import meeting_notices_send as send  # avoids a cycle
-
-    return send(meeting_id=meeting_id)
-
-
-@shared_task
-def meeting_notices_due() -> list[int]:
-    """Enqueue the notices that are due; beat runs it every 15 minutes."""
-    from councils.services import meeting_notices_due as due
-
-    return due()
+__all__ = ["meeting_notices_due", "meeting_notices_send", "minutes_pdf_make"]
 
 
 @shared_task(
@@ -33,6 +24,4 @@ def meeting_notices_due() -> list[int]:
 )
 def minutes_pdf_make(minutes_id: int, language: str) -> int:
     """Render the minutes to PDF (WeasyPrint: seconds) and store it."""
-    from councils.services import minutes_pdf_make as make
-
-    return make(minutes_id=minutes_id, language=language).pk
+    return services.minutes_pdf_make(minutes_id=minutes_id, language=language).pk

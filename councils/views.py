@@ -13,7 +13,10 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from fundapp.models import User
 from fundapp.permissions import require_perm
+from proposals.models import Proposal
+from proposals.selectors import proposal_get, proposals_eligible_for_agenda
 
 from . import services, tasks
 from .forms import (
@@ -28,20 +31,30 @@ from .live import meeting_live
 from .minutes import minutes_build, minutes_pdf_find
 from .models import Meeting, Minutes, MinutesPdf, Seat
 from .selectors import (
+    agenda_proposal,
     council_get,
     meeting_get,
     meetings_of,
+    person_by_phone,
     seat_history,
     seats_current,
 )
 
 
-def _person(meeting, pk):
-    from django.contrib.auth import get_user_model
-
+def _person(pk: int | None) -> User:
     if pk is None:
         raise ValidationError(_("Choose a member."))
-    return get_object_or_404(get_user_model(), pk=pk)
+    return get_object_or_404(User, pk=pk)
+
+
+def _proposal(meeting: Meeting, pk: int | None) -> Proposal | None:
+    """The proposal a form names, which must be on the meeting's agenda."""
+    if pk is None:
+        return None
+    proposal = agenda_proposal(meeting=meeting, pk=pk)
+    if proposal is None:
+        raise ValidationError(_("This proposal is not on the agenda."))
+    return proposal
 
 
 def _required(data, name):
@@ -86,7 +99,7 @@ def _run_action(meeting, user, data) -> object:
             **own,
             motion=data["motion"],
             text=data["text"],
-            proposal_pk=data["proposal"],
+            proposal=_proposal(meeting, data["proposal"]),
             amount=data["amount"],
             applies_to=data["applies_to"],
             until=data["until"],
@@ -107,7 +120,7 @@ def _run_action(meeting, user, data) -> object:
         return services.calendar_add(
             **chair,
             text=data["text"],
-            proposal_pk=data["proposal"],
+            proposal=_proposal(meeting, data["proposal"]),
             amount=data["amount"],
         )
     if action == "vote":
@@ -125,11 +138,9 @@ def _run_action(meeting, user, data) -> object:
             **chair, code=data["code"] or "UNTIMELY", reasons=data["reasons"]
         )
     if action == "recognise":
-        return services.floor_recognise(
-            **chair, member=_person(meeting, data["member"])
-        )
+        return services.floor_recognise(**chair, member=_person(data["member"]))
     if action == "hand_over":
-        return services.chair_hand_over(**chair, to=_person(meeting, data["member"]))
+        return services.chair_hand_over(**chair, to=_person(data["member"]))
     raise Http404
 
 
@@ -161,8 +172,6 @@ def council_detail(request, code):
 @require_POST
 @login_required
 def seat_assign(request, code):
-    from django.contrib.auth import get_user_model
-
     council = council_get(code=code)
     require_perm(request.user, "councils.manage_council", council)
     form = SeatAssignForm(request.POST, terms=council.terms.all())
@@ -171,7 +180,7 @@ def seat_assign(request, code):
         return redirect(council)
     data = form.cleaned_data
     term = get_object_or_404(council.terms, pk=data["term"])
-    holder = get_user_model().objects.filter(phone=data["phone"].strip()).first()
+    holder = person_by_phone(data["phone"])
     try:
         if holder is None:
             raise ValidationError(_("Nobody is registered with this phone number."))
@@ -257,9 +266,7 @@ def meeting_detail(request, pk):
     context["agenda"] = meeting.agenda_items.all()
     context["can_set_agenda"] = request.user.has_perm("councils.set_agenda", meeting)
     if context["can_set_agenda"]:
-        from proposals.selectors import proposals_eligible_for_agenda
-
-        on_agenda = {item.proposal_pk for item in context["agenda"]}
+        on_agenda = {item.proposal_id for item in context["agenda"]}
         context["eligible"] = [
             proposal
             for proposal in proposals_eligible_for_agenda(meeting.council.community)
@@ -309,13 +316,11 @@ def meeting_act(request, pk):
 @require_POST
 @login_required
 def agenda_add(request, pk):
-    from proposals.selectors import proposal_get
-
     meeting = meeting_get(pk)
     require_perm(request.user, "councils.set_agenda", meeting)
     try:
         proposal = proposal_get(pk=int(request.POST.get("proposal", "0")))
-    except (ValueError, Exception) as error:
+    except (ValueError, Proposal.DoesNotExist) as error:
         raise Http404 from error
     try:
         services.agenda_add_proposal(
@@ -328,15 +333,11 @@ def agenda_add(request, pk):
 
 def _minutes_readable(request, meeting) -> Minutes | None:
     """The meeting's minutes: public once approved, a draft only with the right."""
-    minutes = Minutes.objects.filter(meeting=meeting).first()
-    is_public = minutes is not None and minutes.status == Minutes.Status.APPROVED
-    if not is_public and not request.user.has_perm(
-        "councils.view_draft_minutes", meeting
-    ):
+    if not request.user.has_perm("councils.view_minutes", meeting):
         raise PermissionDenied(
             _("These minutes are a draft until the council approves them.")
         )
-    return minutes
+    return getattr(meeting, "minutes", None)
 
 
 @require_GET
@@ -362,7 +363,7 @@ def minutes_detail(request, pk):
                 later
                 and minutes
                 and minutes.status == Minutes.Status.DRAFT
-                and later.chair_id == request.user.pk
+                and request.user.has_perm("councils.approve_minutes", later)
             ),
         },
     )

@@ -6,6 +6,7 @@ a fund with a million ledger entries costs the same page as a new one.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, Sum
@@ -22,7 +23,7 @@ from fundapp.models import (
     Tranche,
 )
 from fundapp.money import ZERO, cny
-from fundapp.services.money import reversed_tranche_ids
+from fundapp.services.money import reversed_tranche_ids, spendable_tranches
 
 
 def community_get(*, code: str) -> Community:
@@ -70,6 +71,22 @@ def fund_balances(*, fund: Fund) -> FundBalances:
         returned=cny(totals.get(Account.Kind.RETURNED) or ZERO),
         raised=cny(-(totals.get(Account.Kind.EXTERNAL_SOURCE) or ZERO)),
     )
+
+
+def fund_available(*, fund: Fund, category: str, on: date) -> Decimal:
+    """What the fund has available on this day for a grant of this category:
+    the available balances of the tranches whose restrictions let them pay
+    for it (`spendable_tranches`), from the cached balances (two queries)."""
+    tranche_ids = [
+        tranche.pk
+        for tranche in spendable_tranches(fund=fund, category=category, on=on)
+    ]
+    total = Account.objects.filter(
+        tranche_id__in=tranche_ids,
+        kind=Account.Kind.TRANCHE_AVAILABLE,
+        commitment__isnull=True,
+    ).aggregate(total=Sum("balance"))["total"]
+    return cny(total or ZERO)
 
 
 @dataclass

@@ -5,15 +5,15 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
+from fundapp.models import Fund
+from fundapp.services.reconcile import fund_reconcile as reconcile
+
 logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def fund_reconcile(fund_id: int) -> int:
     """Check one fund's cached balances; return how many accounts disagree."""
-    from fundapp.models import Fund
-    from fundapp.services.reconcile import fund_reconcile as reconcile
-
     mismatches = reconcile(fund=Fund.objects.get(pk=fund_id))
     for mismatch in mismatches:
         logger.error(
@@ -29,7 +29,5 @@ def fund_reconcile(fund_id: int) -> int:
 @shared_task
 def fund_reconcile_all() -> None:
     """Queue a reconciliation of every fund (nightly, from beat)."""
-    from fundapp.models import Fund
-
     for fund_id in Fund.objects.values_list("pk", flat=True):
         fund_reconcile.delay(fund_id)

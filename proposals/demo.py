@@ -364,7 +364,7 @@ def load_proposals_demo(communities, users) -> None:
         proposal = services.proposal_place_on_agenda(
             proposal=proposal,
             placed_by=chair,
-            meeting_reference="居民议事会 council meeting",
+            agenda="居民议事会 council meeting",
         )
         if stage == "on_agenda":
             continue

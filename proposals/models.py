@@ -197,7 +197,6 @@ class Proposal(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
-    meeting_reference = models.CharField(_("meeting"), max_length=120, blank=True)
     tabled_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reference = models.CharField(_("decision"), max_length=120, blank=True)

@@ -181,8 +181,24 @@ def proposal_conflicted_user_ids(proposal: Proposal) -> set[int]:
     """Who must be recused from council questions on this proposal.
 
     The proposer and the co-proposers (DESIGN §4: conflict of interest).
+    Uses the co-proposers prefetched by the caller's selector, if any.
     """
-    return proposal_team_ids(proposal)
+    return {proposal.proposer_id, *(user.pk for user in proposal.co_proposers.all())}
+
+
+def proposals_granted_unpaid(*, community: Community) -> QuerySet[Proposal]:
+    """Approved proposals whose grant is still committed, oldest decision
+    first, with their teams (two queries): a later meeting may still rescind
+    or amend them."""
+    return (
+        Proposal.objects.filter(
+            community=community,
+            status=Proposal.Status.APPROVED,
+            commitment__isnull=False,
+        )
+        .prefetch_related("co_proposers")
+        .order_by("decided_at", "pk")
+    )
 
 
 def proposals_eligible_for_agenda(community: Community) -> QuerySet[Proposal]:

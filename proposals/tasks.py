@@ -1,10 +1,10 @@
-"""Celery tasks: thin wrappers over services, taking ids."""
+"""Celery tasks of the proposals: thin wrappers over services, taking ids.
 
-from celery import shared_task
+The notification email's task is declared beside its service
+(`proposals.services.notifications`), which enqueues it; it is named here for
+the worker.
+"""
 
+from .services.notifications import notification_email_task as notification_email
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notification_email(notification_id: int) -> None:
-    from proposals.services import notification_email_send  # avoids an import cycle
-
-    notification_email_send(notification_id=notification_id)
+__all__ = ["notification_email"]

@@ -251,7 +251,7 @@ def make_proposal(round=None, *, status: str = "submitted", proposer=None, **fie
     if status == "eligible":
         return proposal
     proposal = services.proposal_place_on_agenda(
-        proposal=proposal, placed_by=worker, meeting_reference="meeting:1"
+        proposal=proposal, placed_by=worker, agenda="JMJY-1"
     )
     if status == "on_agenda":
         return proposal

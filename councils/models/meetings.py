@@ -144,9 +144,15 @@ class AgendaItem(models.Model):
     position = models.PositiveSmallIntegerField()
     origin = models.CharField(max_length=12, choices=Origin.choices)
     title = models.CharField(_("title"), max_length=200)
-    # The proposal this item takes up. The proposals app owns the row; the
-    # council reaches it only through proposals.services and selectors.
-    proposal_pk = models.PositiveIntegerField(null=True, blank=True)
+    # The proposal this item takes up. The council holds the link: the
+    # proposals app, a floor below, knows nothing of meetings.
+    proposal = models.ForeignKey(
+        "proposals.Proposal",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
     amount = CNYField(null=True, blank=True)
     previous_meeting = models.ForeignKey(
         Meeting, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -162,8 +168,8 @@ class AgendaItem(models.Model):
                 fields=["meeting", "position"], name="agenda_position_unique"
             ),
             models.UniqueConstraint(
-                fields=["meeting", "proposal_pk"],
-                condition=Q(proposal_pk__isnull=False),
+                fields=["meeting", "proposal"],
+                condition=Q(proposal__isnull=False),
                 name="agenda_proposal_once",
             ),
             models.CheckConstraint(

@@ -1,10 +1,10 @@
 """The council's writes: `from councils.services import meeting_schedule`.
 
 By entity: `roster` (council, settings, terms, seats), `meetings` (scheduling,
-agenda, notices; how unfinished business crosses meetings), `events` (the
-meeting's event log), `actions` (every action taken in a meeting), `decisions`
-(decisions on proposals take effect, `decision_mark_executed`), `minutes`
-(approval, PDF).
+agenda; how unfinished business crosses meetings), `notices` (the notices of
+meetings, and their tasks), `events` (the meeting's event log), `actions`
+(every action taken in a meeting, and `decision_mark_executed`), `decisions`
+(decisions on proposals take effect), `minutes` (approval, PDF).
 """
 
 from .actions import (
@@ -16,6 +16,7 @@ from .actions import (
     consent_ask,
     consent_object,
     debate_speak,
+    decision_mark_executed,
     floor_recognise,
     floor_seek,
     floor_yield,
@@ -33,23 +34,16 @@ from .actions import (
     vote_announce,
     vote_cast,
 )
-from .decisions import (
-    EFFECTIVELY_ADOPTED,
-    PROPOSAL_OUTCOMES,
-    decision_mark_executed,
-    decisions_apply,
-)
-from .events import CHAIR_EVENTS, MEMBER_EVENTS, meeting_event_append
+from .decisions import EFFECTIVELY_ADOPTED, PROPOSAL_OUTCOMES, decisions_apply
+from .events import meeting_event_append
 from .meetings import (
     agenda_add_proposal,
     agenda_build,
-    meeting_notice_due_at,
-    meeting_notices_due,
-    meeting_notices_send,
     meeting_schedule,
     meeting_series_schedule,
 )
 from .minutes import minutes_approve, minutes_pdf_make
+from .notices import meeting_notice_due_at, meeting_notices_due, meeting_notices_send
 from .roster import (
     council_create,
     council_settings_change,
@@ -62,9 +56,7 @@ __all__ = [
     "calendar_add",
     "calendar_remove",
     "reconsider_call_up",
-    "CHAIR_EVENTS",
     "EFFECTIVELY_ADOPTED",
-    "MEMBER_EVENTS",
     "PROPOSAL_OUTCOMES",
     "agenda_add_proposal",
     "agenda_build",

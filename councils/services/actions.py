@@ -1,13 +1,20 @@
 """Every action taken in a meeting, by name: each builds one event of the
 engine's log (ROBERTS_RULES §1) and appends it through
 `meeting_event_append`, which checks it with the engine first.
+
+An amount is a Decimal here; the event, which the engine replays from JSON,
+holds it as the text of that Decimal (e.g. "9600.00").
 """
+
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from fundapp import clock
-from fundapp.money import cny
+from fundapp.models import User
+from fundapp.money import parse_amount
+from proposals.models import Proposal
 
 from ..models import FloorRequest, Meeting, MeetingEvent
 from ..refusals import refusal_message
@@ -15,16 +22,25 @@ from ..selectors import meeting_outcome, member_id
 from .events import meeting_event_append
 
 
-def _require_on_agenda(meeting, proposal_pk) -> None:
-    if not meeting.agenda_items.filter(proposal_pk=proposal_pk).exists():
+def _require_on_agenda(meeting: Meeting, proposal: Proposal) -> None:
+    if not meeting.agenda_items.filter(proposal=proposal).exists():
         raise ValidationError(_("This proposal is not on the agenda."))
 
 
-def _mine(actor, **fields) -> dict:
+def _amount_text(amount: Decimal) -> str:
+    """The amount as the event holds it; refuses what is not money."""
+    if not isinstance(amount, Decimal):
+        raise TypeError("An amount is a Decimal.")
+    return str(parse_amount(amount))
+
+
+def _mine(actor: User, **fields) -> dict:
     return {"member": member_id(actor.pk), **fields}
 
 
-def meeting_check_in(*, meeting, member, idempotency_key) -> MeetingEvent:
+def meeting_check_in(
+    *, meeting: Meeting, member: User, idempotency_key: str
+) -> MeetingEvent:
     """The member checks in: present from now, counted for quorum."""
     return meeting_event_append(
         meeting=meeting,
@@ -34,7 +50,9 @@ def meeting_check_in(*, meeting, member, idempotency_key) -> MeetingEvent:
     )
 
 
-def meeting_leave(*, meeting, member, idempotency_key) -> MeetingEvent:
+def meeting_leave(
+    *, meeting: Meeting, member: User, idempotency_key: str
+) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
         actor=member,
@@ -43,7 +61,9 @@ def meeting_leave(*, meeting, member, idempotency_key) -> MeetingEvent:
     )
 
 
-def meeting_call_to_order(*, meeting, chair, idempotency_key) -> MeetingEvent:
+def meeting_call_to_order(
+    *, meeting: Meeting, chair: User, idempotency_key: str
+) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
         actor=chair,
@@ -52,7 +72,9 @@ def meeting_call_to_order(*, meeting, chair, idempotency_key) -> MeetingEvent:
     )
 
 
-def chair_hand_over(*, meeting, chair, to, idempotency_key) -> MeetingEvent:
+def chair_hand_over(
+    *, meeting: Meeting, chair: User, to: User, idempotency_key: str
+) -> MeetingEvent:
     """Another member takes the chair (e.g. the chair is recused)."""
     return meeting_event_append(
         meeting=meeting,
@@ -62,7 +84,7 @@ def chair_hand_over(*, meeting, chair, to, idempotency_key) -> MeetingEvent:
     )
 
 
-def floor_seek(*, meeting: Meeting, member) -> FloorRequest:
+def floor_seek(*, meeting: Meeting, member: User) -> FloorRequest:
     """Join the speakers' queue (not an event: the chair's `floor` is)."""
     outcome = meeting_outcome(meeting)
     if member_id(member.pk) not in outcome["meeting"]["present"]:
@@ -76,7 +98,9 @@ def floor_seek(*, meeting: Meeting, member) -> FloorRequest:
     return request
 
 
-def floor_recognise(*, meeting, chair, member, idempotency_key) -> MeetingEvent:
+def floor_recognise(
+    *, meeting: Meeting, chair: User, member: User, idempotency_key: str
+) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
         actor=chair,
@@ -85,7 +109,9 @@ def floor_recognise(*, meeting, chair, member, idempotency_key) -> MeetingEvent:
     )
 
 
-def floor_yield(*, meeting, member, idempotency_key) -> MeetingEvent:
+def floor_yield(
+    *, meeting: Meeting, member: User, idempotency_key: str
+) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
         actor=member,
@@ -96,15 +122,15 @@ def floor_yield(*, meeting, member, idempotency_key) -> MeetingEvent:
 
 def motion_move(
     *,
-    meeting,
-    member,
+    meeting: Meeting,
+    member: User,
     motion: str,
-    idempotency_key,
+    idempotency_key: str,
     text: str = "",
-    proposal_pk: int | None = None,
-    amount=None,
-    applies_to=None,
-    until=None,
+    proposal: Proposal | None = None,
+    amount: Decimal | None = None,
+    applies_to: int | None = None,
+    until: str | None = None,
     previous_notice: bool = False,
     **extra,
 ) -> MeetingEvent:
@@ -112,14 +138,14 @@ def motion_move(
     event = _mine(member, type="move", motion=motion)
     if text:
         event["text"] = text
-    if proposal_pk is not None:
-        _require_on_agenda(meeting, proposal_pk)
-        event["proposal"] = str(proposal_pk)
-    if amount not in (None, ""):
-        event["amount"] = str(cny(amount))
-    if applies_to not in (None, ""):
+    if proposal is not None:
+        _require_on_agenda(meeting, proposal)
+        event["proposal"] = str(proposal.pk)
+    if amount is not None:
+        event["amount"] = _amount_text(amount)
+    if applies_to is not None:
         event["applies_to"] = int(applies_to)
-    if until not in (None, ""):
+    if until:
         event["until"] = until
     if previous_notice:
         event["previous_notice"] = True
@@ -131,7 +157,9 @@ def motion_move(
     )
 
 
-def motion_second(*, meeting, member, idempotency_key) -> MeetingEvent:
+def motion_second(
+    *, meeting: Meeting, member: User, idempotency_key: str
+) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
         actor=member,
@@ -140,7 +168,9 @@ def motion_second(*, meeting, member, idempotency_key) -> MeetingEvent:
     )
 
 
-def motion_withdraw(*, meeting, member, idempotency_key) -> MeetingEvent:
+def motion_withdraw(
+    *, meeting: Meeting, member: User, idempotency_key: str
+) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
         actor=member,
@@ -149,7 +179,9 @@ def motion_withdraw(*, meeting, member, idempotency_key) -> MeetingEvent:
     )
 
 
-def debate_speak(*, meeting, member, idempotency_key) -> MeetingEvent:
+def debate_speak(
+    *, meeting: Meeting, member: User, idempotency_key: str
+) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
         actor=member,
@@ -158,7 +190,9 @@ def debate_speak(*, meeting, member, idempotency_key) -> MeetingEvent:
     )
 
 
-def motion_no_second(*, meeting, chair, idempotency_key) -> MeetingEvent:
+def motion_no_second(
+    *, meeting: Meeting, chair: User, idempotency_key: str
+) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
         actor=chair,
@@ -167,7 +201,9 @@ def motion_no_second(*, meeting, chair, idempotency_key) -> MeetingEvent:
     )
 
 
-def motion_state(*, meeting, chair, idempotency_key) -> MeetingEvent:
+def motion_state(
+    *, meeting: Meeting, chair: User, idempotency_key: str
+) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
         actor=chair,
@@ -176,7 +212,9 @@ def motion_state(*, meeting, chair, idempotency_key) -> MeetingEvent:
     )
 
 
-def question_put(*, meeting, chair, method: str, idempotency_key) -> MeetingEvent:
+def question_put(
+    *, meeting: Meeting, chair: User, method: str, idempotency_key: str
+) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
         actor=chair,
@@ -185,7 +223,9 @@ def question_put(*, meeting, chair, method: str, idempotency_key) -> MeetingEven
     )
 
 
-def vote_cast(*, meeting, member, choice: str, idempotency_key) -> MeetingEvent:
+def vote_cast(
+    *, meeting: Meeting, member: User, choice: str, idempotency_key: str
+) -> MeetingEvent:
     """Cast or change a vote on the question being voted on.
 
     The engine refuses absent, recused and non-voting members, and votes
@@ -200,7 +240,9 @@ def vote_cast(*, meeting, member, choice: str, idempotency_key) -> MeetingEvent:
     )
 
 
-def vote_announce(*, meeting, chair, idempotency_key) -> MeetingEvent:
+def vote_announce(
+    *, meeting: Meeting, chair: User, idempotency_key: str
+) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
         actor=chair,
@@ -209,7 +251,9 @@ def vote_announce(*, meeting, chair, idempotency_key) -> MeetingEvent:
     )
 
 
-def consent_ask(*, meeting, chair, idempotency_key, text: str = "") -> MeetingEvent:
+def consent_ask(
+    *, meeting: Meeting, chair: User, idempotency_key: str, text: str = ""
+) -> MeetingEvent:
     event = {"type": "unanimous_consent"}
     if text:
         event["text"] = text
@@ -218,7 +262,9 @@ def consent_ask(*, meeting, chair, idempotency_key, text: str = "") -> MeetingEv
     )
 
 
-def consent_object(*, meeting, member, idempotency_key) -> MeetingEvent:
+def consent_object(
+    *, meeting: Meeting, member: User, idempotency_key: str
+) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
         actor=member,
@@ -228,7 +274,12 @@ def consent_object(*, meeting, member, idempotency_key) -> MeetingEvent:
 
 
 def chair_rule(
-    *, meeting, chair, well_taken: bool, reasons: str, idempotency_key
+    *,
+    meeting: Meeting,
+    chair: User,
+    well_taken: bool,
+    reasons: str,
+    idempotency_key: str,
 ) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
@@ -239,7 +290,7 @@ def chair_rule(
 
 
 def chair_rule_out_of_order(
-    *, meeting, chair, code: str, reasons: str, idempotency_key
+    *, meeting: Meeting, chair: User, code: str, reasons: str, idempotency_key: str
 ) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
@@ -249,7 +300,9 @@ def chair_rule_out_of_order(
     )
 
 
-def meeting_reconvene(*, meeting, chair, idempotency_key) -> MeetingEvent:
+def meeting_reconvene(
+    *, meeting: Meeting, chair: User, idempotency_key: str
+) -> MeetingEvent:
     return meeting_event_append(
         meeting=meeting,
         actor=chair,
@@ -258,7 +311,9 @@ def meeting_reconvene(*, meeting, chair, idempotency_key) -> MeetingEvent:
     )
 
 
-def reconsider_call_up(*, meeting, member, applies_to: int, idempotency_key):
+def reconsider_call_up(
+    *, meeting: Meeting, member: User, applies_to: int, idempotency_key: str
+) -> MeetingEvent:
     """Call up a motion to reconsider made earlier in the session (B4)."""
     return meeting_event_append(
         meeting=meeting,
@@ -269,25 +324,73 @@ def reconsider_call_up(*, meeting, member, applies_to: int, idempotency_key):
 
 
 def calendar_add(
-    *, meeting, chair, idempotency_key, text: str, proposal_pk=None, amount=None
+    *,
+    meeting: Meeting,
+    chair: User,
+    idempotency_key: str,
+    text: str,
+    proposal: Proposal | None = None,
+    amount: Decimal | None = None,
 ) -> MeetingEvent:
     """The chair puts a routine item on the consent calendar (U2)."""
     event = {"type": "consent_calendar", "text": text}
-    if proposal_pk not in (None, ""):
-        _require_on_agenda(meeting, proposal_pk)
-        event["proposal"] = str(proposal_pk)
-    if amount not in (None, ""):
-        event["amount"] = str(cny(amount))
+    if proposal is not None:
+        _require_on_agenda(meeting, proposal)
+        event["proposal"] = str(proposal.pk)
+    if amount is not None:
+        event["amount"] = _amount_text(amount)
     return meeting_event_append(
         meeting=meeting, actor=chair, idempotency_key=idempotency_key, event=event
     )
 
 
-def calendar_remove(*, meeting, member, item: int, idempotency_key) -> MeetingEvent:
+def calendar_remove(
+    *, meeting: Meeting, member: User, item: int, idempotency_key: str
+) -> MeetingEvent:
     """One member's request takes an item off the consent calendar (U2)."""
     return meeting_event_append(
         meeting=meeting,
         actor=member,
         idempotency_key=idempotency_key,
         event=_mine(member, type="remove_from_calendar", item=int(item)),
+    )
+
+
+def decision_mark_executed(
+    *,
+    meeting: Meeting,
+    decision_index: int,
+    executed_by: User,
+    idempotency_key: str | None = None,
+) -> MeetingEvent | None:
+    """Record that an adopted decision was carried out (the grant was paid).
+
+    Appends the engine's `executed` event, so the decision can no longer be
+    reconsidered or rescinded (ROBERTS_RULES §2.3). `decision_index` is the
+    decision's index in the outcome of `meeting`, the meeting that took it.
+    The event goes to the council's latest held meeting, because earlier
+    logs never change once a later meeting has begun (councils/logs.py);
+    if that meeting's log does not reach back to the decision, nothing can
+    reconsider or rescind it any more and nothing is recorded (None). For
+    the app that pays grants to call when one is paid; needs
+    `councils.manage_council` (the community's social worker). The default
+    idempotency key makes a retry a no-op.
+    """
+    idempotency_key = idempotency_key or f"executed:{meeting.pk}:{int(decision_index)}"
+    latest = (
+        Meeting.objects.filter(council_id=meeting.council_id, event_count__gt=0)
+        .order_by("-number")
+        .first()
+    )
+    if latest is not None and latest.pk != meeting.pk:
+        chain_start = meeting.log_from_id or meeting.pk
+        if (latest.log_from_id or latest.pk) != chain_start:
+            return None
+        # The same log, longer: the decision keeps its index in it.
+        meeting = latest
+    return meeting_event_append(
+        meeting=meeting,
+        actor=executed_by,
+        idempotency_key=idempotency_key,
+        event={"type": "executed", "applies_to": int(decision_index)},
     )

@@ -1,13 +1,17 @@
-"""Decisions on proposals take effect; a decision is marked carried out."""
+"""Decisions on proposals take effect, in the transaction of the event that
+made them (called by `meeting_event_append`)."""
 
 from decimal import Decimal
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..logs import motion_reference
+from fundapp.models import User
+from proposals import services as proposal_services
+from proposals.models import Proposal
+
+from ..logs import meeting_citation, motion_reference
 from ..models import Meeting, MeetingEvent
 from ..selectors import outcome_motion
 from ..wording import state_label
@@ -26,7 +30,7 @@ PROPOSAL_OUTCOMES = {
 
 
 def decisions_apply(
-    *, meeting: Meeting, before: dict, after: dict, row: MeetingEvent, actor
+    *, meeting: Meeting, before: dict, after: dict, row: MeetingEvent, actor: User
 ) -> None:
     """Carry out what this event decided about proposals (issue 4, point 5).
 
@@ -58,12 +62,11 @@ def decisions_apply(
         changes.append((str(key), motion, old_state, new_state))
     if not changes:
         return
-    from proposals import services as proposal_services
-
-    Proposal = apps.get_model("proposals", "Proposal")  # noqa: N806
-    meeting_reference = f"{meeting.council.community.code}-{meeting.number}"
+    proposals = Proposal.objects.in_bulk(
+        [int(motion["proposal"]) for _key, motion, _old, _new in changes]
+    )
     for key, motion, old_state, new_state in changes:
-        proposal = Proposal.objects.get(pk=int(motion["proposal"]))
+        proposal = proposals[int(motion["proposal"])]
         # A grant adopted at an earlier meeting, outside this log, keeps
         # its own reference.
         reference = motion.get("ref") or motion_reference(meeting, int(key))
@@ -74,7 +77,7 @@ def decisions_apply(
             proposal_services.proposal_place_on_agenda(
                 proposal=proposal,
                 placed_by=actor,
-                meeting_reference=meeting_reference,
+                agenda=meeting_citation(meeting),
                 by_council=True,
             )
             continue
@@ -117,45 +120,3 @@ def decisions_apply(
                 reference=reference,
                 idempotency_key=f"{idempotency}:{PROPOSAL_OUTCOMES[new_state]}",
             )
-
-
-def decision_mark_executed(
-    *,
-    meeting: Meeting,
-    decision_index: int,
-    executed_by,
-    idempotency_key: str | None = None,
-) -> MeetingEvent | None:
-    """Record that an adopted decision was carried out (the grant was paid).
-
-    Appends the engine's `executed` event, so the decision can no longer be
-    reconsidered or rescinded (ROBERTS_RULES §2.3). `decision_index` is the
-    decision's index in the outcome of `meeting`, the meeting that took it.
-    The event goes to the council's latest held meeting, because earlier
-    logs never change once a later meeting has begun (councils/logs.py);
-    if that meeting's log does not reach back to the decision, nothing can
-    reconsider or rescind it any more and nothing is recorded (None). For
-    fundapp to call when a disbursement is paid; needs
-    `councils.manage_council` (the community's social worker). The default
-    idempotency key makes a retry a no-op.
-    """
-    from .events import meeting_event_append  # events apply decisions: a cycle
-
-    idempotency_key = idempotency_key or f"executed:{meeting.pk}:{int(decision_index)}"
-    latest = (
-        Meeting.objects.filter(council_id=meeting.council_id, event_count__gt=0)
-        .order_by("-number")
-        .first()
-    )
-    if latest is not None and latest.pk != meeting.pk:
-        chain_start = meeting.log_from_id or meeting.pk
-        if (latest.log_from_id or latest.pk) != chain_start:
-            return None
-        # The same log, longer: the decision keeps its index in it.
-        meeting = latest
-    return meeting_event_append(
-        meeting=meeting,
-        actor=executed_by,
-        idempotency_key=idempotency_key,
-        event={"type": "executed", "applies_to": int(decision_index)},
-    )

@@ -6,16 +6,18 @@ stores the event only if the engine accepts it. Decisions on proposals take
 effect in that same transaction (`decisions_apply`).
 """
 
+import datetime
+
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from fundapp import clock
-from fundapp.permissions import require_perm
+from fundapp.models import User
 
 from ..models import Attendance, FloorRequest, Meeting, MeetingEvent, Minutes, Vote
+from ..permissions import require_may_give
 from ..refusals import refusal_message
 from ..selectors import (
     OUTCOME_CACHE_SECONDS,
@@ -24,78 +26,16 @@ from ..selectors import (
     meeting_events,
     meeting_outcome,
     meeting_replay,
-    member_id,
     outcome_cache_key,
     outcome_with_floor,
 )
 from .decisions import decisions_apply
 from .meetings import agenda_carry_unfinished, meeting_log_begin
 
-# Events only the presiding officer gives (ROBERTS_RULES §1).
-CHAIR_EVENTS = frozenset(
-    {
-        "call_to_order",
-        "floor",
-        "no_second",
-        "state",
-        "put_question",
-        "announce",
-        "unanimous_consent",
-        "rule",
-        "rule_out_of_order",
-        "committee_report",
-        "executed",
-        "reconvene",
-        "chair",
-        "consent_calendar",
-    }
-)
-# Events a member gives for themselves; the service fills in `member`.
-MEMBER_EVENTS = frozenset(
-    {
-        "arrive",
-        "leave",
-        "yield",
-        "move",
-        "second",
-        "speak",
-        "withdraw",
-        "vote",
-        "object",
-        "call_up",
-        "remove_from_calendar",
-    }
-)
-
-
-def _require_may_give(meeting: Meeting, actor, event: dict, outcome: dict) -> None:
-    """Who may give which event: the chair's events, a member's own events."""
-    kind = event.get("type")
-    if kind == "executed":
-        # Recorded by the social worker who saw the grant paid, in or out
-        # of a meeting.
-        require_perm(actor, "councils.manage_council", meeting.council)
-        return
-    if kind in CHAIR_EVENTS:
-        chair = outcome["meeting"].get("chair") or (
-            member_id(meeting.chair_id) if meeting.chair_id else None
-        )
-        if member_id(actor.pk) != chair:
-            raise PermissionDenied(_("Only the chair can do this."))
-        return
-    if kind in MEMBER_EVENTS:
-        members = {entry["id"] for entry in meeting.setup["members"]}
-        if event.get("member") not in members:
-            raise PermissionDenied(_("Only members of the council can do this."))
-        if event["member"] != member_id(actor.pk):
-            raise PermissionDenied(_("You can only act for yourself."))
-        return
-    raise ValidationError(gettext_lazy("This is not an action of a meeting."))
-
 
 @transaction.atomic
 def meeting_event_append(
-    *, meeting: Meeting, actor, event: dict, idempotency_key: str
+    *, meeting: Meeting, actor: User, event: dict, idempotency_key: str
 ) -> MeetingEvent:
     """Store one event if the engine accepts it; apply decisions it makes.
 
@@ -124,7 +64,7 @@ def meeting_event_append(
     # here, so nothing in this section may read it again.
     events = meeting_events(meeting)
     before = meeting_outcome(meeting, events)
-    _require_may_give(meeting, actor, event, before)
+    require_may_give(actor, meeting, event, before)
     after = meeting_replay(meeting, [*events, event])
     result = after["results"][-1]
     if not result["ok"]:
@@ -160,7 +100,9 @@ def meeting_event_append(
     return row
 
 
-def _side_records(*, meeting: Meeting, row: MeetingEvent, actor, now) -> None:
+def _side_records(
+    *, meeting: Meeting, row: MeetingEvent, actor: User, now: datetime.datetime
+) -> None:
     """Keep the attendance, votes and speakers' queue tables in step with the log."""
     event = row.payload
     if row.type == "vote":

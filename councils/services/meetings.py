@@ -1,4 +1,4 @@
-"""Meetings: scheduling (one-off and series), the agenda, and notices.
+"""Meetings: scheduling (one-off and series) and the agenda.
 
 Business crosses meetings through the engine (councils/logs.py): when the
 previous held meeting adjourned with business carried (pending at
@@ -21,9 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fundapp.models import User
 from fundapp.permissions import require_perm
+from proposals.models import Proposal
+from proposals.services import proposal_place_on_agenda
 
-from ..logs import prefix_length
+from ..logs import meeting_citation, prefix_length
 from ..models import (
     SECTION_ORDER,
     AgendaItem,
@@ -31,8 +34,6 @@ from ..models import (
     Council,
     Meeting,
     MeetingSeries,
-    Notice,
-    Seat,
 )
 from ..selectors import (
     carries_business,
@@ -43,6 +44,7 @@ from ..selectors import (
     proposal_conflicted_ids,
     unfinished_business,
 )
+from .notices import meeting_notice_due_at, meeting_notices_send_task
 
 
 def _next_number(council: Council) -> int:
@@ -54,13 +56,13 @@ def _next_number(council: Council) -> int:
 def meeting_schedule(
     *,
     council: Council,
-    scheduled_by,
+    scheduled_by: User,
     scheduled_at: datetime.datetime,
     place: str,
     kind: str = Meeting.Kind.REGULAR,
     notice_lead_hours: int = 48,
-    chair=None,
-    secretary=None,
+    chair: User | None = None,
+    secretary: User | None = None,
     series: MeetingSeries | None = None,
 ) -> Meeting:
     """Schedule one meeting, build its agenda, and enqueue its notices when due.
@@ -84,29 +86,23 @@ def meeting_schedule(
     )
     agenda_build(meeting=meeting, built_by=scheduled_by)
     if meeting_notice_due_at(meeting) <= timezone.now():
-        from ..tasks import meeting_notices_send
-
-        meeting_notices_send.delay_on_commit(meeting_id=meeting.pk)
+        meeting_notices_send_task.delay_on_commit(meeting_id=meeting.pk)
     return meeting
-
-
-def meeting_notice_due_at(meeting: Meeting) -> datetime.datetime:
-    return meeting.scheduled_at - datetime.timedelta(hours=meeting.notice_lead_hours)
 
 
 @transaction.atomic
 def meeting_series_schedule(
     *,
     council: Council,
-    scheduled_by,
+    scheduled_by: User,
     weekdays: list[int],
     at: datetime.time,
     place: str,
     first_on: datetime.date,
     last_on: datetime.date,
     notice_lead_hours: int = 48,
-    chair=None,
-    secretary=None,
+    chair: User | None = None,
+    secretary: User | None = None,
 ) -> list[Meeting]:
     """Schedule regular meetings on these ISO weekdays (e.g. [2, 5] at 19:00)."""
     require_perm(scheduled_by, "councils.manage_council", council)
@@ -147,7 +143,14 @@ def meeting_series_schedule(
     return meetings
 
 
-def _agenda_append(meeting, section, origin, title, added_by, **fields) -> AgendaItem:
+def _agenda_append(
+    meeting: Meeting,
+    section: str,
+    origin: str,
+    title: str,
+    added_by: User | None,
+    **fields,
+) -> AgendaItem:
     last = meeting.agenda_items.order_by("-position").values_list("position", flat=True)
     position = (last.first() or 0) + 1
     return AgendaItem.objects.create(
@@ -161,7 +164,7 @@ def _agenda_append(meeting, section, origin, title, added_by, **fields) -> Agend
     )
 
 
-def agenda_build(*, meeting: Meeting, built_by) -> list[AgendaItem]:
+def agenda_build(*, meeting: Meeting, built_by: User) -> list[AgendaItem]:
     """Lay the standard order of business (ROBERTS_RULES §2.5) for a meeting.
 
     Approval of the previous minutes, reports, then the unfinished business of
@@ -198,7 +201,11 @@ def agenda_build(*, meeting: Meeting, built_by) -> list[AgendaItem]:
 
 
 def agenda_carry_unfinished(
-    *, meeting: Meeting, previous: Meeting, carried_by, outcome: dict | None = None
+    *,
+    meeting: Meeting,
+    previous: Meeting,
+    carried_by: User | None,
+    outcome: dict | None = None,
 ) -> int:
     """Put what `previous` left unfinished on this meeting's agenda, once.
 
@@ -210,13 +217,13 @@ def agenda_carry_unfinished(
     if meeting.event_count or outcome["meeting"]["state"] != "ADJOURNED":
         return 0
     on_agenda = set(
-        meeting.agenda_items.filter(proposal_pk__isnull=False).values_list(
-            "proposal_pk", flat=True
+        meeting.agenda_items.filter(proposal__isnull=False).values_list(
+            "proposal_id", flat=True
         )
     )
     added = 0
     for item in unfinished_business(previous, outcome):
-        if item["proposal_pk"] is not None and item["proposal_pk"] in on_agenda:
+        if item["proposal_id"] is not None and item["proposal_id"] in on_agenda:
             continue
         _agenda_append(
             meeting,
@@ -224,7 +231,7 @@ def agenda_carry_unfinished(
             item["origin"],
             item["title"],
             carried_by,
-            proposal_pk=item["proposal_pk"],
+            proposal_id=item["proposal_id"],
             amount=item["amount"],
             previous_meeting=previous,
         )
@@ -263,44 +270,41 @@ def meeting_log_begin(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def agenda_add_proposal(*, meeting: Meeting, proposal, added_by) -> AgendaItem:
+def agenda_add_proposal(
+    *, meeting: Meeting, proposal: Proposal, added_by: User
+) -> AgendaItem:
     """Put an eligible (or already placed) proposal on the agenda as new business.
 
     Calls proposals.services.proposal_place_on_agenda in the same
     transaction, and records the recusals for it in the meeting's setup.
     """
     require_perm(added_by, "councils.set_agenda", meeting)
+    if proposal.community_id != meeting.council.community_id:
+        raise ValidationError(_("This proposal is for another community."))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting_outcome(meeting)["meeting"]["state"] == "ADJOURNED":
         raise ValidationError(_("The meeting has adjourned."))
-    if meeting.agenda_items.filter(proposal_pk=proposal.pk).exists():
+    if meeting.agenda_items.filter(proposal=proposal).exists():
         raise ValidationError(_("This proposal is already on the agenda."))
-    from proposals.services import proposal_place_on_agenda
-
-    if proposal.status != "on_agenda" or proposal.tabled_at is not None:
+    if proposal.status != Proposal.Status.ON_AGENDA or proposal.tabled_at is not None:
         # One already placed on the council's agenda (by the social worker,
         # before this meeting was scheduled) is taken as it is.
-        proposal_place_on_agenda(
-            proposal=proposal,
-            placed_by=added_by,
-            meeting_reference=f"{meeting.council.community.code}-{meeting.number}",
+        proposal = proposal_place_on_agenda(
+            proposal=proposal, placed_by=added_by, agenda=meeting_citation(meeting)
         )
-    amount = getattr(proposal, "requested_amount", None) or getattr(
-        proposal, "amount", None
-    )
     item = _agenda_append(
         meeting,
         AgendaSection.NEW,
         AgendaItem.Origin.PROPOSAL,
         str(proposal),
         added_by,
-        proposal_pk=proposal.pk,
-        amount=amount,
+        proposal=proposal,
+        amount=proposal.requested_amount,
     )
     if meeting.setup is not None:
         members = {entry["id"] for entry in meeting.setup["members"]}
         meeting.setup["recusals"][str(proposal.pk)] = sorted(
-            set(proposal_conflicted_ids(proposal.pk)) & members
+            set(proposal_conflicted_ids(proposal)) & members
         )
         meeting.save(update_fields=["setup"])
     _agenda_resort(meeting)
@@ -319,67 +323,3 @@ def _agenda_resort(meeting: Meeting) -> None:
     for item in items:
         item.position -= offset
         item.save(update_fields=["position"])
-
-
-@transaction.atomic
-def meeting_notices_send(*, meeting_id: int) -> int:
-    """Give each seat holder the notice of a meeting, in the site and by email.
-
-    Idempotent: one notice per member (unique), and each email is sent once
-    (`emailed_at`). Locks the meeting row. Returns the number of emails sent.
-    """
-    from django.core.mail import send_mail
-
-    meeting = (
-        Meeting.objects.select_for_update().select_related("council").get(pk=meeting_id)
-    )
-    holders = {
-        seat.holder
-        for seat in Seat.objects.filter(
-            term__council=meeting.council,
-            starts_on__lte=meeting.scheduled_at.date(),
-        )
-        .exclude(ends_on__lt=meeting.scheduled_at.date())
-        .select_related("holder")
-    }
-    sent = 0
-    for holder in holders:
-        notice, _created = Notice.objects.get_or_create(meeting=meeting, member=holder)
-        if notice.emailed_at is None and holder.email:
-            send_mail(
-                _("Council meeting %(number)s") % {"number": meeting.number},
-                _("%(council)s meets on %(when)s at %(place)s.")
-                % {
-                    "council": meeting.council.name,
-                    "when": timezone.localtime(meeting.scheduled_at).strftime(
-                        "%Y-%m-%d %H:%M"
-                    ),
-                    "place": meeting.place,
-                },
-                None,
-                [holder.email],
-            )
-            notice.emailed_at = timezone.now()
-            notice.save(update_fields=["emailed_at"])
-            sent += 1
-    if meeting.notice_sent_at is None:
-        meeting.notice_sent_at = timezone.now()
-        meeting.save(update_fields=["notice_sent_at"])
-    return sent
-
-
-def meeting_notices_due() -> list[int]:
-    """Enqueue the notices of meetings whose lead time has come (run by beat)."""
-    from ..tasks import meeting_notices_send as task
-
-    now = timezone.now()
-    due = [
-        meeting.pk
-        for meeting in Meeting.objects.filter(
-            notice_sent_at__isnull=True, scheduled_at__gt=now
-        )
-        if meeting_notice_due_at(meeting) <= now
-    ]
-    for meeting_id in due:
-        task.delay_on_commit(meeting_id=meeting_id)
-    return due

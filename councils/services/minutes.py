@@ -4,22 +4,28 @@ import hashlib
 from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fundapp import clock
+from fundapp.models import User
 
 from ..minutes import minutes_pdf_html, minutes_pdf_render, minutes_pdf_version
 from ..models import Meeting, Minutes, MinutesPdf
+from ..permissions import require_presiding
 from ..refusals import refusal_message
-from ..selectors import meeting_outcome, member_id
+from ..selectors import meeting_outcome
 
 
 @transaction.atomic
 def minutes_approve(
-    *, minutes: Minutes, approved_by, at_meeting: Meeting, corrections: str = ""
+    *,
+    minutes: Minutes,
+    approved_by: User,
+    at_meeting: Meeting,
+    corrections: str = "",
 ) -> Minutes:
     """Approve a meeting's minutes at a later meeting, with any corrections.
 
@@ -38,8 +44,7 @@ def minutes_approve(
             _("Minutes are approved at a later meeting of the council.")
         )
     outcome = meeting_outcome(at_meeting)
-    if outcome["meeting"]["chair"] != member_id(approved_by.pk):
-        raise PermissionDenied(_("Only the chair can do this."))
+    require_presiding(approved_by, at_meeting, outcome)
     if outcome["meeting"]["state"] != "IN_SESSION":
         raise ValidationError(refusal_message("NOT_IN_SESSION"))
     minutes.status = Minutes.Status.APPROVED

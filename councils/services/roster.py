@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fundapp.models import Community, Membership
+from fundapp.models import Community, Membership, User
 from fundapp.money import cny
 from fundapp.permissions import require_perm
 
@@ -14,7 +14,9 @@ from ..models import Council, CouncilSettingsChange, Seat, Term
 
 
 @transaction.atomic
-def council_create(*, community: Community, created_by, name: str = "") -> Council:
+def council_create(
+    *, community: Community, created_by: User, name: str = ""
+) -> Council:
     """Create the community's council (one per community), with default settings."""
     require_perm(created_by, "councils.manage_council", community)
     council, _created = Council.objects.get_or_create(
@@ -29,7 +31,7 @@ def council_create(*, community: Community, created_by, name: str = "") -> Counc
 
 @transaction.atomic
 def council_settings_change(
-    *, council: Council, changed_by, reason: str = "", **changes
+    *, council: Council, changed_by: User, reason: str = "", **changes
 ) -> Council:
     """Change the council's rule settings (§0) and record the change.
 
@@ -73,7 +75,7 @@ def council_settings_change(
 def term_create(
     *,
     council: Council,
-    created_by,
+    created_by: User,
     name: str,
     starts_on: datetime.date,
     councillor_seats: int,
@@ -96,7 +98,12 @@ def term_create(
 
 @transaction.atomic
 def seat_assign(
-    *, term: Term, holder, role: str, starts_on: datetime.date, assigned_by
+    *,
+    term: Term,
+    holder: User,
+    role: str,
+    starts_on: datetime.date,
+    assigned_by: User,
 ) -> Seat:
     """Seat a verified resident of the community for the term.
 
@@ -142,7 +149,9 @@ def seat_assign(
 
 
 @transaction.atomic
-def seat_end(*, seat: Seat, ends_on: datetime.date, reason: str, ended_by) -> Seat:
+def seat_end(
+    *, seat: Seat, ends_on: datetime.date, reason: str, ended_by: User
+) -> Seat:
     """End a seat (resignation, end of term); the row stays as history."""
     require_perm(ended_by, "councils.manage_council", seat.term.council)
     seat = Seat.objects.select_for_update().get(pk=seat.pk)

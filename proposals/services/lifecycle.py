@@ -191,7 +191,7 @@ def proposal_withdraw(
 
 @transaction.atomic
 def proposal_place_on_agenda(
-    *, proposal: Proposal, placed_by, meeting_reference: str, by_council=False
+    *, proposal: Proposal, placed_by, agenda: str, by_council=False
 ) -> Proposal:
     """Put an eligible (or postponed, or referred) proposal on a meeting's agenda.
 
@@ -200,12 +200,13 @@ def proposal_place_on_agenda(
     again in a meeting (a postponed motion comes up as a general order, a
     tabled one is taken from the table, a committee reports), and
     `placed_by` is whoever recorded that there: it needs
-    `proposals.record_decision`. `meeting_reference` names the meeting (e.g.
-    "meeting:12"). Placing a proposal already on that meeting's agenda
-    changes nothing.
+    `proposals.record_decision`. `agenda` cites the meeting as people do
+    (e.g. "JMJY-12") for the proposal's history; the council's agenda item
+    holds the link to the proposal. A proposal already on an agenda, and not
+    on the table, is returned unchanged.
     """
-    meeting_reference = (meeting_reference or "").strip()[:120]
-    if not meeting_reference:
+    agenda = (agenda or "").strip()[:120]
+    if not agenda:
         raise ValidationError(_("Name the meeting whose agenda it goes on."))
     proposal = lock_proposal(proposal)
     require_perm(
@@ -213,25 +214,21 @@ def proposal_place_on_agenda(
         "proposals.record_decision" if by_council else "proposals.place_on_agenda",
         proposal,
     )
-    if (
-        proposal.status == Status.ON_AGENDA
-        and proposal.meeting_reference == meeting_reference
-    ):
+    if proposal.status == Status.ON_AGENDA and proposal.tabled_at is None:
         return proposal
     if not (by_council and proposal.status == Status.ON_AGENDA):
         # (A proposal taken from the table is on the agenda already.)
         require_transition(proposal, Status.ON_AGENDA)
     from_status = proposal.status
     proposal.status = Status.ON_AGENDA
-    proposal.meeting_reference = meeting_reference
     proposal.tabled_at = None
     record_transition(
         proposal,
         from_status=from_status,
         actor=placed_by,
         action=Action.ON_AGENDA,
-        reason=meeting_reference,
-        fields=("meeting_reference", "tabled_at"),
+        reason=agenda,
+        fields=("tabled_at",),
     )
     return proposal
 

@@ -1,23 +1,28 @@
-"""In-site notifications and the email that follows each one."""
+"""In-site notifications and the email that follows each one.
 
+The Celery task that sends the email is declared here, beside its service,
+so that `notify_team` enqueues it without importing upward;
+`proposals.tasks` names it for the worker.
+"""
+
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from fundapp.models import User
 from proposals.models import Notification, Proposal
 from proposals.selectors import proposal_team_ids
 
 
-def notify_team(proposal: Proposal, *, kind: str, actor) -> list[Notification]:
+def notify_team(proposal: Proposal, *, kind: str, actor: User) -> list[Notification]:
     """Tell the proposer and co-proposers (except whoever acted) what happened.
 
     Creates one in-site notification each and emails them through Celery
     after the transaction commits.
     """
-    from proposals.tasks import notification_email
-
     recipients = sorted(proposal_team_ids(proposal) - {getattr(actor, "pk", None)})
     notifications = Notification.objects.bulk_create(
         Notification(
@@ -31,7 +36,7 @@ def notify_team(proposal: Proposal, *, kind: str, actor) -> list[Notification]:
     for notification in notifications:
         if notification.pk is None:  # backends without RETURNING
             continue
-        notification_email.delay_on_commit(notification_id=notification.pk)
+        notification_email_task.delay_on_commit(notification_id=notification.pk)
     return notifications
 
 
@@ -74,7 +79,19 @@ def notification_email_send(*, notification_id: int) -> Notification:
     return notification
 
 
-def notification_mark_read(*, user, notification_ids: list[int] | None = None) -> int:
+@shared_task(
+    name="proposals.tasks.notification_email",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def notification_email_task(notification_id: int) -> None:
+    notification_email_send(notification_id=notification_id)
+
+
+def notification_mark_read(
+    *, user: User, notification_ids: list[int] | None = None
+) -> int:
     """Mark the user's notifications (all, or these) as read; returns how many."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:

@@ -96,12 +96,12 @@ class Council:
         )
         meeting.refresh_from_db()
 
-    def fund_motion(self, meeting, amount="3000.00"):
+    def fund_motion(self, meeting, amount=Decimal("3000.00")):
         self.move(
             meeting,
             "main",
             text=f"That the council fund {self.proposal.title}",
-            proposal_pk=self.proposal.pk,
+            proposal=self.proposal,
             amount=amount,
         )
 
@@ -124,7 +124,9 @@ def _first_meeting_with_the_motion(council):
     council.open(meeting)
     council.fund_motion(meeting)
     # A primary amendment, adopted: the motion carries it to the next meeting.
-    council.move(meeting, "amend", mover=2, seconder=3, text="", amount="2500.00")
+    council.move(
+        meeting, "amend", mover=2, seconder=3, text="", amount=Decimal("2500.00")
+    )
     council.vote(meeting)
     return meeting
 
@@ -141,7 +143,7 @@ def test_a_motion_tabled_at_one_meeting_is_taken_from_the_table_at_the_next(coun
     live = meeting_live(second, council.members[0])
     tabled = [item for item in live["carried"] if item["kind"] == "tabled"]
     assert carried.origin == "tabled"
-    assert carried.proposal_pk == council.proposal.pk
+    assert carried.proposal == council.proposal
     assert tabled and tabled[0]["may_take"]
 
     council.move(second, "take_from_table", applies_to=tabled[0]["id"])
@@ -323,7 +325,7 @@ def test_a_later_meeting_amends_the_amount_of_an_unpaid_grant(council):
         "amend_previously_adopted",
         applies_to=earlier[0],
         text="",
-        amount="2000.00",
+        amount=Decimal("2000.00"),
     )
     council.vote(second)
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from councils import services
-from councils.live import funding_shortfall
+from councils.live import meeting_live
 from councils.models import MeetingEvent
 from councils.selectors import meeting_outcome
 from fundapp.models import Commitment, Role
@@ -44,7 +44,9 @@ def funded_meeting(key):
     return meeting, chair, members, proposal
 
 
-def _fund_motion(meeting, chair, members, proposal, move_and_state, amount="1185.00"):
+def _fund_motion(
+    meeting, chair, members, proposal, move_and_state, amount=Decimal("1185.00")
+):
     move_and_state(
         meeting,
         chair,
@@ -52,7 +54,7 @@ def _fund_motion(meeting, chair, members, proposal, move_and_state, amount="1185
         members[1],
         motion="main",
         text=f"That the council fund {proposal.title}",
-        proposal_pk=proposal.pk,
+        proposal=proposal,
         amount=amount,
     )
 
@@ -97,7 +99,7 @@ def test_adopting_the_amended_motion_approves_and_commits_the_amended_amount(
         members[3],
         motion="amend",
         text="strike ¥1,185, insert ¥1,000",
-        amount="1000.00",
+        amount=Decimal("1000.00"),
     )
     _vote(meeting, chair, members[:4], "yes", key)
 
@@ -157,11 +159,12 @@ def test_the_shortfall_is_known_before_the_question_is_put_and_the_vote_stands(
     funded_meeting, key, move_and_state
 ):
     meeting, chair, members, proposal = funded_meeting
-    _fund_motion(meeting, chair, members, proposal, move_and_state, amount="9000.00")
-
-    shortfall = funding_shortfall(
-        meeting=meeting, proposal_pk=proposal.pk, amount="9000"
+    _fund_motion(
+        meeting, chair, members, proposal, move_and_state, amount=Decimal("9000.00")
     )
+
+    meeting.refresh_from_db()
+    shortfall = meeting_live(meeting, chair)["shortfall"]
     announced = _vote(meeting, chair, members[:4], "yes", key)
 
     assert shortfall == Decimal("4000.00")

@@ -1,6 +1,7 @@
 """The demo gives JMJY its council, past meetings with minutes, and one today."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -56,7 +57,7 @@ def test_a_newcomer_can_run_a_motion_at_todays_meeting_as_chair_and_member():
     knitting = Proposal.objects.get(title="编织义卖 (Knitting)")
     assert today.chair == chair
     assert knitting.status == "on_agenda"
-    assert today.agenda_items.filter(proposal_pk=knitting.pk).exists()
+    assert today.agenda_items.filter(proposal=knitting).exists()
 
     for person in (chair, member, seconder):
         services.meeting_check_in(
@@ -68,8 +69,8 @@ def test_a_newcomer_can_run_a_motion_at_todays_meeting_as_chair_and_member():
         member=member,
         motion="main",
         text="资助编织义卖",
-        proposal_pk=knitting.pk,
-        amount="2820",
+        proposal=knitting,
+        amount=Decimal("2820"),
         idempotency_key="t-m",
     )
     services.motion_second(meeting=today, member=seconder, idempotency_key="t-s")
@@ -90,7 +91,7 @@ def test_todays_meeting_can_take_from_the_table_what_the_last_one_laid_there():
     member = User.objects.get(username="councillor")
     seconder = User.objects.get(username="jmjy_council01")
     accompany = Proposal.objects.get(title="爱心陪伴 (Love Accompany)")
-    item = today.agenda_items.get(proposal_pk=accompany.pk)
+    item = today.agenda_items.get(proposal=accompany)
     for person in (chair, member, seconder):
         services.meeting_check_in(
             meeting=today, member=person, idempotency_key=f"t-{person.pk}"

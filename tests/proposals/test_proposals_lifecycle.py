@@ -250,13 +250,11 @@ def test_a_coordinator_places_an_eligible_proposal_on_the_agenda():
     coordinator = make_member(proposal.community, Role.COORDINATOR)
 
     proposal = services.proposal_place_on_agenda(
-        proposal=proposal, placed_by=coordinator, meeting_reference="meeting:7"
+        proposal=proposal, placed_by=coordinator, agenda="JMJY-7"
     )
 
-    assert (proposal.status, proposal.meeting_reference) == (
-        Status.ON_AGENDA,
-        "meeting:7",
-    )
+    assert proposal.status == Status.ON_AGENDA
+    assert proposal.events.get(action="on_agenda").reason == "JMJY-7"
 
 
 def test_a_councillor_who_is_not_a_coordinator_cannot_set_the_agenda():
@@ -265,7 +263,7 @@ def test_a_councillor_who_is_not_a_coordinator_cannot_set_the_agenda():
 
     with pytest.raises(PermissionDenied):
         services.proposal_place_on_agenda(
-            proposal=proposal, placed_by=councillor, meeting_reference="meeting:7"
+            proposal=proposal, placed_by=councillor, agenda="JMJY-7"
         )
 
 
@@ -274,7 +272,7 @@ def test_a_submitted_proposal_cannot_go_on_the_agenda():
 
     with pytest.raises(ValidationError, match="submitted cannot become on the agenda"):
         services.proposal_place_on_agenda(
-            proposal=proposal, placed_by=worker_of(proposal), meeting_reference="m:1"
+            proposal=proposal, placed_by=worker_of(proposal), agenda="JMJY-1"
         )
 
 
@@ -282,7 +280,7 @@ def test_a_postponed_proposal_goes_back_onto_an_agenda():
     proposal = make_proposal(status="postponed")
 
     proposal = services.proposal_place_on_agenda(
-        proposal=proposal, placed_by=worker_of(proposal), meeting_reference="meeting:9"
+        proposal=proposal, placed_by=worker_of(proposal), agenda="JMJY-9"
     )
 
     assert proposal.status == Status.ON_AGENDA
