@@ -45,7 +45,9 @@ REFUSALS = {
         "Reconsideration must be moved in the same session as the vote."
     ),
     "NOT_RECONSIDERABLE": _("This vote cannot be reconsidered."),
-    "ALREADY_RECONSIDERED": _("This vote has already been reconsidered."),
+    "ALREADY_RECONSIDERED": _(
+        "This question has already been reconsidered; it may be reconsidered again only after it has been amended."
+    ),
     "IRREVERSIBLE": _(
         "This decision has already been carried out and cannot be undone."
     ),

@@ -78,6 +78,8 @@ class EffectRules:
         if name == "amend":
             motion.effect = (target, target.text, target.amount, target.until)
             self._replace_wording(target, motion)
+            # Amended: it may be reconsidered again (§2.3 B4).
+            target.reconsidered = False
         elif name == "orders_of_the_day":
             self._proceed_to_orders()
         elif name == "division_of_question":
@@ -408,6 +410,8 @@ class EffectRules:
                 self.renewal.pop(key, None)
         decided.state = PENDING
         decided.resumed = True
+        # Its next vote is not reconsidered unless it is amended first.
+        decided.reconsidered = True
         # An exhausted previous question no longer closes debate (M20).
         decided.pq_ordered = None
         self.stack.append(decided)

@@ -121,7 +121,11 @@ pages and the minutes can rely on them):
   One never called up lapses (state DIED, the result stands) at the
   `new_meeting` that begins a new session; an adjourned meeting set by
   `fix_time_to_adjourn` continues the session, so it may still be called
-  up there.
+  up there. A question whose vote was reconsidered (adopted) is not
+  reconsidered again: its next vote gets `ALREADY_RECONSIDERED` unless an
+  amendment to it was adopted after the reconsideration (the engine counts
+  any adopted amendment as material); a vote whose reconsideration was
+  lost gets it too.
 - Division of a question (I5). The `move` of `division_of_question`
   (`applies_to`: the immediately pending main motion or amendment, by
   default the top of the stack) carries `parts`, at least two non-empty

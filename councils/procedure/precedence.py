@@ -189,6 +189,9 @@ class MoveRules:
             return
         if name == "previous_question":
             if not (self._debatable(top) or self._amendable(top)):
+                # §3.3 step 5: its application exception does not hold, so
+                # its rank decides first; with the rank, nothing to close.
+                self._require_rank(motion, top)
                 raise Refusal(NOT_DEBATABLE)
             motion.covered = [top]
             lowest = self._motion_ref(motion.applies_to)
@@ -200,11 +203,11 @@ class MoveRules:
             return
         if name == "limit_debate":
             if not self._debatable(top):
+                self._require_rank(motion, top)
                 raise Refusal(NOT_DEBATABLE)
             motion.target = top
             return
-        if self._rank(motion) >= self._rank(top):
-            raise Refusal(OUT_OF_ORDER_RANK)
+        self._require_rank(motion, top)
         if motion.kind.cls == SUBSIDIARY:
             main = stack[0]
             if main.kind.name != "main" and main.kind.cls != BRING_BACK:
@@ -216,6 +219,12 @@ class MoveRules:
             motion.target = main
             if name == "postpone_definitely":
                 motion.due_meeting = self._due_meeting(motion.until)
+
+    def _require_rank(self, motion, top) -> None:
+        """§3.3 step 5: a ranked motion must rank above the immediately
+        pending question."""
+        if self._rank(motion) >= self._rank(top):
+            raise Refusal(OUT_OF_ORDER_RANK)
 
     def _place_orders_call(self, motion) -> None:
         """P5 is in order when a general order is due and the chair takes up
@@ -229,8 +238,7 @@ class MoveRules:
         if not self.orders:
             raise Refusal(UNTIMELY)
         if stack:
-            if self._rank(motion) >= self._rank(stack[-1]):
-                raise Refusal(OUT_OF_ORDER_RANK)
+            self._require_rank(motion, stack[-1])
             raise Refusal(UNTIMELY)
         if self.orders_declined:
             business = self.orders_declined_for
@@ -438,7 +446,9 @@ class MoveRules:
             or (kind.name == "refer" and decided.target.id in self.reported)
         ):
             raise Refusal(NOT_RECONSIDERABLE)
-        if decision.reconsidered:
+        if decision.reconsidered or decided.reconsidered:
+            # This vote, or an earlier vote on the same question since when
+            # it has not been amended, was reconsidered (§2.3 B4).
             raise Refusal(ALREADY_RECONSIDERED)
         if decision.session != self.session:
             raise Refusal(RECONSIDER_TIME_LIMIT)

@@ -210,6 +210,28 @@ def test_ballot_is_allowed_when_a_voting_method_motion_ordered_it():
     assert log.then("put_question", method="ballot", applies_to=main) == {"ok": True}
 
 
+def test_roll_call_is_ordered_by_the_method_a_voting_method_motion_names():
+    log = Log().open()
+    main = log.main()
+    log.motion("c4", "voting_method", "c5", method="roll_call")
+    log.vote(yes=["c1", "c2"], no=["c3"])
+
+    log.vote(yes=["c1", "c2"], no=["c3"], method="roll_call")
+    decision = log.outcome()["decisions"][-1]
+
+    assert (decision["motion_id"], decision["method"]) == (main, "roll_call")
+    assert decision["voters"] == {"c1": "yes", "c2": "yes", "c3": "no"}
+
+
+def test_voting_method_motion_is_refused_when_it_names_no_method():
+    log = Log().open()
+    log.main()
+
+    result = log.then_move("c4", "voting_method", voting_method="roll_call")
+
+    assert result == {"ok": False, "error": METHOD_NOT_ALLOWED}
+
+
 def test_unanimous_consent_adopts_the_pending_question_when_nobody_objects():
     log = Log().open()
     main = log.main()

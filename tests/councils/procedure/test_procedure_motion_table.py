@@ -146,23 +146,62 @@ def test_voice_vote_is_refused_only_when_two_thirds_is_required(name):
     )
 
 
-LOWER_THAN_ADJOURN = {
-    "recess": OUT_OF_ORDER_RANK,
-    "lay_on_table": OUT_OF_ORDER_RANK,
-    "previous_question": NOT_DEBATABLE,
-    "limit_debate": NOT_DEBATABLE,
-    "postpone_definitely": OUT_OF_ORDER_RANK,
-    "refer": OUT_OF_ORDER_RANK,
-    "amend": OUT_OF_ORDER_RANK,
-    "postpone_indefinitely": OUT_OF_ORDER_RANK,
-}
+LOWER_THAN_ADJOURN = [
+    "recess",
+    "lay_on_table",
+    "previous_question",
+    "limit_debate",
+    "postpone_definitely",
+    "refer",
+    "amend",
+    "postpone_indefinitely",
+]
 
 
-@pytest.mark.parametrize(("name", "code"), sorted(LOWER_THAN_ADJOURN.items()))
-def test_lower_ranked_motion_is_refused_when_adjourn_is_pending(name, code):
+@pytest.mark.parametrize("name", LOWER_THAN_ADJOURN)
+def test_lower_ranked_motion_is_refused_by_rank_when_adjourn_is_pending(name):
     log, _ = meeting_with("adjourn")
 
-    assert log.then_move("c9", name) == {"ok": False, "error": code}
+    assert log.then_move("c9", name) == {"ok": False, "error": OUT_OF_ORDER_RANK}
+
+
+@pytest.mark.parametrize("name", ["previous_question", "limit_debate"])
+def test_closing_debate_is_refused_by_rank_when_lay_on_the_table_is_pending(name):
+    # §3.3 step 5: lay on the table ranks above them and is neither debatable
+    # nor amendable, so no application exception holds: the rank decides.
+    log, _ = meeting_with("lay_on_table")
+
+    assert log.then_move("c9", name) == {"ok": False, "error": OUT_OF_ORDER_RANK}
+
+
+def test_previous_question_applies_to_a_lower_ranked_debatable_amendment():
+    log, amendment = meeting_with("amend")
+
+    log.motion("c9", "previous_question", "c5")
+    outcome = log.outcome()
+
+    assert all(result["ok"] for result in outcome["results"])
+    assert [p["motion"] for p in outcome["pending"]][-2:] == [
+        "amend",
+        "previous_question",
+    ]
+    assert outcome["pending"][-2]["id"] == amendment
+
+
+def test_previous_question_is_refused_as_not_debatable_when_it_outranks_the_question():
+    # Take from the table (no rank of its own, decided like new business)
+    # is neither debatable nor amendable: nothing for debate to close.
+    log = Log().open()
+    main = log.main()
+    log.motion("c4", "lay_on_table", "c5")
+    log.vote(yes=["c1", "c2", "c3"], no=["c4"])
+    log.add("unanimous_consent", text="receive the treasurer's report")
+    log.add("announce")
+    log.motion("c2", "take_from_table", "c3", applies_to=main)
+
+    result = log.then_move("c9", "previous_question")
+
+    assert result == {"ok": False, "error": NOT_DEBATABLE}
 
 
 def test_fix_time_to_adjourn_is_in_order_when_adjourn_is_pending():

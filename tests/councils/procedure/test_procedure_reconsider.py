@@ -290,3 +290,50 @@ def test_actions_offer_reconsider_to_the_prevailing_side_while_business_is_pendi
         "applies_to": 0,
     }
     assert reconsider in actions
+
+
+def reconsidered_and_voted_again(amended: bool) -> tuple[Log, int, int]:
+    """Q adopted (decision 0), its vote reconsidered (decision 1), Q voted on
+    again (the last decision); with `amended`, Q's amount is amended between
+    the reconsideration and the new vote."""
+    log = Log().open()
+    main = log.main(proposal="Q", text="fund Q")
+    log.vote(yes=YES, no=NO)
+    log.motion("c1", "reconsider", "c2", applies_to=0)
+    log.vote(yes=YES, no=NO)
+    if amended:
+        log.motion("c4", "amend", "c5", amount="1500")
+        log.vote(yes=YES, no=NO)
+    log.vote(yes=YES, no=NO)
+    return log, main, len(log.outcome()["decisions"]) - 1
+
+
+def test_new_vote_on_a_reconsidered_question_is_not_reconsidered_again():  # B4
+    log, _, again = reconsidered_and_voted_again(amended=False)
+
+    result = log.then_move("c3", "reconsider", applies_to=again)
+
+    assert refused(result, ALREADY_RECONSIDERED)
+
+
+def test_new_vote_is_reconsidered_when_the_question_was_amended_after_reconsideration():
+    log, main, again = reconsidered_and_voted_again(amended=True)
+
+    result = log.then_move("c3", "reconsider", applies_to=again)
+    outcome = log.outcome()
+
+    assert result == {"ok": True}
+    assert outcome["motions"][main]["amount"] == "1500"
+    assert outcome["motions"][main]["state"] == "RECONSIDERATION_PENDING"
+
+
+def test_actions_do_not_offer_a_second_reconsideration_of_the_same_question():
+    log, _, again = reconsidered_and_voted_again(amended=False)
+
+    actions = actions_in_order(log.setup, log.events, "c3")
+
+    assert not [
+        a
+        for a in actions
+        if a.get("motion") == "reconsider" and a["applies_to"] == again
+    ]
