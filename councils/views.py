@@ -1,7 +1,5 @@
 """The council's pages: thin views that fetch, authorise, call one service, render."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -13,6 +11,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from fundapp.idempotency import form_key_check, form_key_issue
 from fundapp.models import User
 from fundapp.permissions import require_perm
 from proposals.models import Proposal
@@ -251,11 +250,19 @@ def meeting_schedule(request, code):
     return redirect(council)
 
 
+def _action_form_name(meeting) -> str:
+    """What the live page's action keys are issued for (fundapp.idempotency)."""
+    return f"meeting:{meeting.pk}"
+
+
 def _live_context(request, meeting):
+    user = request.user
     return {
         "meeting": meeting,
-        "live": meeting_live(meeting, request.user),
-        "key": uuid.uuid4().hex,
+        "live": meeting_live(meeting, user),
+        "key": form_key_issue(user=user, form=_action_form_name(meeting))
+        if user.is_authenticated
+        else "",
     }
 
 
@@ -293,6 +300,11 @@ def meeting_act(request, pk):
         error_message = _("This action is incomplete.")
     else:
         try:
+            form_key_check(
+                form.cleaned_data["idempotency_key"],
+                user=request.user,
+                form=_action_form_name(meeting),
+            )
             row = _run_action(meeting, request.user, form.cleaned_data)
         except ValidationError as error:
             error_message = error.messages[0]

@@ -7,6 +7,7 @@ Other apps add their part through `DEMO_STEPS` in their own `demo.py`.
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -43,6 +44,8 @@ DEMO_LOGINS = [
     DemoLogin("xwj_socialworker", "13900000121", "何琳", "XWJ", Role.SOCIAL_WORKER),
     DemoLogin("xwj_fundcommittee", "13900000131", "许刚", "XWJ", Role.FUND_COMMITTEE),
     DemoLogin("xwj_resident", "13900000101", "马桂英", "XWJ", Role.RESIDENT),
+    # Chairs XWJ's residents' conference, which decides the granted fund's use.
+    DemoLogin("xwj_chair", "13900000141", "周建华", "XWJ", Role.COORDINATOR),
 ]
 
 COMMUNITIES = [
@@ -142,9 +145,9 @@ def load_money(communities, users) -> None:
             source=hsbc,
             fiscal_year=year,
             reference=f"HSBC-CPP-{year}",
-            amount="300000.00",
+            amount=Decimal("300000.00"),
             received_on=date(year, 3, 18),
-            recorded_by=keeper,
+            actor=keeper,
             idempotency_key=f"demo:JMJY:hsbc:{year}",
         )
         services.tranche_receive(
@@ -152,12 +155,12 @@ def load_money(communities, users) -> None:
             source=district,
             fiscal_year=year,
             reference=f"YHT-MATCH-{year}",
-            amount="300000.00",
+            amount=Decimal("300000.00"),
             received_on=date(year, 4, 25),
             matches=donor,
-            match_ratio="1",
-            match_cap="300000.00",
-            recorded_by=keeper,
+            match_ratio=Decimal("1"),
+            match_cap=Decimal("300000.00"),
+            actor=keeper,
             idempotency_key=f"demo:JMJY:district:{year}",
         )
     services.tranche_receive(
@@ -165,9 +168,9 @@ def load_money(communities, users) -> None:
         source=district,
         fiscal_year=2016,
         reference="YHT-FUND-2016",
-        amount="320000.00",
+        amount=Decimal("320000.00"),
         received_on=date(2016, 4, 12),
-        recorded_by=keeper,
+        actor=keeper,
         idempotency_key="demo:JMJY:district:2016",
     )
 
@@ -184,9 +187,9 @@ def load_money(communities, users) -> None:
             source=organization,
             fiscal_year=year,
             reference=f"ZZB-{year}",
-            amount="200000.00" if year <= 2016 else "300000.00",
+            amount=Decimal("200000.00" if year <= 2016 else "300000.00"),
             received_on=date(year, 2, 28),
-            recorded_by=users["xwj_fundcommittee"],
+            actor=users["xwj_fundcommittee"],
             idempotency_key=f"demo:XWJ:organization:{year}",
         )
 

@@ -1,28 +1,45 @@
 """Forms check the shape of what people type; the services decide the rest."""
 
-import uuid
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.idempotency import KEY_MAX_LENGTH, form_key_check, form_key_issue
 from fundapp.models import Category, Community, Tranche
 from fundapp.money import AmountField
 
 
-def new_idempotency_key() -> str:
-    return uuid.uuid4().hex
-
-
 class IdempotentForm(forms.Form):
-    """A money-moving form: its hidden key makes a repeated POST move money once."""
+    """A form whose hidden key makes a repeated POST act once.
 
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    The key is issued by the server for this person and this form (`form`
+    names what the form does and where, e.g. "commit:JMJY"); a key issued to
+    someone else, for another form, or made up is refused as an expired form
+    (fundapp.idempotency).
+    """
 
-    def __init__(self, *args, **kwargs):
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput, max_length=KEY_MAX_LENGTH
+    )
+
+    def __init__(self, *args, user, form: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.form_name = form
         if not self.is_bound:
-            self.initial.setdefault("idempotency_key", new_idempotency_key())
+            self.initial["idempotency_key"] = form_key_issue(user=user, form=form)
+
+    def clean(self):
+        # Said above the form: the key is a hidden field nobody can correct.
+        cleaned = super().clean()
+        try:
+            form_key_check(
+                cleaned.get("idempotency_key", ""), user=self.user, form=self.form_name
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
 
 
 class LoginForm(AuthenticationForm):

@@ -78,6 +78,10 @@ is_acting_member = holds(*ACTING_ROLES)
 rules.add_perm("fundapp.view_fund", rules.always_allow)
 rules.add_perm("fundapp.record_tranche", is_fund_committee)
 rules.add_perm("fundapp.move_money", is_fund_committee)
+# A council decision commits or releases money; the member who announces it
+# (the chair, a councillor or coordinator of the community) carries it out.
+rules.add_perm("fundapp.commit_on_decision", is_councillor)
+rules.add_perm("fundapp.see_ledger_checks", is_fund_committee | is_social_worker)
 rules.add_perm("fundapp.verify_residents", is_social_worker)
 rules.add_perm("fundapp.act_in_community", is_acting_member)
 rules.add_perm("fundapp.view_reports", is_reader_of_reports)

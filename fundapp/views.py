@@ -32,6 +32,7 @@ from fundapp.money import format_cny
 from fundapp.permissions import require_perm
 
 LEDGER_PAGE_SIZE = 50
+LEDGER_PROBLEMS_SHOWN = 20
 
 
 def attach_errors(form, error: ValidationError, renamed: dict | None = None) -> None:
@@ -94,6 +95,14 @@ def fund_detail(request, code):
         ),
         "can_move_money": request.user.has_perm("fundapp.move_money", community),
     }
+    if request.user.has_perm("fundapp.see_ledger_checks", community):
+        check = selectors.ledger_check_latest(fund=fund)
+        if check is not None and check.problem_count:
+            context["ledger_check"] = check
+            context["ledger_problems"] = [
+                services.LedgerProblem.from_json(problem).describe()
+                for problem in check.problems[:LEDGER_PROBLEMS_SHOWN]
+            ]
     return render(request, "fundapp/fund_detail.html", context)
 
 
@@ -249,14 +258,17 @@ def tranche_record(request, code):
     community = selectors.community_get(code=code)
     fund = community.fund
     require_perm(request.user, "fundapp.record_tranche", community)
-    form = TrancheForm(request.POST or None, fund=fund)
+    form = TrancheForm(
+        request.POST or None,
+        fund=fund,
+        user=request.user,
+        form=f"tranche:{community.code}",
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["matches"] = data.pop("matched_tranche")
         try:
-            tranche = services.tranche_receive(
-                fund=fund, recorded_by=request.user, **data
-            )
+            tranche = services.tranche_receive(fund=fund, actor=request.user, **data)
         except ValidationError as error:
             attach_errors(form, error, renamed={"matches": "matched_tranche"})
         else:
@@ -278,11 +290,13 @@ def tranche_record(request, code):
 def commitment_create(request, code):
     community = selectors.community_get(code=code)
     require_perm(request.user, "fundapp.move_money", community)
-    form = CommitmentForm(request.POST or None)
+    form = CommitmentForm(
+        request.POST or None, user=request.user, form=f"commit:{community.code}"
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.commitment_create(
-                fund=community.fund, created_by=request.user, **form.cleaned_data
+                fund=community.fund, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             attach_errors(form, error)
@@ -299,11 +313,13 @@ def commitment_release(request, code, pk):
     community = selectors.community_get(code=code)
     commitment = get_object_or_404(Commitment, pk=pk, fund=community.fund)
     require_perm(request.user, "fundapp.move_money", community)
-    form = ReleaseForm(request.POST or None)
+    form = ReleaseForm(
+        request.POST or None, user=request.user, form=f"release:{commitment.pk}"
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.commitment_release(
-                commitment=commitment, released_by=request.user, **form.cleaned_data
+                commitment=commitment, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             attach_errors(form, error)
@@ -328,11 +344,13 @@ def transaction_reverse(request, code, pk):
         fund=community.fund,
     )
     require_perm(request.user, "fundapp.move_money", community)
-    form = ReversalForm(request.POST or None)
+    form = ReversalForm(
+        request.POST or None, user=request.user, form=f"reverse:{original.pk}"
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.transaction_reverse(
-                original=original, reversed_by=request.user, **form.cleaned_data
+                original=original, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             attach_errors(form, error)
@@ -364,10 +382,17 @@ def healthz(request):
         except Exception as error:  # noqa: BLE001
             state["broker"] = f"error: {error.__class__.__name__}"
     healthy = all(value in ("ok", "in-process") for value in state.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **state},
-        status=200 if healthy else 503,
-    )
+    body = {"status": "ok" if healthy else "error", **state}
+    if state["database"] == "ok":
+        # Reported, not failed on: a ledger problem is for people to look
+        # into, not a reason to take this server out of service.
+        ledger = selectors.ledger_health()
+        body["ledger"] = {
+            "status": ledger.status,
+            "last_checked_at": ledger.last_checked_at,
+            "funds_with_problems": ledger.funds_with_problems,
+        }
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def bare(request):

@@ -328,7 +328,7 @@ def load_proposals_demo(communities, users) -> None:
     people = _neighbours(communities, users)
     staff = {
         "JMJY": (users["socialworker"], users["coordinator"]),
-        "XWJ": (users["xwj_socialworker"], users["xwj_socialworker"]),
+        "XWJ": (users["xwj_socialworker"], users["xwj_chair"]),
     }
     calls = {code: _call(communities[code], staff[code][0]) for code in ("JMJY", "XWJ")}
     for spec in PROPOSALS:
@@ -373,7 +373,7 @@ def load_proposals_demo(communities, users) -> None:
             outcome="approved",
             decided_by=chair,
             conditions="每季度向居民议事会报告。Report to the council every quarter.",
-            reference="demo",
+            reference=f"{code}-demo",
             idempotency_key=f"demo:proposal:{code}:{proposal.pk}:approved",
         )
         if stage == "active":

@@ -6,13 +6,27 @@ import uuid
 from datetime import date
 
 from fundapp import services
+from fundapp.idempotency import form_key_issue
 from fundapp.models import Community, Fund, Role, Source, User
 
 _numbers = itertools.count(1)
 
 
 def key() -> str:
+    """A key for a service called directly, as server-side code does."""
     return uuid.uuid4().hex
+
+
+def action_key(user, meeting) -> str:
+    """The key the live page issues to this person for this meeting's actions."""
+    return form_key_issue(user=user, form=f"meeting:{meeting.pk}")
+
+
+def issued_key(client, url: str) -> str:
+    """The idempotency key the server issues with the form at `url` (a GET)."""
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.context["form"]["idempotency_key"].value()
 
 
 def make_community(*, code: str | None = None, **fields) -> Community:
@@ -78,7 +92,7 @@ def make_tranche(
         reference=fields.pop("reference", f"REF-{next(_numbers)}"),
         amount=amount,
         received_on=fields.pop("received_on", date(fiscal_year, 3, 1)),
-        recorded_by=recorded_by,
+        actor=recorded_by,
         idempotency_key=fields.pop("idempotency_key", key()),
         **fields,
     )

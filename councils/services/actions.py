@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from fundapp import clock
+from fundapp.idempotency import derived_key
 from fundapp.models import User
 from fundapp.money import parse_amount
 from proposals.models import Proposal
@@ -376,7 +377,9 @@ def decision_mark_executed(
     `councils.manage_council` (the community's social worker). The default
     idempotency key makes a retry a no-op.
     """
-    idempotency_key = idempotency_key or f"executed:{meeting.pk}:{int(decision_index)}"
+    idempotency_key = idempotency_key or derived_key(
+        "councils.executed", meeting.pk, int(decision_index)
+    )
     latest = (
         Meeting.objects.filter(council_id=meeting.council_id, event_count__gt=0)
         .order_by("-number")

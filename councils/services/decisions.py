@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fundapp.idempotency import derived_key
 from fundapp.models import User
 from proposals import services as proposal_services
 from proposals.models import Proposal
@@ -70,7 +71,8 @@ def decisions_apply(
         # A grant adopted at an earlier meeting, outside this log, keeps
         # its own reference.
         reference = motion.get("ref") or motion_reference(meeting, int(key))
-        idempotency = f"councils:{meeting.pk}:{row.sequence}:{key}"
+        # Derived by the server, not guessable: no form can submit it first.
+        parts = ("councils.decision", meeting.pk, row.sequence, key)
         if old_state in TAKEN_UP_FROM and new_state == "PENDING":
             # Carried business comes before the council again (B1, a
             # general order, a committee's report).
@@ -87,7 +89,7 @@ def decisions_apply(
                 undone_by=actor,
                 reason=_("Motion %(reference)s %(state)s")
                 % {"reference": reference, "state": state_label(new_state)},
-                idempotency_key=f"{idempotency}:undo",
+                idempotency_key=derived_key(*parts, "undo"),
             )
         if (
             new_state == "ADOPTED" and old_state != "RECONSIDERATION_PENDING"
@@ -108,7 +110,7 @@ def decisions_apply(
                         amount=Decimal(amount) if amount else None,
                         conditions=motion.get("text", ""),
                         reference=reference,
-                        idempotency_key=f"{idempotency}:approved",
+                        idempotency_key=derived_key(*parts, "approved"),
                     )
             except ValidationError as error:
                 row.warnings.extend(error.messages)
@@ -118,5 +120,5 @@ def decisions_apply(
                 outcome=PROPOSAL_OUTCOMES[new_state],
                 decided_by=actor,
                 reference=reference,
-                idempotency_key=f"{idempotency}:{PROPOSAL_OUTCOMES[new_state]}",
+                idempotency_key=derived_key(*parts, PROPOSAL_OUTCOMES[new_state]),
             )

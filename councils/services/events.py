@@ -7,13 +7,16 @@ effect in that same transaction (`decisions_apply`).
 """
 
 import datetime
+import json
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fundapp import clock
+from fundapp.idempotency import REUSED, require_key_shape
 from fundapp.models import User
 
 from ..models import Attendance, FloorRequest, Meeting, MeetingEvent, Minutes, Vote
@@ -41,18 +44,22 @@ def meeting_event_append(
 
     Locks the meeting row, so events are sequenced one at a time: two racing
     "announce" clicks give one announcement (the engine refuses the second).
-    A retry with the same idempotency key returns the stored event unchanged.
+    A retry with the same idempotency key (same person, same action) returns
+    the stored event unchanged; the key with anything else is refused.
     Raises ValidationError (code = the engine's code) when the engine refuses.
     """
-    if not idempotency_key or len(idempotency_key) > 80:
-        raise ValidationError(_("Each action needs an idempotency key."))
+    require_key_shape(idempotency_key)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     existing = MeetingEvent.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        if existing.meeting_id != meeting.pk:
-            raise ValidationError(
-                _("This idempotency key was used for another meeting.")
-            )
+        # A retry of the same action by the same person returns it; the key
+        # with anything else (another meeting, person or action) is refused.
+        if (
+            existing.meeting_id != meeting.pk
+            or existing.actor_id != actor.pk
+            or existing.payload != as_stored(event)
+        ):
+            raise ValidationError(REUSED, code="idempotency_key_reused")
         return existing
     if later_meeting_begun(meeting):
         raise ValidationError(
@@ -98,6 +105,11 @@ def meeting_event_append(
     key = outcome_cache_key(meeting, row.sequence)
     transaction.on_commit(lambda: cache.set(key, settled, OUTCOME_CACHE_SECONDS))
     return row
+
+
+def as_stored(event: dict) -> dict:
+    """The event as its JSON column gives it back."""
+    return json.loads(json.dumps(event, cls=DjangoJSONEncoder))
 
 
 def _side_records(

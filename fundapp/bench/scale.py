@@ -111,7 +111,7 @@ COLUMNS = {
         "match_ratio", "match_cap", "recorded_by_id", "recorded_at",
     ],
     Commitment: [
-        "id", "fund_id", "purpose", "reference", "category", "amount",
+        "id", "fund_id", "purpose", "decision", "category", "amount",
         "created_at", "created_by_id",
     ],
     Account: ["id", "fund_id", "kind", "source_id", "tranche_id", "commitment_id",
@@ -637,7 +637,7 @@ class CommunityBuilder:
                 commitment_id,
                 self.fund_id,
                 purpose,
-                f"proposal:{commitment_id}",
+                "",
                 category,
                 fen_text(amount),
                 moment(on, rng),

@@ -1,7 +1,13 @@
 """The fund's models: people and roles, communities and their money, the ledger."""
 
 from .fund import Category, Community, Fund, Source, Tranche
-from .ledger import Account, Commitment, LedgerEntry, LedgerTransaction
+from .ledger import (
+    Account,
+    Commitment,
+    LedgerCheck,
+    LedgerEntry,
+    LedgerTransaction,
+)
 from .people import Membership, Role, User
 
 __all__ = [
@@ -10,6 +16,7 @@ __all__ = [
     "Commitment",
     "Community",
     "Fund",
+    "LedgerCheck",
     "LedgerEntry",
     "LedgerTransaction",
     "Membership",

@@ -111,12 +111,13 @@ class Commitment(models.Model):
 
     fund = models.ForeignKey("fundapp.Fund", models.PROTECT, related_name="commitments")
     purpose = models.CharField(_("purpose"), max_length=200)
-    reference = models.CharField(
-        _("reference"),
+    decision = models.CharField(
+        _("decision"),
         max_length=60,
         blank=True,
         help_text=_(
-            "What the money is for in another part of Linli, e.g. proposal:17."
+            "The council decision that commits this money, e.g. JMJY-5#3; empty "
+            "when the fund committee committed it."
         ),
     )
     category = models.CharField(_("category"), max_length=24)
@@ -172,6 +173,11 @@ class LedgerTransaction(models.Model):
         verbose_name=_("reverses"),
     )
     idempotency_key = models.CharField(max_length=80, unique=True)
+    # What the key was used for (fundapp.idempotency.request_digest): the same
+    # key with another request is refused.
+    request_digest = models.CharField(
+        max_length=64, default="", db_default="", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         "fundapp.User", models.PROTECT, null=True, blank=True, related_name="+"
@@ -223,3 +229,25 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.account}: {self.amount}"
+
+
+class LedgerCheck(models.Model):
+    """One reconciliation of a fund's ledger: what it found, and when.
+
+    Written by `fund_reconcile` (nightly, from Celery beat). The latest check
+    of each fund feeds the health check and the fund page; an empty
+    `problems` list is the healthy answer.
+    """
+
+    fund = models.ForeignKey("fundapp.Fund", models.CASCADE, related_name="checks")
+    checked_at = models.DateTimeField()
+    problem_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("ledger check")
+        verbose_name_plural = _("ledger checks")
+        indexes = [models.Index(fields=["fund", "-checked_at"])]
+
+    def __str__(self):
+        return f"{self.fund} {self.checked_at:%Y-%m-%d %H:%M}: {self.problem_count}"

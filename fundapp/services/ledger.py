@@ -8,18 +8,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from fundapp.models import Account, LedgerEntry, LedgerTransaction
+from fundapp.idempotency import require_key_shape, require_same_request
+from fundapp.models import Account, LedgerEntry, LedgerTransaction, User
 from fundapp.money import ZERO, cny, format_cny
 
 
 def transaction_by_key(idempotency_key: str) -> LedgerTransaction | None:
     """Return the movement already made with this key, if any."""
     return LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
-
-
-def require_idempotency_key(idempotency_key: str) -> None:
-    if not idempotency_key or len(idempotency_key) > 80:
-        raise ValidationError(_("This form has expired; open it again and resubmit."))
 
 
 def lock_accounts(account_ids: Iterable[int]) -> dict[int, Account]:
@@ -34,9 +30,10 @@ def post_transaction(
     kind: str,
     entries: list[tuple[Account, object]],
     idempotency_key: str,
+    request_digest: str,
     effective_on: date,
     memo: str = "",
-    created_by=None,
+    created_by: User | None = None,
     tranche=None,
     commitment=None,
     reverses=None,
@@ -86,6 +83,7 @@ def post_transaction(
         commitment=commitment,
         reverses=reverses,
         idempotency_key=idempotency_key,
+        request_digest=request_digest,
         created_by=created_by,
     )
     LedgerEntry.objects.bulk_create(
@@ -97,19 +95,29 @@ def post_transaction(
     return ledger_transaction
 
 
-def run_once(*, idempotency_key: str, movement, replay):
-    """Run `movement()` once per key; a repeated key returns `replay(original)`.
+def run_once(*, idempotency_key: str, request_digest: str, movement, replay):
+    """Run `movement()` once per key; a retry of the same request replays it.
 
-    `movement` writes a LedgerTransaction with this key and returns what the
-    caller wants; `replay` recovers that from the original transaction. A
-    concurrent duplicate waits on the unique key, fails, and is answered with
-    the committed original. Any other conflict the database refuses becomes a
-    message, and nothing is written.
+    `movement` writes a LedgerTransaction with this key and digest and returns
+    what the caller wants; `replay` recovers that from the original
+    transaction. The same key with the same request digest (same operation,
+    fund, actor or decision, parameters) returns `replay(original)`; the same
+    key with any other digest is refused (code `idempotency_key_reused`) and
+    writes nothing. A concurrent duplicate waits on the unique key, fails, and
+    is answered the same way once the original is committed. Any other
+    conflict the database refuses becomes a message, and nothing is written.
     """
-    require_idempotency_key(idempotency_key)
+    require_key_shape(idempotency_key)
+
+    def answer(existing: LedgerTransaction):
+        require_same_request(
+            stored_digest=existing.request_digest, digest=request_digest
+        )
+        return replay(existing)
+
     existing = transaction_by_key(idempotency_key)
     if existing is not None:
-        return replay(existing)
+        return answer(existing)
     try:
         with transaction.atomic():
             return movement()
@@ -122,4 +130,4 @@ def run_once(*, idempotency_key: str, movement, replay):
                     "Check the ledger and try again."
                 )
             ) from None
-        return replay(existing)
+        return answer(existing)

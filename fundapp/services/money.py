@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fundapp.idempotency import request_digest
 from fundapp.models import (
     Account,
     Category,
@@ -20,11 +21,26 @@ from fundapp.models import (
     LedgerTransaction,
     Source,
     Tranche,
+    User,
 )
 from fundapp.money import ZERO, cny, format_cny, parse_amount
 from fundapp.permissions import require_perm
 
 from .ledger import lock_accounts, post_transaction, run_once
+
+PURPOSE_MAX_LENGTH = Commitment._meta.get_field("purpose").max_length
+DECISION_MAX_LENGTH = Commitment._meta.get_field("decision").max_length
+
+
+def require_money_authority(*, actor: User, fund: Fund, decision: str) -> None:
+    """The actor may commit or release this fund's money, on their own right
+    (the fund committee) or announcing the council decision cited."""
+    if len(decision) > DECISION_MAX_LENGTH:
+        raise ValidationError(_("A decision is cited by a short reference."))
+    if decision:
+        require_perm(actor, "fundapp.commit_on_decision", fund)
+    else:
+        require_perm(actor, "fundapp.move_money", fund)
 
 
 def _external_account(source: Source) -> Account:
@@ -92,7 +108,7 @@ def tranche_receive(
     reference: str,
     amount: Decimal | str,
     received_on: date,
-    recorded_by,
+    actor: User,
     idempotency_key: str,
     allowed_categories: list[str] | tuple = (),
     spend_by: date | None = None,
@@ -107,7 +123,7 @@ def tranche_receive(
     that are not positive yuan with at most two decimals. Writes one RECEIVE
     transaction: debit the tranche's available account, credit the source.
     """
-    require_perm(recorded_by, "fundapp.record_tranche", fund)
+    require_perm(actor, "fundapp.record_tranche", fund)
     amount = parse_amount(amount)
     match_ratio = Decimal(str(match_ratio)) if match_ratio not in (None, "") else None
     match_cap = parse_amount(match_cap) if match_cap not in (None, "") else None
@@ -165,7 +181,7 @@ def tranche_receive(
             matches=matches,
             match_ratio=match_ratio,
             match_cap=match_cap,
-            recorded_by=recorded_by,
+            recorded_by=actor,
         )
         available = Account.objects.create(
             fund=fund,
@@ -178,15 +194,32 @@ def tranche_receive(
             kind=LedgerTransaction.Kind.RECEIVE,
             entries=[(available, amount), (_external_account(source), -amount)],
             idempotency_key=idempotency_key,
+            request_digest=digest,
             effective_on=received_on,
             memo=reference,
-            created_by=recorded_by,
+            created_by=actor,
             tranche=tranche,
         )
         return tranche
 
+    digest = request_digest(
+        LedgerTransaction.Kind.RECEIVE,
+        fund=fund,
+        actor=actor,
+        source=source,
+        fiscal_year=fiscal_year,
+        reference=reference,
+        amount=amount,
+        received_on=received_on,
+        allowed_categories=allowed_categories,
+        spend_by=spend_by,
+        matches=matches,
+        match_ratio=match_ratio,
+        match_cap=match_cap,
+    )
     return run_once(
         idempotency_key=idempotency_key,
+        request_digest=digest,
         movement=movement,
         replay=lambda original: original.tranche,
     )
@@ -215,29 +248,40 @@ def commitment_create(
     fund: Fund,
     purpose: str,
     category: str,
-    amount: Decimal | str,
-    created_by,
+    amount: Decimal,
+    actor: User,
     idempotency_key: str,
-    reference: str = "",
+    decision: str = "",
     on: date | None = None,
-    check_permission: bool = True,
 ) -> Commitment:
     """Set money aside for a purpose from the tranches that may pay for it.
 
-    Needs `fundapp.move_money` unless the caller has already decided (a
-    council decision passes `check_permission=False`). Locks the available
-    accounts of every allowed tranche (id order) before it counts them, so
-    concurrent commitments cannot overspend; refuses with the shortfall.
-    Writes one COMMIT transaction: available → committed, per tranche.
+    The authority is the actor's own right (`fundapp.move_money`, the fund
+    committee) or, when `decision` cites the council decision that commits
+    the money (e.g. "JMJY-5#3"), that decision, announced by `actor`
+    (`fundapp.commit_on_decision`). Locks the available accounts of every
+    allowed tranche (id order) before it counts them, so concurrent
+    commitments cannot overspend; refuses with the shortfall. Writes one
+    COMMIT transaction: available → committed, per tranche.
     """
-    if check_permission:
-        require_perm(created_by, "fundapp.move_money", fund)
+    decision = decision.strip()
+    require_money_authority(actor=actor, fund=fund, decision=decision)
     amount = parse_amount(amount)
     on = on or timezone.localdate()
+    purpose = purpose.strip()
     if category not in Category.values:
         raise ValidationError({"category": _("Choose a category from the list.")})
-    if not purpose.strip():
+    if not purpose:
         raise ValidationError({"purpose": _("Say what the money is for.")})
+    if len(purpose) > PURPOSE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "purpose": _(
+                    "Say what the money is for in at most %(limit)s characters."
+                )
+                % {"limit": PURPOSE_MAX_LENGTH}
+            }
+        )
 
     def movement() -> Commitment:
         tranches = spendable_tranches(fund=fund, category=category, on=on)
@@ -268,11 +312,11 @@ def commitment_create(
             )
         commitment = Commitment.objects.create(
             fund=fund,
-            purpose=purpose.strip()[:200],
-            reference=reference,
+            purpose=purpose,
+            decision=decision,
             category=category,
             amount=amount,
-            created_by=created_by,
+            created_by=actor,
         )
         entries = []
         left = amount
@@ -295,15 +339,27 @@ def commitment_create(
             kind=LedgerTransaction.Kind.COMMIT,
             entries=entries,
             idempotency_key=idempotency_key,
+            request_digest=digest,
             effective_on=on,
             memo=commitment.purpose,
-            created_by=created_by,
+            created_by=actor,
             commitment=commitment,
         )
         return commitment
 
+    digest = request_digest(
+        LedgerTransaction.Kind.COMMIT,
+        fund=fund,
+        actor=actor,
+        decision=decision,
+        purpose=purpose,
+        category=category,
+        amount=amount,
+        on=on,
+    )
     return run_once(
         idempotency_key=idempotency_key,
+        request_digest=digest,
         movement=movement,
         replay=lambda original: original.commitment,
     )
@@ -320,23 +376,25 @@ def commitment_outstanding(commitment: Commitment) -> Decimal:
 def commitment_release(
     *,
     commitment: Commitment,
-    released_by,
+    actor: User,
     idempotency_key: str,
-    amount: Decimal | str | None = None,
+    amount: Decimal | None = None,
     reason: str = "",
+    decision: str = "",
     on: date | None = None,
-    check_permission: bool = True,
 ) -> LedgerTransaction:
     """Give committed money back to its tranches' available accounts.
 
-    Needs `fundapp.move_money` unless a council decision calls it. Releases
-    all that is outstanding, or `amount` of it, taking the last tranches
-    committed first. Writes one RELEASE transaction.
+    The authority is the actor's own right (`fundapp.move_money`) or the
+    council decision cited in `decision`, as for `commitment_create`.
+    Releases all that is outstanding, or `amount` of it, taking the last
+    tranches committed first. Writes one RELEASE transaction.
     """
     fund = commitment.fund
-    if check_permission:
-        require_perm(released_by, "fundapp.move_money", fund)
-    amount = parse_amount(amount) if amount not in (None, "") else None
+    decision = decision.strip()
+    require_money_authority(actor=actor, fund=fund, decision=decision)
+    amount = parse_amount(amount) if amount is not None else None
+    reason = reason.strip()
     on = on or timezone.localdate()
 
     def movement() -> LedgerTransaction:
@@ -380,14 +438,26 @@ def commitment_release(
             kind=LedgerTransaction.Kind.RELEASE,
             entries=entries,
             idempotency_key=idempotency_key,
+            request_digest=digest,
             effective_on=on,
             memo=(reason or commitment.purpose)[:300],
-            created_by=released_by,
+            created_by=actor,
             commitment=commitment,
         )
 
+    digest = request_digest(
+        LedgerTransaction.Kind.RELEASE,
+        fund=fund,
+        actor=actor,
+        decision=decision,
+        commitment=commitment,
+        amount=amount,
+        reason=reason,
+        on=on,
+    )
     return run_once(
         idempotency_key=idempotency_key,
+        request_digest=digest,
         movement=movement,
         replay=lambda original: original,
     )
@@ -396,7 +466,7 @@ def commitment_release(
 def transaction_reverse(
     *,
     original: LedgerTransaction,
-    reversed_by,
+    actor: User,
     reason: str,
     idempotency_key: str,
     on: date | None = None,
@@ -408,7 +478,7 @@ def transaction_reverse(
     concurrency too), and one that would take an account below zero (e.g. a
     received tranche whose money is already committed).
     """
-    require_perm(reversed_by, "fundapp.move_money", original.fund)
+    require_perm(actor, "fundapp.move_money", original.fund)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why this movement is being reversed.")})
@@ -432,16 +502,26 @@ def transaction_reverse(
             kind=LedgerTransaction.Kind.REVERSAL,
             entries=entries,
             idempotency_key=idempotency_key,
+            request_digest=digest,
             effective_on=on,
             memo=reason[:300],
-            created_by=reversed_by,
+            created_by=actor,
             tranche=locked.tranche,
             commitment=locked.commitment,
             reverses=locked,
         )
 
+    digest = request_digest(
+        LedgerTransaction.Kind.REVERSAL,
+        fund=original.fund,
+        actor=actor,
+        original=original,
+        reason=reason,
+        on=on,
+    )
     return run_once(
         idempotency_key=idempotency_key,
+        request_digest=digest,
         movement=movement,
         replay=lambda original: original,
     )

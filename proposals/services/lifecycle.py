@@ -295,15 +295,19 @@ def proposal_record_decision(
                     }
                 }
             )
+        if not reference:
+            raise ValidationError(
+                _("An approval cites the council decision that made it."),
+                code="decision_required",
+            )
         proposal.commitment = commitment_create(
             fund=proposal.community.fund,
             purpose=proposal.title,
             category=proposal.category,
             amount=amount,
-            created_by=decided_by,
+            actor=decided_by,
             idempotency_key=idempotency_key,
-            reference=f"proposal:{proposal.pk}",
-            check_permission=False,
+            decision=reference,
         )
         proposal.approved_amount = amount
         proposal.conditions = conditions
@@ -354,10 +358,10 @@ def proposal_undo_decision(
             )
         commitment_release(
             commitment=proposal.commitment,
-            released_by=undone_by,
+            actor=undone_by,
             idempotency_key=idempotency_key,
             reason=reason,
-            check_permission=False,
+            decision=proposal.decision_reference,
         )
         proposal.commitment = None
         proposal.approved_amount = None

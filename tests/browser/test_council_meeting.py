@@ -25,6 +25,7 @@ from councils import services
 from fundapp.models import Role
 from proposals.models import Proposal
 from tests.factories import (
+    action_key,
     make_council,
     make_funded_community,
     make_meeting,
@@ -77,8 +78,10 @@ def _page_for(new_context, live_server, session):
 class Phone:
     """A councillor acting over plain HTTP, as the live page's forms post."""
 
-    def __init__(self, live_server, meeting_pk: int, session: str):
-        self.url = f"{live_server.url}/meetings/{meeting_pk}/act/"
+    def __init__(self, live_server, meeting, member, session: str):
+        self.url = f"{live_server.url}/meetings/{meeting.pk}/act/"
+        # The key the live page issues this member (one per action here).
+        self.key = action_key(member, meeting)
         self.csrf = secrets.token_hex(16)  # a 32-character unmasked secret
         self.cookie = f"sessionid={session}; csrftoken={self.csrf}; django_language=en"
         self.count = 0
@@ -87,7 +90,7 @@ class Phone:
         self.count += 1
         data = {
             "action": action,
-            "idempotency_key": f"phone-{self.csrf}-{self.count}",
+            "idempotency_key": f"{self.key}-{self.count}",
             "csrfmiddlewaretoken": self.csrf,
             **fields,
         }
@@ -169,8 +172,8 @@ def test_a_meeting_amends_and_adopts_a_grant_in_three_browsers(contexts, live_se
     chair_page = _page_for(contexts, live_server, sessions[chair.pk])
     a_page = _page_for(contexts, live_server, sessions[member_a.pk])
     b_page = _page_for(contexts, live_server, sessions[recused.pk])
-    third = Phone(live_server, meeting.pk, sessions[third_member.pk])
-    fourth = Phone(live_server, meeting.pk, sessions[fourth_member.pk])
+    third = Phone(live_server, meeting, third_member, sessions[third_member.pk])
+    fourth = Phone(live_server, meeting, fourth_member, sessions[fourth_member.pk])
     for page in (chair_page, a_page, b_page):
         page.goto(meeting_url)
         _click(page, "arrive")

@@ -18,6 +18,7 @@ from councils.selectors import meeting_outcome
 from fundapp.models import Commitment, Role
 from tests.councils.conftest import next_key
 from tests.factories import (
+    action_key,
     make_council,
     make_funded_community,
     make_meeting,
@@ -58,7 +59,7 @@ def _act(client, meeting, person, **data):
     client.force_login(person)
     response = client.post(
         reverse("councils:act", args=[meeting.pk]),
-        {"idempotency_key": next_key(), **data},
+        {"idempotency_key": action_key(person, meeting) + "-t", **data},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from councils import services
-from tests.factories import make_member
+from tests.factories import action_key, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -67,13 +67,13 @@ def test_an_action_refused_by_the_engine_comes_back_in_words(client, in_session)
     with translation.override("en"):
         response = client.post(
             reverse("councils:act", args=[meeting.pk]),
-            {"action": "second", "idempotency_key": "view-1"},
+            {"action": "second", "idempotency_key": action_key(members[0], meeting)},
             HTTP_HX_REQUEST="true",
         )
 
     assert response.status_code == 200
     assert "not in order" in response.text
-    assert not meeting.events.filter(idempotency_key="view-1").exists()
+    assert not meeting.events.filter(type="second").exists()
 
 
 def test_someone_off_the_council_acting_gets_403(client, in_session):
@@ -83,7 +83,7 @@ def test_someone_off_the_council_acting_gets_403(client, in_session):
 
     response = client.post(
         reverse("councils:act", args=[meeting.pk]),
-        {"action": "arrive", "idempotency_key": "view-2"},
+        {"action": "arrive", "idempotency_key": action_key(outsider, meeting)},
     )
 
     assert response.status_code == 403
@@ -99,12 +99,12 @@ def test_a_member_moves_from_the_page(client, in_session):
             "action": "move",
             "motion": "main",
             "text": "Plant trees",
-            "idempotency_key": "view-3",
+            "idempotency_key": action_key(members[0], meeting),
         },
     )
 
     assert response.status_code == 302
-    assert meeting.events.get(idempotency_key="view-3").payload["text"] == "Plant trees"
+    assert meeting.events.get(type="move").payload["text"] == "Plant trees"
 
 
 @pytest.mark.parametrize("extra_events", [10, 200])
@@ -171,7 +171,7 @@ def test_the_chair_may_rule_a_motion_out_of_order_with_reasons_from_the_page(
             "action": "rule_out_of_order",
             "code": "UNTIMELY",
             "reasons": "another item first",
-            "idempotency_key": key(),
+            "idempotency_key": action_key(chair, meeting),
         },
     )
 

@@ -1,4 +1,5 @@
-"""Any sequence of receive / commit / release / reverse keeps the ledger sound."""
+"""Any sequence of receive / commit / release / reverse keeps the ledger sound,
+and a replayed key acts once while a key reused for another request is refused."""
 
 from collections import defaultdict
 from decimal import Decimal
@@ -33,6 +34,14 @@ class LedgerMachine(RuleBasedStateMachine):
         self.community = make_community()
         self.fund = self.community.fund
         self.keeper = make_member(self.community, Role.FUND_COMMITTEE)
+        self.second_keeper = make_member(self.community, Role.FUND_COMMITTEE)
+        # Another community's fund, whose committee tries this fund's keys.
+        other = make_community()
+        self.other_fund = other.fund
+        self.other_keeper = make_member(other, Role.FUND_COMMITTEE)
+        make_tranche(self.other_fund, amount="100000.00", recorded_by=self.other_keeper)
+        # (key, the request's arguments, the commitment it made)
+        self.used_keys = []
 
     @rule(amount=amounts, restricted=st.booleans(), category=categories)
     def receive(self, amount, restricted, category):
@@ -45,17 +54,62 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(target=commitments, amount=amounts, category=categories)
     def commit(self, amount, category):
+        request = {
+            "fund": self.fund,
+            "purpose": "p",
+            "category": category,
+            "amount": amount,
+            "actor": self.keeper,
+        }
+        used = key()
         try:
-            return services.commitment_create(
-                fund=self.fund,
-                purpose="p",
-                category=category,
-                amount=amount,
-                created_by=self.keeper,
-                idempotency_key=key(),
-            )
+            commitment = services.commitment_create(idempotency_key=used, **request)
         except ValidationError:
             return None
+        self.used_keys.append((used, request, commitment))
+        return commitment
+
+    def ledger_size(self):
+        return LedgerTransaction.objects.count()
+
+    @precondition(lambda self: self.used_keys)
+    @rule(pick=st.integers(min_value=0, max_value=10_000))
+    def replay_a_commitment(self, pick):
+        used, request, commitment = self.used_keys[pick % len(self.used_keys)]
+        before = self.ledger_size()
+
+        replayed = services.commitment_create(idempotency_key=used, **request)
+
+        assert replayed == commitment
+        assert self.ledger_size() == before
+
+    @precondition(lambda self: self.used_keys)
+    @rule(
+        pick=st.integers(min_value=0, max_value=10_000),
+        change=st.sampled_from(["amount", "category", "actor", "other_fund"]),
+    )
+    def reuse_a_key_for_another_request(self, pick, change):
+        used, request, _commitment = self.used_keys[pick % len(self.used_keys)]
+        other = dict(request)
+        if change == "amount":
+            other["amount"] = request["amount"] + Decimal("0.01")
+        elif change == "category":
+            other["category"] = next(
+                c for c in Category.values if c != request["category"]
+            )
+        elif change == "actor":
+            other["actor"] = self.second_keeper
+        else:
+            other.update(fund=self.other_fund, actor=self.other_keeper)
+        before = self.ledger_size()
+
+        try:
+            services.commitment_create(idempotency_key=used, **other)
+        except ValidationError as error:
+            assert error.code == "idempotency_key_reused"
+        else:
+            raise AssertionError("a key reused for another request was accepted")
+        assert self.ledger_size() == before
 
     @rule(commitment=commitments, part=st.booleans())
     def release(self, commitment, part):
@@ -64,7 +118,7 @@ class LedgerMachine(RuleBasedStateMachine):
         try:
             services.commitment_release(
                 commitment=commitment,
-                released_by=self.keeper,
+                actor=self.keeper,
                 idempotency_key=key(),
                 amount="0.01" if part else None,
             )
@@ -83,7 +137,7 @@ class LedgerMachine(RuleBasedStateMachine):
         try:
             services.transaction_reverse(
                 original=original,
-                reversed_by=self.keeper,
+                actor=self.keeper,
                 reason="correction",
                 idempotency_key=key(),
             )
@@ -118,6 +172,10 @@ class LedgerMachine(RuleBasedStateMachine):
             assert account.balance == totals[account.pk]
             if account.kind != Account.Kind.EXTERNAL_SOURCE:
                 assert account.balance >= 0
+
+    @invariant()
+    def the_other_fund_never_moves(self):
+        assert LedgerTransaction.objects.filter(fund=self.other_fund).count() == 1
 
     @invariant()
     def nothing_is_reversed_twice(self):

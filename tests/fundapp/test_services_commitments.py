@@ -18,7 +18,7 @@ def commit(community, keeper, amount, category=Category.SECURITY, **fields):
         purpose=fields.pop("purpose", "Night 110 patrol"),
         category=category,
         amount=amount,
-        created_by=keeper,
+        actor=keeper,
         idempotency_key=fields.pop("idempotency_key", key()),
         **fields,
     )
@@ -115,7 +115,7 @@ def test_releasing_a_commitment_returns_the_money_to_its_tranches():
 
     services.commitment_release(
         commitment=commitment,
-        released_by=keeper,
+        actor=keeper,
         idempotency_key=key(),
         amount="10000.00",
         reason="Less needed",
@@ -132,7 +132,7 @@ def test_releasing_more_than_is_outstanding_is_refused():
     with pytest.raises(ValidationError, match="Only ¥30,000.00"):
         services.commitment_release(
             commitment=commitment,
-            released_by=keeper,
+            actor=keeper,
             idempotency_key=key(),
             amount="30000.01",
         )
@@ -142,12 +142,12 @@ def test_releasing_an_emptied_commitment_is_refused():
     community, keeper, _tranche = make_funded_community("100000.00")
     commitment = commit(community, keeper, "30000.00")
     services.commitment_release(
-        commitment=commitment, released_by=keeper, idempotency_key=key()
+        commitment=commitment, actor=keeper, idempotency_key=key()
     )
 
     with pytest.raises(ValidationError, match="Nothing of this commitment"):
         services.commitment_release(
-            commitment=commitment, released_by=keeper, idempotency_key=key()
+            commitment=commitment, actor=keeper, idempotency_key=key()
         )
 
 
@@ -157,7 +157,7 @@ def test_a_release_spanning_two_tranches_returns_each_its_share():
     commitment = commit(community, keeper, "15000.00")
 
     services.commitment_release(
-        commitment=commitment, released_by=keeper, idempotency_key=key()
+        commitment=commitment, actor=keeper, idempotency_key=key()
     )
 
     for tranche in (first, second):
@@ -175,11 +175,11 @@ def test_a_resident_cannot_commit_money():
         commit(community, resident, "10.00")
 
 
-def test_a_council_decision_may_commit_without_a_fund_committee_member():
+def test_a_council_decision_commits_without_a_fund_committee_member():
     community, _keeper, _tranche = make_funded_community("100000.00")
     chair = make_member(community, Role.COORDINATOR)
 
-    commitment = commit(community, chair, "10.00", check_permission=False)
+    commitment = commit(community, chair, "10.00", decision="TEST-5#3")
 
     assert commitment.amount == Decimal("10.00")
 

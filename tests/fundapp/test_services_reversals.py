@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def reverse(original, by, reason="Recorded twice", **fields):
     return services.transaction_reverse(
         original=original,
-        reversed_by=by,
+        actor=by,
         reason=reason,
         idempotency_key=fields.pop("idempotency_key", key()),
     )
@@ -55,7 +55,7 @@ def test_a_receipt_whose_money_is_committed_cannot_be_reversed():
         purpose="Patrol",
         category=Category.SECURITY,
         amount="60000.00",
-        created_by=keeper,
+        actor=keeper,
         idempotency_key=key(),
     )
 
@@ -72,7 +72,7 @@ def test_reversing_a_commitment_frees_its_money():
         purpose="Patrol",
         category=Category.SECURITY,
         amount="60000.00",
-        created_by=keeper,
+        actor=keeper,
         idempotency_key=key(),
     )
 

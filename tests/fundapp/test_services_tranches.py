@@ -226,6 +226,6 @@ def test_an_expired_form_key_is_refused():
             reference="X",
             amount="10",
             received_on=date(2026, 1, 1),
-            recorded_by=keeper,
+            actor=keeper,
             idempotency_key="",
         )

@@ -6,7 +6,7 @@ from django.urls import reverse
 from fundapp.models import Membership, Role, Source, Tranche
 from fundapp.selectors import fund_balances
 from tests.factories import (
-    key,
+    issued_key,
     make_community,
     make_funded_community,
     make_member,
@@ -17,9 +17,10 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def tranche_form(source, **overrides):
+def tranche_form(client, source, **overrides):
+    url = reverse("fund:tranche_record", args=[source.fund.community.code])
     return {
-        "idempotency_key": key(),
+        "idempotency_key": issued_key(client, url),
         "source": source.pk,
         "fiscal_year": 2026,
         "reference": "HSBC-2026",
@@ -36,6 +37,7 @@ def test_the_home_page_lists_communities_without_logging_in(client):
 
     assert response.status_code == 200
     assert "¥1,234.50" in response.content.decode()
+    assert "-¥" not in response.content.decode()
 
 
 def test_the_fund_page_is_public_and_shows_the_money(client):
@@ -209,7 +211,8 @@ def test_a_fund_committee_member_records_a_tranche_in_the_browser(client):
     client.force_login(keeper)
 
     response = client.post(
-        reverse("fund:tranche_record", args=[community.code]), tranche_form(source)
+        reverse("fund:tranche_record", args=[community.code]),
+        tranche_form(client, source),
     )
 
     assert response.status_code == 302
@@ -219,8 +222,8 @@ def test_a_fund_committee_member_records_a_tranche_in_the_browser(client):
 def test_a_tranche_form_posted_twice_records_once(client):
     community = make_community()
     keeper = make_member(community, Role.FUND_COMMITTEE)
-    data = tranche_form(make_source(community.fund))
     client.force_login(keeper)
+    data = tranche_form(client, make_source(community.fund))
     url = reverse("fund:tranche_record", args=[community.code])
 
     client.post(url, data)
@@ -250,7 +253,7 @@ def test_a_bad_amount_is_shown_next_to_the_field_and_nothing_moves(
 
     response = client.post(
         reverse("fund:tranche_record", args=[community.code]),
-        tranche_form(make_source(community.fund), amount=amount),
+        tranche_form(client, make_source(community.fund), amount=amount),
     )
 
     assert response.status_code == 200
@@ -266,7 +269,11 @@ def test_a_match_over_its_cap_is_shown_next_to_the_amount(client):
     response = client.post(
         reverse("fund:tranche_record", args=[community.code]),
         tranche_form(
-            government, amount="150000", matched_tranche=donor.pk, match_ratio="1"
+            client,
+            government,
+            amount="150000",
+            matched_tranche=donor.pk,
+            match_ratio="1",
         ),
     )
 
@@ -280,7 +287,7 @@ def test_the_tranche_form_answers_in_chinese_by_default(client, settings):
 
     response = client.post(
         reverse("fund:tranche_record", args=[community.code]),
-        tranche_form(make_source(community.fund), amount="-5"),
+        tranche_form(client, make_source(community.fund), amount="-5"),
     )
 
     assert "金额必须大于零" in response.content.decode()
@@ -299,10 +306,11 @@ def test_a_commitment_beyond_the_money_is_refused_in_the_form(client):
     community, keeper, _tranche = make_funded_community("100.00")
     client.force_login(keeper)
 
+    url = reverse("fund:commit", args=[community.code])
     response = client.post(
-        reverse("fund:commit", args=[community.code]),
+        url,
         {
-            "idempotency_key": key(),
+            "idempotency_key": issued_key(client, url),
             "purpose": "Night 110",
             "category": "security",
             "amount": "150",
@@ -317,8 +325,8 @@ def test_a_reversal_posted_twice_reverses_once(client):
     community, keeper, tranche = make_funded_community("100.00")
     movement = tranche.transactions.get()
     client.force_login(keeper)
-    data = {"idempotency_key": key(), "reason": "Recorded twice"}
     url = reverse("fund:reverse", args=[community.code, movement.pk])
+    data = {"idempotency_key": issued_key(client, url), "reason": "Recorded twice"}
 
     client.post(url, data)
     client.post(url, data)
@@ -332,9 +340,11 @@ def test_reversing_twice_says_so(client):
     movement = tranche.transactions.get()
     client.force_login(keeper)
     url = reverse("fund:reverse", args=[community.code, movement.pk])
-    client.post(url, {"idempotency_key": key(), "reason": "Recorded twice"})
+    client.post(url, {"idempotency_key": issued_key(client, url), "reason": "Twice"})
 
-    response = client.post(url, {"idempotency_key": key(), "reason": "Again"})
+    response = client.post(
+        url, {"idempotency_key": issued_key(client, url), "reason": "Again"}
+    )
 
     assert "already reversed" in response.context["form"].non_field_errors()[0]
 

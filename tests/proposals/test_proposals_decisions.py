@@ -39,7 +39,7 @@ def test_approval_commits_the_money_and_stores_amount_and_conditions(on_agenda):
     assert proposal.status == Status.APPROVED
     assert proposal.approved_amount == Decimal("1000.00")
     assert proposal.conditions == "每季度报告一次"
-    assert proposal.commitment.reference == f"proposal:{proposal.pk}"
+    assert proposal.commitment.decision == "motion:3"
     assert fund_balances(fund=proposal.community.fund).committed == Decimal("1000.00")
 
 
@@ -47,7 +47,11 @@ def test_approval_without_an_amount_commits_the_requested_amount(on_agenda):
     proposal, chair = on_agenda
 
     proposal = services.proposal_record_decision(
-        proposal=proposal, outcome="approved", decided_by=chair, idempotency_key="d"
+        proposal=proposal,
+        outcome="approved",
+        decided_by=chair,
+        reference="T-1#1",
+        idempotency_key="d",
     )
 
     assert proposal.approved_amount == proposal.requested_amount == Decimal("1185.00")
@@ -58,7 +62,11 @@ def test_the_same_decision_key_twice_records_one_decision(on_agenda):
 
     for _attempt in range(2):
         services.proposal_record_decision(
-            proposal=proposal, outcome="approved", decided_by=chair, idempotency_key="k"
+            proposal=proposal,
+            outcome="approved",
+            decided_by=chair,
+            reference="T-1#1",
+            idempotency_key="k",
         )
 
     assert fund_balances(fund=proposal.community.fund).committed == Decimal("1185.00")
@@ -71,7 +79,11 @@ def test_approval_beyond_the_fund_is_refused_and_changes_nothing():
 
     with pytest.raises(ValidationError, match="short"):
         services.proposal_record_decision(
-            proposal=proposal, outcome="approved", decided_by=chair, idempotency_key="x"
+            proposal=proposal,
+            outcome="approved",
+            decided_by=chair,
+            reference="T-1#1",
+            idempotency_key="x",
         )
 
     proposal.refresh_from_db()
@@ -151,7 +163,11 @@ def test_a_resident_cannot_record_a_decision(on_agenda):
 def test_undoing_an_approval_releases_the_commitment(on_agenda):
     proposal, chair = on_agenda
     proposal = services.proposal_record_decision(
-        proposal=proposal, outcome="approved", decided_by=chair, idempotency_key="a"
+        proposal=proposal,
+        outcome="approved",
+        decided_by=chair,
+        reference="T-1#1",
+        idempotency_key="a",
     )
 
     proposal = services.proposal_undo_decision(

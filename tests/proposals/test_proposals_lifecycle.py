@@ -230,7 +230,8 @@ def test_withdrawing_after_a_decision_is_refused(status):
     proposal = services.proposal_record_decision(
         proposal=community_proposal,
         outcome=status,
-        decided_by=worker_of(community_proposal),
+        decided_by=make_member(community_proposal.community, Role.COORDINATOR),
+        reference="T-1#1",
         idempotency_key=f"decide-{status}",
     )
 
@@ -294,7 +295,11 @@ def test_project_stages_follow_an_approval_in_order():
     worker = worker_of(proposal)
     evaluator = make_member(proposal.community, Role.EVALUATOR)
     proposal = services.proposal_record_decision(
-        proposal=proposal, outcome="approved", decided_by=worker, idempotency_key="a-1"
+        proposal=proposal,
+        outcome="approved",
+        decided_by=make_member(proposal.community, Role.COORDINATOR),
+        reference="T-1#1",
+        idempotency_key="a-1",
     )
     with pytest.raises(ValidationError, match="approved cannot become completed"):
         services.proposal_complete(proposal=proposal, completed_by=worker)
