@@ -11,6 +11,26 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def flush_may_truncate_the_ledger():
+    """Let the test suite's flush (between transactional tests) truncate the
+    ledger, as its owner, by saying so in the flush's own transaction: the
+    database refuses every other TRUNCATE of ledger tables (migration 0005)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    sql_flush = DatabaseOperations.sql_flush
+
+    def flush_saying_so(self, style, tables, **options):
+        statements = sql_flush(self, style, tables, **options)
+        if statements:
+            statements = ["SET LOCAL linli.allow_ledger_truncate = 'on'", *statements]
+        return statements
+
+    DatabaseOperations.sql_flush = flush_saying_so
+    yield
+    DatabaseOperations.sql_flush = sql_flush
+
+
 def pytest_collection_modifyitems(config, items):
     """Skip the PostgreSQL-only tests on SQLite, saying why."""
     if connection.vendor == "postgresql":
