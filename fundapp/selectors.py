@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from fundapp.filters import LedgerFilter
@@ -17,6 +17,7 @@ from fundapp.models import (
     Account,
     Community,
     Fund,
+    LedgerCheck,
     LedgerTransaction,
     Membership,
     Role,
@@ -33,9 +34,13 @@ def community_get(*, code: str) -> Community:
 
 
 def community_list():
-    """Communities with the money their funds have raised (one query)."""
+    """Communities with the money their funds have raised (one query).
+
+    The external sources' accounts give the money, so they run negative: what
+    was raised is the opposite of their sum.
+    """
     return Community.objects.select_related("fund").annotate(
-        raised=Sum(
+        raised=-Sum(
             "fund__accounts__balance",
             filter=Q(fund__accounts__kind=Account.Kind.EXTERNAL_SOURCE),
         )
@@ -202,4 +207,39 @@ def residents_recently_verified(*, community: Community, limit: int = 50):
         )
         .select_related("user", "verified_by")
         .order_by("-verified_at")[:limit]
+    )
+
+
+def ledger_check_latest(*, fund: Fund) -> LedgerCheck | None:
+    """The fund's latest reconciliation (fundapp.services.fund_reconcile_record)."""
+    return fund.checks.order_by("-checked_at").first()
+
+
+@dataclass(frozen=True)
+class LedgerHealth:
+    last_checked_at: object  # the newest check's time, or None: never checked
+    funds_with_problems: list[str]  # community codes whose latest check found some
+
+    @property
+    def status(self) -> str:
+        if self.last_checked_at is None:
+            return "never_checked"
+        return "problems" if self.funds_with_problems else "ok"
+
+
+def ledger_health() -> LedgerHealth:
+    """What the latest reconciliation of each fund found (one query)."""
+    latest = LedgerCheck.objects.filter(fund=OuterRef("pk")).order_by("-checked_at")
+    rows = (
+        Fund.objects.annotate(
+            checked_at=Subquery(latest.values("checked_at")[:1]),
+            problem_count=Subquery(latest.values("problem_count")[:1]),
+        )
+        .filter(checked_at__isnull=False)
+        .values_list("community__code", "checked_at", "problem_count")
+    )
+    rows = list(rows)
+    return LedgerHealth(
+        last_checked_at=max((row[1] for row in rows), default=None),
+        funds_with_problems=sorted(code for code, _at, count in rows if count),
     )

@@ -4,26 +4,24 @@ import logging
 
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import translation
 
 from fundapp.models import Fund
-from fundapp.services.reconcile import fund_reconcile as reconcile
+from fundapp.services.reconcile import LedgerProblem, fund_reconcile_record
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def fund_reconcile(fund_id: int) -> int:
-    """Check one fund's cached balances; return how many accounts disagree."""
-    mismatches = reconcile(fund=Fund.objects.get(pk=fund_id))
-    for mismatch in mismatches:
-        logger.error(
-            "Fund %s account %s: cached %s, entries %s",
-            fund_id,
-            mismatch.account_id,
-            mismatch.cached,
-            mismatch.from_entries,
-        )
-    return len(mismatches)
+    """Check one fund's ledger and keep the result; return how many problems."""
+    check = fund_reconcile_record(fund=Fund.objects.get(pk=fund_id))
+    with translation.override("en"):
+        for problem in check.problems:
+            logger.error(
+                "Fund %s: %s", fund_id, LedgerProblem.from_json(problem).describe()
+            )
+    return check.problem_count
 
 
 @shared_task

@@ -10,13 +10,15 @@ from .money import (
     transaction_reverse,
 )
 from .people import resident_register, resident_verify, role_grant
-from .reconcile import fund_reconcile
+from .reconcile import LedgerProblem, fund_reconcile, fund_reconcile_record
 
 __all__ = [
     "commitment_create",
     "commitment_outstanding",
     "commitment_release",
+    "LedgerProblem",
     "fund_reconcile",
+    "fund_reconcile_record",
     "post_transaction",
     "resident_register",
     "resident_verify",
