@@ -53,7 +53,7 @@ def test_a_replayed_decision_key_is_refused_and_the_council_commits_its_own_mone
         motion="main",
         text=f"That the council fund {proposal.title}",
         proposal_pk=proposal.pk,
-        amount="2820.00",
+        amount=Decimal("2820.00"),
     )
     services.question_put(
         meeting=meeting, chair=chair, method="counted", idempotency_key=key()
