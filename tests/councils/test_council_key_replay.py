@@ -52,7 +52,7 @@ def test_a_replayed_decision_key_is_refused_and_the_council_commits_its_own_mone
         members[1],
         motion="main",
         text=f"That the council fund {proposal.title}",
-        proposal_pk=proposal.pk,
+        proposal=proposal,
         amount=Decimal("2820.00"),
     )
     services.question_put(
