@@ -29,7 +29,7 @@ test: install messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install messages
-	$(BIN)/python manage.py bench $(BENCH_ARGS)
+	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check fundapp proposals councils tests

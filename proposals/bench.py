@@ -1,16 +1,22 @@
-"""The proposals' pages in `manage.py bench`, found by `fundapp.bench.targets`.
+"""The proposals' rows in `make bench` (the harness: tests/bench/).
 
-The data they need comes from `manage.py generate_proposal_scale_data`
-(about 50,000 proposals in the scale communities); the proposal pages are
-named by the fixed ids it gives them. The two proposal pages, one with 300
-supports, 120 comments and four versions and one with none, must cost the
-same number of queries.
+The data they need is the proposals' scale step (tests/bench/proposal_scale.py,
+about 50,000 proposals in the scale communities), which gives the two
+proposal pages fixed ids. Those two pages, one with 300 supports, 120
+comments and four versions and one with none, must cost the same number of
+queries.
 """
 
-from fundapp.bench.targets import BenchTarget, register
+from fundapp.bench import BenchTarget, ScaleStep, register, register_scale_step
 
-from .scale import BUSY_PROPOSAL_ID, QUIET_PROPOSAL_ID
+# The most supported and discussed proposal of the largest scale community,
+# and one of its proposals with no support and no comment.
+BUSY_PROPOSAL_ID = 1_000_100_001
+QUIET_PROPOSAL_ID = 1_000_100_002
 
+register_scale_step(
+    ScaleStep("proposals", "tests.bench.proposal_scale", after=("fundapp",))
+)
 register(BenchTarget("proposal list", "/c/{code}/proposals/"))
 register(
     BenchTarget(

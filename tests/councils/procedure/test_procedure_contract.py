@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from councils.procedure import ERROR_CODES, MOTIONS, actions_in_order, replay
-from councils.procedure.bench import benchmark_events, benchmark_setup, replay_benchmark
+from tests.bench.replay import benchmark_events, benchmark_setup, replay_benchmark
 from tests.councils.procedure.meetings import COUNCILLORS, Log
 
 PACKAGE = pathlib.Path(__file__).parents[3] / "councils" / "procedure"

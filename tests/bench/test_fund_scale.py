@@ -1,4 +1,4 @@
-"""generate_scale_data keeps every ledger rule, and the fund page stays constant."""
+"""The fund's scale data keeps every ledger rule, and the fund page stays constant."""
 
 import io
 from collections import defaultdict
@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from fundapp.bench import scale
 from fundapp.models import Account, Community, LedgerEntry, LedgerTransaction, Tranche
+from tests.bench import fund_scale as scale
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ SMALL_RUN = ["--communities", "3", "--years", "2", "--entries", "500", "--seed",
 
 @pytest.fixture
 def scale_data():
-    call_command("generate_scale_data", *SMALL_RUN, stdout=io.StringIO())
+    call_command(scale.Command(), *SMALL_RUN, stdout=io.StringIO())
 
 
 def entry_sums(key: str) -> dict:
@@ -84,7 +84,7 @@ def test_matching_tranches_stay_within_ratio_and_cap(scale_data):
 def test_a_second_run_skips_the_communities_already_written(scale_data):
     before = LedgerEntry.objects.count()
 
-    call_command("generate_scale_data", *SMALL_RUN, stdout=io.StringIO())
+    call_command(scale.Command(), *SMALL_RUN, stdout=io.StringIO())
 
     assert LedgerEntry.objects.count() == before
     assert Community.objects.filter(code__startswith="S").count() == 3

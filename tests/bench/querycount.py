@@ -1,6 +1,6 @@
 """Count the SQL queries of pages, in process, against the bench database.
 
-Run as `python -m fundapp.bench.querycount CODE... -- PATH...` with
+Run as `python -m tests.bench.querycount CODE... -- PATH...` with
 DATABASE_URL set: prints JSON {path: {code: [status, queries]}}. `bench` runs it
 in a child process because its own process may be configured for another
 database.

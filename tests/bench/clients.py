@@ -1,6 +1,6 @@
 """A bounded load generator of many distinct clients, run as its own process.
 
-`python -m fundapp.bench.clients SPEC.json OUT.json` reads a spec, loads
+`python -m tests.bench.clients SPEC.json OUT.json` reads a spec, loads
 127.0.0.1 for a bounded time, and writes its findings as JSON. It runs in a
 process of its own, never in the bench's or gunicorn's, and reports its own
 CPU time and the load average, so that its share of the two cores is seen.

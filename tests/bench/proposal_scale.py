@@ -8,9 +8,10 @@ resumable: batches commit whole communities, and a second run skips the
 communities already written.
 
 Proposals get fixed ids (`proposal_id(index, number)`), so the bench can name
-its proposal pages without asking the database: `BUSY_PROPOSAL_ID`, the most
-supported and discussed proposal of the largest community, and
-`QUIET_PROPOSAL_ID`, one of its proposals with no support and no comment.
+its proposal pages without asking the database (proposals/bench.py):
+`BUSY_PROPOSAL_ID`, the most supported and discussed proposal of the largest
+community, and `QUIET_PROPOSAL_ID`, one of its proposals with no support and
+no comment.
 """
 
 import random
@@ -21,14 +22,14 @@ from datetime import time as clock
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
-from fundapp.bench.scale import CODE_PATTERN, IdAllocator, write_rows
 from fundapp.models import Category, Community, Membership, Role, User
 from fundapp.money import cny
-
-from .models import (
+from proposals.bench import BUSY_PROPOSAL_ID, QUIET_PROPOSAL_ID
+from proposals.models import (
     BudgetLine,
     Comment,
     Proposal,
@@ -37,6 +38,7 @@ from .models import (
     Round,
     Support,
 )
+from tests.bench.fund_scale import CODE_PATTERN, IdAllocator, write_rows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST_ID = 1_000_000_000
@@ -61,8 +63,9 @@ def proposal_id(index: int, number: int) -> int:
     return FIRST_ID + index * IDS_PER_COMMUNITY + number
 
 
-BUSY_PROPOSAL_ID = proposal_id(1, 1)
-QUIET_PROPOSAL_ID = proposal_id(1, 2)
+# The pages proposals/bench.py names: proposals 1 and 2 of the first community.
+assert proposal_id(1, 1) == BUSY_PROPOSAL_ID
+assert proposal_id(1, 2) == QUIET_PROPOSAL_ID
 
 # What a proposal went through to reach each status: (action, status after).
 SUBMITTED = [(Action.SUBMITTED, Status.SUBMITTED)]
@@ -527,14 +530,14 @@ def generate(
 
     Communities that already have their proposals are skipped, so an
     interrupted run resumes. Needs the scale communities
-    (`manage.py generate_scale_data`). Analyses the tables on PostgreSQL.
+    (`python -m tests.bench.scale fundapp`). Analyses the tables on PostgreSQL.
     """
     started = time.monotonic()
     today = today or timezone.localdate()
     communities = scale_communities()
     summary = Summary()
     if not communities:
-        progress("No scale community (S001…): run generate_scale_data first.")
+        progress("No scale community (S001…): run the fund's scale step first.")
         return summary
     counts = shares(len(communities), proposals, seed)
     done = set(
@@ -589,3 +592,48 @@ def generate(
     summary.rows = totals
     summary.seconds = time.monotonic() - started
     return summary
+
+
+# The command line: `python -m tests.bench.scale proposals [options]` ---------
+
+
+class Command(BaseCommand):
+    help = (
+        "Create program-scale proposals in the scale communities S001… (made by "
+        "the fund's scale step): calls, residents, about --proposals proposals with "
+        "budget lines, co-proposers, supports, comments, versions and their "
+        "history, bulk-written and deterministic. Resumes where a run stopped; "
+        "does nothing when they are there."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--proposals", type=int, default=TOTAL_PROPOSALS)
+        parser.add_argument(
+            "--seed", type=int, default=2013, help="Same seed, same data."
+        )
+        parser.add_argument(
+            "--batch-proposals",
+            type=int,
+            default=5_000,
+            help="Proposals written per database transaction.",
+        )
+
+    def handle(self, *args, **options):
+        self.stdout.write(
+            f"Generating about {options['proposals']:,} proposals "
+            f"(seed {options['seed']}) on {connection.vendor} …"
+        )
+        summary = generate(
+            proposals=options["proposals"],
+            seed=options["seed"],
+            batch_proposals=options["batch_proposals"],
+            progress=self.stdout.write,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done in {summary.seconds:.1f} s: {summary.communities} communities "
+                f"written, {summary.skipped} already there."
+            )
+        )
+        for model, count in summary.rows.items():
+            self.stdout.write(f"  {model._meta.verbose_name_plural!s:<22} {count:>10,}")

@@ -1,7 +1,8 @@
-"""`manage.py bench` (what `make bench` runs): the fund's pages at program scale.
+"""The bench (`make bench`, `python -m tests.bench`): the pages at program scale.
 
 It prepares PostgreSQL at BENCH_DATABASE_URL (creates, migrates, loads the
-demo and a million ledger entries unless they are there), counts the SQL
+demo and a million ledger entries unless they are there, then the scale data
+of the apps above), counts the SQL
 queries of each page for a small and a large community, serves the app with
 gunicorn on 127.0.0.1 and loads each page with wrk (a warm-up, then
 `wrk -t2 -c8 --latency`), and prints one table, with each page's throughput as
@@ -21,8 +22,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from fundapp.bench import load, scale, server, targets
-from fundapp.bench.targets import BenchTarget
+from fundapp import bench
+from fundapp.bench import BenchTarget
+from tests.bench import fund_scale, load, server, targets
 
 SCALE_ENTRIES = 1_000_000
 
@@ -147,10 +149,12 @@ class Command(BaseCommand):
                 )
             )
 
-        self.prepare_database(url, options)
+        ground, *upper = targets.scale_steps()
+        self.prepare_database(url, options, ground)
         if not options["skip_generate"]:
-            # Does nothing when the 50,000 proposals are already there.
-            self.manage(url, "generate_proposal_scale_data")
+            for step in upper:
+                # Does nothing when its data (e.g. 50,000 proposals) is there.
+                self.generate(url, step)
         big, small = self.communities(url, options["code"])
         self.say(
             f"Large community: {big[0]} ({big[1]:,} movements); "
@@ -176,7 +180,7 @@ class Command(BaseCommand):
     def chosen_targets(self, only: list[str]) -> list[BenchTarget]:
         chosen = [
             target
-            for target in targets.TARGETS
+            for target in bench.TARGETS
             if target.yardstick
             or not only
             or any(word.lower() in target.name.lower() for word in only)
@@ -187,17 +191,23 @@ class Command(BaseCommand):
 
     def manage(self, url: str, *arguments: str) -> None:
         """Run a management command in a child process on the bench database."""
-        environment = dict(os.environ, DATABASE_URL=url)
-        command = [
-            sys.executable,
-            str(Path(settings.BASE_DIR) / "manage.py"),
-            *arguments,
-        ]
-        done = subprocess.run(command, env=environment, cwd=settings.BASE_DIR)  # noqa: S603
-        if done.returncode:
-            raise CommandError(f"`manage.py {' '.join(arguments)}` failed on {url}.")
+        manage_py = str(Path(settings.BASE_DIR) / "manage.py")
+        self.run_child(url, [manage_py, *arguments], f"manage.py {' '.join(arguments)}")
 
-    def prepare_database(self, url: str, options) -> None:
+    def generate(self, url: str, step, *arguments: str) -> None:
+        """Run an app's scale step in a child process on the bench database."""
+        command = ["-m", "tests.bench.scale", step.app, *arguments]
+        self.run_child(url, command, f"python {' '.join(command)}")
+
+    def run_child(self, url: str, arguments: list[str], shown: str) -> None:
+        environment = dict(os.environ, DATABASE_URL=url)
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, *arguments], env=environment, cwd=settings.BASE_DIR
+        )
+        if done.returncode:
+            raise CommandError(f"`{shown}` failed on {url}.")
+
+    def prepare_database(self, url: str, options, ground) -> None:
         if options["fresh"]:
             self.say(f"Dropping {server.database_name(url)} (--fresh) …")
             server.drop_database(url)
@@ -214,7 +224,7 @@ class Command(BaseCommand):
         self.say("Loading the demo …")
         self.manage(url, "load_demo")
         self.say(f"{entries:,} entries; generating scale data …")
-        self.manage(url, "generate_scale_data", "--entries", str(options["entries"]))
+        self.generate(url, ground, "--entries", str(options["entries"]))
 
     def entry_count(self, url: str) -> int:
         with server.connect(url) as connection:
@@ -252,7 +262,7 @@ class Command(BaseCommand):
         # five movements, it has a movement of every kind in most years, so a
         # filtered page is not empty there (an empty page skips its rows query).
         generated = {
-            c: n for c, n in counted.items() if scale.CODE_PATTERN.match(c) and n
+            c: n for c, n in counted.items() if fund_scale.CODE_PATTERN.match(c) and n
         }
         pool = generated or {c: n for c, n in counted.items() if n} or counted
         small_code = min(pool, key=pool.get)
@@ -271,7 +281,7 @@ class Command(BaseCommand):
             [
                 sys.executable,
                 "-m",
-                "fundapp.bench.querycount",
+                "tests.bench.querycount",
                 small,
                 big,
                 "--",
@@ -355,12 +365,12 @@ class Command(BaseCommand):
         )
         found = []
         only = options["only"]
-        for measurement in targets.SERVED:
+        for measurement in bench.SERVED:
             if only and not any(w.lower() in measurement.name.lower() for w in only):
                 continue
             self.say(f"  {measurement.name} …")
             try:
-                found.extend(measurement.run(context))
+                found.extend(targets.run_served(measurement, context))
             except Exception as error:  # noqa: BLE001 (another app's code: report it)
                 found.append(
                     targets.ServedRow(
@@ -372,12 +382,12 @@ class Command(BaseCommand):
 
     def run_measurements(self, only: list[str]) -> list[tuple]:
         measured = []
-        for measurement in targets.MEASUREMENTS:
+        for measurement in bench.MEASUREMENTS:
             if only and not any(w.lower() in measurement.name.lower() for w in only):
                 continue
             self.say(f"  {measurement.name} …")
             try:
-                measured.append((measurement, measurement.measure(), ""))
+                measured.append((measurement, targets.measure(measurement), ""))
             except Exception as error:  # noqa: BLE001 (another app's code: report it)
                 measured.append((measurement, None, f"{type(error).__name__}: {error}"))
         return measured
@@ -479,8 +489,8 @@ class Command(BaseCommand):
         for line in lines:
             self.stdout.write(show(line))
         self.stdout.write(
-            f"Targets: ratio ≥ {targets.MIN_RATIO:g} and "
-            f"p99 < {targets.MAX_P99_MS:g} ms; "
+            f"Targets: ratio ≥ {bench.MIN_RATIO:g} and "
+            f"p99 < {bench.MAX_P99_MS:g} ms; "
             "queries equal for the small and the large community."
         )
         for note in notes:

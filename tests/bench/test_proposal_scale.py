@@ -1,4 +1,4 @@
-"""generate_proposal_scale_data: bulk proposals that keep the models' rules."""
+"""The proposals' scale data: bulk proposals that keep the models' rules."""
 
 import io
 
@@ -6,9 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from fundapp.bench import targets
-from proposals import scale
+from fundapp import bench
 from proposals.models import Comment, Proposal, ProposalVersion, Support
+from tests.bench import fund_scale, targets
+from tests.bench import proposal_scale as scale
 
 pytestmark = pytest.mark.django_db
 
@@ -16,13 +17,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def proposal_data():
     call_command(
-        "generate_scale_data",
+        fund_scale.Command(),
         *["--communities", "3", "--years", "2", "--entries", "300", "--seed", "7"],
         stdout=io.StringIO(),
     )
-    call_command(
-        "generate_proposal_scale_data", "--proposals", "200", stdout=io.StringIO()
-    )
+    call_command(scale.Command(), "--proposals", "200", stdout=io.StringIO())
 
 
 def test_the_proposals_are_spread_over_the_scale_communities(proposal_data):
@@ -75,9 +74,7 @@ def test_nobody_supports_their_own_proposal(proposal_data):
 def test_a_second_run_adds_nothing(proposal_data):
     before = Proposal.objects.count()
 
-    call_command(
-        "generate_proposal_scale_data", "--proposals", "200", stdout=io.StringIO()
-    )
+    call_command(scale.Command(), "--proposals", "200", stdout=io.StringIO())
 
     assert Proposal.objects.count() == before
 
@@ -85,6 +82,6 @@ def test_a_second_run_adds_nothing(proposal_data):
 def test_the_bench_measures_the_proposal_pages():
     targets.discover()
 
-    names = {target.name for target in targets.TARGETS}
+    names = {target.name for target in bench.TARGETS}
 
     assert {"proposal list", "proposal list, filtered", "proposal page"} <= names
