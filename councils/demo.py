@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from fundapp import clock
 from fundapp import services as fund_services
-from fundapp.demo import DemoLogin, demo_user
+from fundapp.demo import DemoLogin, DemoStep, demo_user, register_demo_step
 from fundapp.models import Role
 from proposals import services as proposal_services
 from proposals.models import Proposal
@@ -328,3 +328,7 @@ def load_councils_demo(communities, users) -> None:
             member=person,
             idempotency_key=f"demo:JMJY:m4:arrive:{person.username}",
         )
+
+
+# Its meetings decide the demo proposals, found by title.
+register_demo_step(DemoStep("councils", load_councils_demo, after=("proposals",)))

@@ -2,16 +2,21 @@
 
 Every step is idempotent (lookups by natural keys, money through the services
 with fixed idempotency keys), so `load_demo` run twice leaves the same data.
-Other apps add their part through `DEMO_STEPS` in their own `demo.py`.
+Other apps add their part in their own `demo.py` with `register_demo_step`,
+naming the apps whose part theirs builds on; `load_demo` imports those modules
+and runs the steps in that order, whatever the order of INSTALLED_APPS.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 from fundapp import services
+from fundapp.dependencies import GROUND, in_dependency_order
 from fundapp.models import Community, Fund, Role, Source, User
 
 DEMO_PASSWORD = "linli-demo"  # noqa: S105  (printed by load_demo on purpose)
@@ -194,14 +199,45 @@ def load_money(communities, users) -> None:
         )
 
 
-DEMO_STEPS = []  # other apps append callables taking (communities, users)
+@dataclass(frozen=True)
+class DemoStep:
+    """An app's part of the demo, run after the parts of the apps in `after`.
+
+    `load(communities, users)` gets fundapp's demo communities and people by
+    code and username, and must be idempotent.
+    """
+
+    app: str
+    load: Callable[[dict[str, Community], dict[str, User]], None]
+    after: tuple[str, ...] = ()
+
+
+# fundapp's own part (communities, people, money) is the ground every step
+# builds on: it runs first, and other steps may name it in `after`.
+DEMO_STEPS: dict[str, DemoStep] = {}
+
+
+def register_demo_step(step: DemoStep) -> DemoStep:
+    """Add an app's part of the demo (a step of the same app is replaced)."""
+    DEMO_STEPS[step.app] = step
+    return step
+
+
+def demo_steps() -> list[DemoStep]:
+    """The registered steps, each after the steps of the apps it names."""
+    order = in_dependency_order(
+        {GROUND: (), **{app: step.after for app, step in DEMO_STEPS.items()}},
+        what="demo step",
+    )
+    return [DEMO_STEPS[app] for app in order if app != GROUND]
 
 
 @transaction.atomic
 def load_demo() -> list[DemoLogin]:
+    autodiscover_modules("demo")
     communities = load_communities()
     users = load_people(communities)
     load_money(communities, users)
-    for step in DEMO_STEPS:
-        step(communities, users)
+    for step in demo_steps():
+        step.load(communities, users)
     return DEMO_LOGINS

@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from fundapp import services as fund_services
+from fundapp.demo import DemoStep, register_demo_step
 from fundapp.models import Role, User
 
 from . import services
@@ -378,3 +379,6 @@ def load_proposals_demo(communities, users) -> None:
         )
         if stage == "active":
             services.proposal_start(proposal=proposal, started_by=worker)
+
+
+register_demo_step(DemoStep("proposals", load_proposals_demo))
