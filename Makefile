@@ -32,7 +32,8 @@ bench: install messages
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 lint: install
-	$(BIN)/ruff check fundapp proposals councils tests
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
