@@ -2,24 +2,47 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The locks: exact versions with their hashes, made from pyproject.toml by `make lock`.
+LOCK := requirements.txt
+TEST_LOCK := requirements-test.txt
+# A universal lock for Python 3.11 (any OS), so that a fresh machine installs what CI tested.
+COMPILE = $(BIN)/uv pip compile pyproject.toml - --quiet --generate-hashes --universal \
+	--python-version 3.11 --custom-compile-command "make lock" $(LOCK_ARGS)
+BUILD_REQUIRES = $(BIN)/python -c 'import tomllib; \
+	print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
 
-.PHONY: run test bench install messages lint demo clean
+.PHONY: run test bench install lock lint messages clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
-	touch $(STAMP)
 
-install: $(STAMP)
+# Each lock is installed with its hashes checked, then the project itself (no
+# dependency of its own: they are all in the lock) with the locked setuptools.
+$(VENV)/.installed-run: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
 
-messages: $(STAMP)
+$(VENV)/.installed-test: $(TEST_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(TEST_LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# Everything a developer needs: the app, its tests and its tools.
+install: $(VENV)/.installed-test
+
+# After changing the dependencies in pyproject.toml. Versions already locked stay;
+# to move one: make lock LOCK_ARGS="--upgrade-package NAME" (all: LOCK_ARGS=--upgrade).
+lock: install
+	$(BUILD_REQUIRES) | $(COMPILE) -o $(LOCK)
+	$(BUILD_REQUIRES) | $(COMPILE) --extra test --constraint $(LOCK) -o $(TEST_LOCK)
+
+messages: $(VENV)/.installed-run
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
-run: install messages
+run: $(VENV)/.installed-run messages
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (SQLite, Celery in process). Ctrl-C stops."
