@@ -203,7 +203,6 @@ class AgendaRules:
             decision.text = item.text
             self.decisions.append(decision)
             self.business_seq += 1
-            decision.seq = self.business_seq
         self.calendar.clear()
         self.calendar_vote = None
         self.division_open = None

@@ -72,7 +72,7 @@ class EffectRules:
 
     # -- results ------------------------------------------------------------
 
-    def _adopted(self, motion, decision) -> None:
+    def _adopted(self, motion) -> None:
         name = motion.kind.name
         target = motion.target
         if name == "amend":
@@ -145,7 +145,7 @@ class EffectRules:
         elif name == "reconsider":
             self._reconsider(motion)
 
-    def _lost(self, motion, decision) -> None:
+    def _lost(self, motion) -> None:
         name = motion.kind.name
         if name == "main":
             self._bar_renewal(motion)

@@ -672,6 +672,9 @@ class Engine(
             self._require_business()
             if self.stack or self.vote is not None or not self.orders:
                 raise Refusal(UNTIMELY)
+            if self._recused(self.chair, self.orders[0].proposal):
+                # The chair hands over before the item is taken up (§4.6 C4).
+                raise Refusal(CHAIR_MUST_VACATE)
             self._commit()
             self._take_up(self.orders[0])
             return

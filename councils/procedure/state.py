@@ -290,7 +290,6 @@ class Decision:
         "executed",
         "reconsidered",
         "superseded",
-        "seq",
         "undo",
     )
 
@@ -309,7 +308,6 @@ class Decision:
         self.reconsidered = False
         # A division of the assembly re-took this vote.
         self.superseded = False
-        self.seq = 0
         # The stack before the announcement, for a division of the assembly.
         self.undo: list | None = None
 

@@ -57,14 +57,13 @@ def votes_cast(yes: int, no: int, illegal: int = 0) -> int:
 
 def majority_of_votes_cast(yes: int, no: int, illegal: int = 0) -> bool:
     """More than half of the votes cast; a tie or 0–0 is lost (RONR 44:1)."""
-    cast = yes + no + illegal
+    cast = votes_cast(yes, no, illegal)
     return cast > 0 and 2 * yes > cast
 
 
 def two_thirds_of_votes_cast(yes: int, no: int, illegal: int = 0) -> bool:
     """At least two thirds of the votes cast, and at least one yes (RONR 44:3)."""
-    cast = yes + no + illegal
-    return yes > 0 and 3 * yes >= 2 * cast
+    return yes > 0 and 3 * yes >= 2 * votes_cast(yes, no, illegal)
 
 
 def majority_of_members_present(yes: int, present: int) -> bool:
@@ -100,8 +99,7 @@ def objection_sustained(yes: int, no: int, illegal: int = 0) -> bool:
 
     The vote is on "Shall the question be considered?": `no` is against.
     """
-    cast = yes + no + illegal
-    return no > 0 and 3 * no >= 2 * cast
+    return no > 0 and 3 * no >= 2 * votes_cast(yes, no, illegal)
 
 
 def orders_of_the_day_set_aside(yes: int, no: int, illegal: int = 0) -> bool:
@@ -109,8 +107,7 @@ def orders_of_the_day_set_aside(yes: int, no: int, illegal: int = 0) -> bool:
 
     The vote is on "Will the council proceed to the orders of the day?".
     """
-    cast = yes + no + illegal
-    return no > 0 and 3 * no >= 2 * cast
+    return no > 0 and 3 * no >= 2 * votes_cast(yes, no, illegal)
 
 
 def rescind_adopted(
@@ -150,33 +147,19 @@ def is_adopted(
     no: int,
     *,
     illegal: int = 0,
-    present: int = 0,
-    members: int = 0,
+    present: int,
+    members: int,
     previous_notice: bool = False,
 ) -> bool:
     """Return whether the motion prevails under `basis`.
 
     "Prevails" means adopted; for an appeal it means the chair is sustained,
     for an objection to consideration that the objection is sustained, and
-    for the orders of the day that the council proceeds to them.
+    for the orders of the day that the council proceeds to them. `present`
+    and `members` are always given: a basis that counts them must never
+    silently count zero.
     """
     return _RESULTS[basis](yes, no, illegal, present, members, previous_notice)
-
-
-def result_function(
-    basis: str,
-    *,
-    present: int = 0,
-    members: int = 0,
-    previous_notice: bool = False,
-) -> Callable[[int, int, int], bool]:
-    """Return R(yes, no, illegal) for `basis`, as used for the chair's vote."""
-    rule = _RESULTS[basis]
-
-    def result(yes: int, no: int, illegal: int = 0) -> bool:
-        return rule(yes, no, illegal, present, members, previous_notice)
-
-    return result
 
 
 def chair_may_vote(
@@ -185,23 +168,26 @@ def chair_may_vote(
     yes: int,
     no: int,
     *,
-    illegal: int = 0,
-    present: int = 0,
-    members: int = 0,
+    present: int,
+    members: int,
     previous_notice: bool = False,
 ) -> bool:
     """Whether the chair's `choice` would change the result (§4.4).
 
-    `yes` and `no` are the others' votes. An abstention never changes it.
+    `yes` and `no` are the others' votes, in an open vote: in a ballot, the
+    only vote with illegal votes, the chair votes with everyone else. An
+    abstention never changes the result.
     """
-    result = result_function(
-        basis, present=present, members=members, previous_notice=previous_notice
-    )
-    now = result(yes, no, illegal)
+    rule = _RESULTS[basis]
+
+    def result(yes: int, no: int) -> bool:
+        return rule(yes, no, 0, present, members, previous_notice)
+
+    now = result(yes, no)
     if choice == "yes":
-        return result(yes + 1, no, illegal) != now
+        return result(yes + 1, no) != now
     if choice == "no":
-        return result(yes, no + 1, illegal) != now
+        return result(yes, no + 1) != now
     return False
 
 

@@ -131,11 +131,12 @@ class VoteRules:
         member = event.get("member")
         choice = event.get("choice")
         motion = vote.motion
-        if motion.kind.recusal_scope and self._recused(member, motion.proposal):
-            raise Refusal(RECUSED)
-        if member not in self.voting:
-            raise Refusal(CHAIR_NOT_MEMBER)
         if member not in vote.eligible or member not in self.present:
+            # Fixed when the question was put (V2); say why this one is not.
+            if motion.kind.recusal_scope and self._recused(member, motion.proposal):
+                raise Refusal(RECUSED)
+            if member not in self.voting:
+                raise Refusal(CHAIR_NOT_MEMBER)
             raise Refusal(NOT_PRESENT)
         allowed = BALLOT_CHOICES if vote.method == "ballot" else OPEN_CHOICES
         if choice not in allowed:
@@ -150,7 +151,6 @@ class VoteRules:
                 choice,
                 vote.yes,
                 vote.no,
-                illegal=vote.illegal,
                 present=vote.present,
                 members=self.members_count,
                 previous_notice=motion.previous_notice,
@@ -201,7 +201,6 @@ class VoteRules:
         self.decisions.append(decision)
         if motion is None or motion.kind.name != "suspend_rules":
             self.business_seq += 1
-        decision.seq = self.business_seq
         if motion is None:
             return
         stack_before = list(self.stack)
@@ -215,9 +214,9 @@ class VoteRules:
         else:
             motion.state = ADOPTED if prevailed else LOST
             if prevailed:
-                self._adopted(motion, decision)
+                self._adopted(motion)
             else:
-                self._lost(motion, decision)
+                self._lost(motion)
         if motion.kind.name in ("main", "amend") or not prevailed:
             if motion.kind.name != "reconsider":
                 decision.undo = stack_before
@@ -239,11 +238,10 @@ class VoteRules:
             text = top.text
         elif self.calendar:
             # Nothing pending and a consent calendar open: the request is on
-            # the items still on it (U2).
+            # the items still on it (U2), each decided with its own wording.
             if any(self._recused(self.chair, item.proposal) for item in self.calendar):
                 raise Refusal(CHAIR_MUST_VACATE)
-            text = event.get("text")
-            text = text if isinstance(text, str) else ""
+            text = ""
         else:
             text = event.get("text")
             if not isinstance(text, str) or not text.strip():
