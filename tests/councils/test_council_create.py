@@ -21,5 +21,5 @@ def test_a_social_worker_of_another_community_cannot_create_its_council():
     community = make_community()
     outsider = make_member(make_community(), Role.SOCIAL_WORKER)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         council_create(community=community, created_by=outsider)

@@ -240,7 +240,7 @@ def test_a_paid_grant_can_no_longer_be_reconsidered_or_rescinded(
         funded_meeting, key, move_and_state
     )
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError, match="already been carried out") as refused:
         services.motion_move(
             meeting=meeting,
             member=members[0],
@@ -275,7 +275,7 @@ def test_only_a_social_worker_marks_a_decision_executed(
     _fund_motion(meeting, chair, members, proposal, move_and_state)
     _vote(meeting, chair, members[:4], "yes", key)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.decision_mark_executed(
             meeting=meeting, decision_index=0, executed_by=chair
         )

@@ -33,7 +33,10 @@ def test_a_refused_event_is_not_stored_and_says_why_in_words(in_session, key):
 def test_the_refusal_is_in_the_readers_language(in_session, key):
     meeting, chair, members = in_session
 
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="not in order") as refused,
+    ):
         services.motion_second(
             meeting=meeting, member=members[0], idempotency_key=key()
         )
@@ -140,7 +143,7 @@ def test_a_vote_after_the_announcement_is_refused(in_session, key, move_and_stat
     )
     services.vote_announce(meeting=meeting, chair=chair, idempotency_key=key())
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError, match="not in order at this time") as refused:
         services.vote_cast(
             meeting=meeting, member=members[2], choice="no", idempotency_key=key()
         )
@@ -187,8 +190,10 @@ def test_a_second_announce_is_refused_so_there_is_one_announcement(
     )
     services.vote_announce(meeting=meeting, chair=chair, idempotency_key=key())
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="not in order at this time") as refused:
         services.vote_announce(meeting=meeting, chair=chair, idempotency_key=key())
+
+    assert refused.value.code == "UNTIMELY"
 
     meeting.refresh_from_db()
     assert len(meeting_outcome(meeting)["decisions"]) == 1

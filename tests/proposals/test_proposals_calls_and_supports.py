@@ -45,7 +45,7 @@ def test_closing_a_closed_call_changes_nothing():
 def test_a_councillor_who_is_not_a_social_worker_cannot_close_a_call():
     call = make_round()
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.round_close(
             round=call, closed_by=make_member(call.community, Role.COUNCILLOR)
         )

@@ -151,7 +151,7 @@ def test_a_proposal_not_on_the_agenda_cannot_be_decided():
 def test_a_resident_cannot_record_a_decision(on_agenda):
     proposal, _chair = on_agenda
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.proposal_record_decision(
             proposal=proposal,
             outcome="rejected",

@@ -51,7 +51,7 @@ def test_an_unverified_resident_cannot_start_a_draft():
         user=newcomer, community=call.community, role=Role.RESIDENT
     )
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.proposal_create(round=call, proposer=newcomer, title="x")
 
 
@@ -59,7 +59,7 @@ def test_a_resident_of_another_community_cannot_start_a_draft():
     call = make_round()
     outsider = make_member(make_community())
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.proposal_create(round=call, proposer=outsider, title="x")
 
 
@@ -151,7 +151,7 @@ def test_someone_off_the_team_cannot_edit_a_draft():
     proposal = make_draft()
     neighbour = make_member(proposal.community)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.proposal_save_budget(
             proposal=proposal, saved_by=neighbour, lines=[line()]
         )
@@ -240,7 +240,7 @@ def test_a_call_with_a_ceiling_over_its_envelope_is_refused():
 def test_a_councillor_who_is_not_a_social_worker_cannot_open_a_call():
     community = make_community()
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         make_round(community, opened_by=make_member(community, Role.COUNCILLOR))
 
 

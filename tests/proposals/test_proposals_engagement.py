@@ -33,14 +33,14 @@ def test_a_neighbour_supports_a_submitted_proposal_once():
 def test_the_proposer_cannot_support_their_own_proposal():
     proposal = make_proposal()
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.proposal_support(proposal=proposal, supporter=proposal.proposer)
 
 
 def test_a_resident_of_another_community_cannot_support():
     proposal = make_proposal()
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.proposal_support(
             proposal=proposal, supporter=make_member(make_community())
         )
@@ -53,7 +53,7 @@ def test_an_unverified_resident_cannot_support():
         user=newcomer, community=proposal.community, role=Role.RESIDENT
     )
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.proposal_support(proposal=proposal, supporter=newcomer)
 
 
@@ -92,7 +92,7 @@ def test_an_empty_comment_is_refused():
 def test_a_draft_cannot_be_commented_on():
     proposal = make_draft()
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.comment_add(
             proposal=proposal, author=make_member(proposal.community), body="hi"
         )
@@ -140,7 +140,7 @@ def test_a_councillor_who_is_not_a_social_worker_cannot_hide_a_comment():
         proposal=proposal, author=make_member(proposal.community), body="x"
     )
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.comment_hide(
             comment=comment,
             hidden_by=make_member(proposal.community, Role.COUNCILLOR),
@@ -152,7 +152,7 @@ def test_a_social_worker_of_another_community_cannot_screen():
     proposal = make_proposal()
     other_worker = make_member(make_community(), Role.SOCIAL_WORKER)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.proposal_return(
             proposal=proposal, returned_by=other_worker, reason="x"
         )

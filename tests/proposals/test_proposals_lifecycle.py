@@ -105,7 +105,7 @@ def test_a_co_proposer_cannot_submit_for_the_proposer():
         co_proposer_phones=["13811112222"],
     )
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.proposal_submit(proposal=proposal, submitted_by=partner)
 
 
@@ -242,7 +242,7 @@ def test_withdrawing_after_a_decision_is_refused(status):
 def test_only_the_proposer_may_withdraw():
     proposal = make_proposal(status="submitted")
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.proposal_withdraw(proposal=proposal, withdrawn_by=worker_of(proposal))
 
 
@@ -262,7 +262,7 @@ def test_a_councillor_who_is_not_a_coordinator_cannot_set_the_agenda():
     proposal = make_proposal(status="eligible")
     councillor = make_member(proposal.community, Role.COUNCILLOR)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.proposal_place_on_agenda(
             proposal=proposal, placed_by=councillor, agenda="JMJY-7"
         )
