@@ -13,7 +13,7 @@ COMPILE = $(BIN)/uv pip compile pyproject.toml - --quiet --generate-hashes --uni
 BUILD_REQUIRES = $(BIN)/python -c 'import tomllib; \
 	print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
 
-.PHONY: run test bench install lock lint messages clean
+.PHONY: run test bench mutation install lock lint messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,9 +54,14 @@ test: install messages
 bench: install messages
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
+# Mutation score of the modules that decide votes and money (docs/mutation.md);
+# a measurement like bench, not part of test. MUTATION_ARGS="thresholds money".
+mutation: install messages
+	$(BIN)/python -m tests.mutation $(MUTATION_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles .mutation
