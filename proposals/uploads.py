@@ -5,9 +5,12 @@ their EXIF (a phone's photo carries where it was taken, which is personal
 data), anything hidden after the image, and files that only look like images.
 """
 
+import os
+from dataclasses import dataclass
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -18,6 +21,8 @@ MAGIC_NUMBERS = (
     (b"%PDF-", "application/pdf"),
 )
 ALLOWED_DESCRIPTION = gettext_lazy("a photo (JPEG or PNG) or a PDF")
+PHOTO_DESCRIPTION = gettext_lazy("a photo (JPEG or PNG)")
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
 # A 40-megapixel photo is more than any phone takes; a larger one is more
 # likely a decompression bomb than a picture of the community.
@@ -57,13 +62,15 @@ def reencode_image(upload, content_type: str) -> bytes:
             if probe.width * probe.height > MAX_PIXELS:
                 raise ValidationError(
                     {
-                        "file": _(
-                            "This photo is %(width)s × %(height)s pixels; the "
-                            "limit is 40 megapixels. Send a smaller copy."
+                        "file": ValidationError(
+                            _(
+                                "This photo is %(width)s × %(height)s pixels; the "
+                                "limit is 40 megapixels. Send a smaller copy."
+                            )
+                            % {"width": probe.width, "height": probe.height},
+                            code="too_many_pixels",
                         )
-                        % {"width": probe.width, "height": probe.height}
-                    },
-                    code="too_many_pixels",
+                    }
                 )
             probe.verify()
         upload.seek(0)
@@ -95,10 +102,82 @@ def reencode_image(upload, content_type: str) -> bytes:
 def _damaged() -> ValidationError:
     return ValidationError(
         {
-            "file": _(
-                "This photo is damaged or incomplete and cannot be opened; take "
-                "or save it again and upload the new file."
+            "file": ValidationError(
+                _(
+                    "This photo is damaged or incomplete and cannot be opened; take "
+                    "or save it again and upload the new file."
+                ),
+                code="damaged_image",
             )
-        },
-        code="damaged_image",
+        }
     )
+
+
+@dataclass(frozen=True)
+class CleanFile:
+    """An upload as it may be stored: its content, type and the name it came with."""
+
+    content: object  # a File: the cleaned photo, or the PDF as uploaded
+    content_type: str
+    original_name: str
+
+    @property
+    def size(self) -> int:
+        return self.content.size
+
+
+def clean_upload(upload, *, photos_only: bool = False) -> CleanFile:
+    """Judge an upload by its content and clean it, or say what is wrong.
+
+    Accepts JPEG, PNG and (unless `photos_only`) PDF, of at most 10 MB, by
+    their first bytes whatever the name says; photos are decoded and encoded
+    again without metadata (`reencode_image`). Raises ValidationError with
+    the field `file`.
+    """
+    if upload is None:
+        raise ValidationError(
+            {"file": ValidationError(_("Choose a file."), code="no_file")}
+        )
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _("The file is %(size)s MB; the limit is 10 MB.")
+                    % {"size": round(upload.size / 1024 / 1024, 1)},
+                    code="too_big",
+                )
+            }
+        )
+    if upload.size == 0:
+        raise ValidationError(
+            {"file": ValidationError(_("The file is empty."), code="empty")}
+        )
+    content_type = sniff_upload(upload)
+    if content_type is None or (photos_only and content_type not in PILLOW_FORMATS):
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _("This file is not %(allowed)s, whatever its name says.")
+                    % {
+                        "allowed": PHOTO_DESCRIPTION
+                        if photos_only
+                        else ALLOWED_DESCRIPTION
+                    },
+                    code="wrong_type",
+                )
+            }
+        )
+    content = upload
+    if content_type in PILLOW_FORMATS:
+        content = ContentFile(reencode_image(upload, content_type))
+        if content.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                {
+                    "file": ValidationError(
+                        _("This photo is over 10 MB once cleaned; send a smaller one."),
+                        code="too_big",
+                    )
+                }
+            )
+    name = os.path.basename(upload.name or "")[-120:] or "file"
+    return CleanFile(content=content, content_type=content_type, original_name=name)

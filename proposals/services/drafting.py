@@ -1,9 +1,6 @@
 """Writing a proposal in steps, each saved as a draft (or a returned proposal)."""
 
-import os
-
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +9,6 @@ from fundapp.models import Category, Membership, Role
 from fundapp.permissions import require_perm
 from proposals.budget import clean_lines
 from proposals.models import (
-    MAX_ATTACHMENT_BYTES,
     MAX_PROPOSAL_ATTACHMENT_BYTES,
     TEXT_LIMIT,
     Attachment,
@@ -21,12 +17,7 @@ from proposals.models import (
     ProposalEvent,
     Round,
 )
-from proposals.uploads import (
-    ALLOWED_DESCRIPTION,
-    PILLOW_FORMATS,
-    reencode_image,
-    sniff_upload,
-)
+from proposals.uploads import clean_upload
 
 from .common import lock_proposal
 
@@ -251,23 +242,6 @@ def attachment_add(*, proposal: Proposal, uploaded_by, upload) -> Attachment:
     name; the uploader's name is kept as data only.
     """
     proposal = _lock_editable(proposal, uploaded_by)
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is %(size)s MB; the limit is 10 MB.")
-                % {"size": _megabytes(upload.size)}
-            }
-        )
-    if upload.size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
-    content_type = sniff_upload(upload)
-    if content_type is None:
-        raise ValidationError(
-            {
-                "file": _("This file is not %(allowed)s, whatever its name says.")
-                % {"allowed": ALLOWED_DESCRIPTION}
-            }
-        )
     existing = list(proposal.attachments.values_list("size", flat=True))
     if len(existing) >= MAX_ATTACHMENTS:
         raise ValidationError(
@@ -276,18 +250,8 @@ def attachment_add(*, proposal: Proposal, uploaded_by, upload) -> Attachment:
                 % {"limit": MAX_ATTACHMENTS}
             }
         )
-    if content_type in PILLOW_FORMATS:
-        content = ContentFile(reencode_image(upload, content_type))
-        if content.size > MAX_ATTACHMENT_BYTES:
-            raise ValidationError(
-                {
-                    "file": _(
-                        "This photo is over 10 MB once cleaned; send a smaller one."
-                    )
-                }
-            )
-    else:
-        content = upload
+    cleaned = clean_upload(upload)
+    content, content_type = cleaned.content, cleaned.content_type
     if sum(existing) + content.size > MAX_PROPOSAL_ATTACHMENT_BYTES:
         raise ValidationError(
             {
@@ -300,7 +264,7 @@ def attachment_add(*, proposal: Proposal, uploaded_by, upload) -> Attachment:
             },
             code="proposal_full",
         )
-    name = os.path.basename(upload.name or "")[-120:] or "file"
+    name = cleaned.original_name
     attachment = Attachment(
         proposal=proposal,
         original_name=name,
