@@ -18,6 +18,7 @@ from fundapp.models import (
     Community,
     Fund,
     LedgerCheck,
+    LedgerEntry,
     LedgerTransaction,
     Membership,
     Role,
@@ -62,18 +63,38 @@ class FundBalances:
 
 
 def fund_balances(*, fund: Fund) -> FundBalances:
-    """Available, committed, disbursed and raised now, from the cached balances."""
+    """Raised, available and committed now, from the cached balances; what was
+    paid out and returned, from the DISBURSE and RETURN entries (two queries).
+
+    `disbursed` is what was paid out, returns not deducted; `returned` is what
+    came back unspent (fundapp/models/ledger.py).
+    """
     totals = dict(
         Account.objects.filter(fund=fund)
         .values_list("kind")
         .annotate(total=Sum("balance"))
         .values_list("kind", "total")
     )
+    moved = LedgerEntry.objects.filter(
+        transaction__fund=fund,
+        amount__gt=0,
+        transaction__kind__in=[
+            LedgerTransaction.Kind.DISBURSE,
+            LedgerTransaction.Kind.RETURN,
+        ],
+    ).aggregate(
+        disbursed=Sum(
+            "amount", filter=Q(transaction__kind=LedgerTransaction.Kind.DISBURSE)
+        ),
+        returned=Sum(
+            "amount", filter=Q(transaction__kind=LedgerTransaction.Kind.RETURN)
+        ),
+    )
     return FundBalances(
         available=cny(totals.get(Account.Kind.TRANCHE_AVAILABLE) or ZERO),
         committed=cny(totals.get(Account.Kind.COMMITTED) or ZERO),
-        disbursed=cny(totals.get(Account.Kind.DISBURSED) or ZERO),
-        returned=cny(totals.get(Account.Kind.RETURNED) or ZERO),
+        disbursed=cny(moved["disbursed"] or ZERO),
+        returned=cny(moved["returned"] or ZERO),
         raised=cny(-(totals.get(Account.Kind.EXTERNAL_SOURCE) or ZERO)),
     )
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "fundapp.apps.FundConfig",
     "proposals.apps.ProposalsConfig",
     "councils.apps.CouncilsConfig",
+    "projects.apps.ProjectsConfig",
 ]
 
 MIDDLEWARE = [

@@ -57,11 +57,26 @@ class Community(BilingualNameMixin):
     city = models.CharField(_("city"), max_length=60)
     district = models.CharField(_("district"), max_length=60)
     subdistrict = models.CharField(_("subdistrict"), max_length=60, blank=True)
+    rating_window_days = models.PositiveSmallIntegerField(
+        _("days residents may rate a completed project"),
+        default=60,
+        db_default=60,
+        help_text=_(
+            "Residents rate a funded project while it runs and for this many days "
+            "after it is completed."
+        ),
+    )
 
     class Meta:
         verbose_name = _("community")
         verbose_name_plural = _("communities")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating_window_days__gte=7, rating_window_days__lte=366),
+                name="community_rating_window_plausible",
+            )
+        ]
 
     def get_absolute_url(self):
         return reverse("fund:fund", kwargs={"code": self.code})

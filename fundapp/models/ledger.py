@@ -12,6 +12,30 @@ transaction that names, once, what it reverses.
 `fundapp.services.ledger.post_transaction` writes it, in the same database
 transaction as the entries and under a row lock, and a check constraint keeps
 it non-negative for every account that holds the fund's money.
+
+The accounts, and what each movement moves between them (debit ← credit):
+
+| account | one per | holds |
+|---|---|---|
+| external source | source | what the source gave, negative |
+| tranche available | tranche | the tranche's money not yet committed |
+| committed | commitment × tranche | money approved for a purpose, not yet paid |
+| disbursed | commitment × tranche | money paid out for it, not returned |
+
+- RECEIVE: tranche available ← external source.
+- COMMIT: committed (c, t) ← tranche available (t), tranche by tranche.
+- RELEASE: tranche available (t) ← committed (c, t): approved, never paid.
+- DISBURSE: disbursed (c, t) ← committed (c, t): an installment paid to the
+  grantee, from the tranches the commitment drew on, first committed first.
+- RETURN: tranche available (t) ← disbursed (c, t): money paid out and not
+  spent, given back to the tranches it came from (last disbursed first), so
+  it can be committed again.
+- REVERSAL: the mirror image of the movement it names.
+
+So the fund's money is raised = available + committed + disbursed (the
+disbursed balances are net of returns), and what was paid out and returned
+are the sums of the DISBURSE and RETURN movements' entries
+(`fundapp.selectors.fund_balances`).
 """
 
 from django.db import models
@@ -26,7 +50,6 @@ class AccountKind(models.TextChoices):
     TRANCHE_AVAILABLE = "tranche_available", _("tranche available")
     COMMITTED = "committed", _("committed")
     DISBURSED = "disbursed", _("disbursed")
-    RETURNED = "returned", _("returned")
 
 
 class MovementKind(models.TextChoices):

@@ -9,11 +9,15 @@ from .money import (
     tranche_receive,
     transaction_reverse,
 )
+from .payments import commitment_disburse, commitment_paid_out, commitment_return
 from .people import resident_register, resident_verify, role_grant
 from .reconcile import LedgerProblem, fund_reconcile, fund_reconcile_record
 
 __all__ = [
     "commitment_create",
+    "commitment_disburse",
+    "commitment_paid_out",
+    "commitment_return",
     "commitment_outstanding",
     "commitment_release",
     "LedgerProblem",

@@ -28,6 +28,9 @@ from fundapp.permissions import require_perm
 
 from .ledger import lock_accounts, post_transaction, run_once
 
+PAYMENT_KINDS = frozenset(
+    {LedgerTransaction.Kind.DISBURSE, LedgerTransaction.Kind.RETURN}
+)
 PURPOSE_MAX_LENGTH = Commitment._meta.get_field("purpose").max_length
 DECISION_MAX_LENGTH = Commitment._meta.get_field("decision").max_length
 
@@ -486,6 +489,14 @@ def transaction_reverse(
 
     def movement() -> LedgerTransaction:
         locked = LedgerTransaction.objects.select_for_update().get(pk=original.pk)
+        if locked.kind in PAYMENT_KINDS:
+            raise ValidationError(
+                _(
+                    "A payment or a return is corrected in its project, where the "
+                    "installment and the receipts are, not reversed here."
+                ),
+                code="payment_not_reversible",
+            )
         if locked.kind == LedgerTransaction.Kind.REVERSAL:
             raise ValidationError(
                 _("A reversal cannot itself be reversed; record the movement again.")
