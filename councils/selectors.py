@@ -9,6 +9,7 @@ event per process.
 """
 
 import datetime
+import re
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -366,3 +367,43 @@ def motion_wording(outcome: dict, motion_id) -> str:
         if 0 <= target < len(decisions):
             return decisions[target]["text"] or ""
     return ""
+
+
+CITATION = re.compile(
+    r"^(?P<code>[A-Z][A-Z0-9]{1,11})-(?P<number>\d{1,6})#(?P<place>\d{1,7})$"
+)
+# A motion is decided at its own meeting or, carried, at one of the next few.
+CITATION_REACH = 10
+
+
+def decision_cited(*, community: Community, reference: str) -> bool:
+    """Whether `reference` ("JMJY-5#3": meeting 5, the motion made at its event
+    3) names a motion of this community's council that was decided.
+
+    Replays (from the cache) the meeting and the few later meetings whose
+    logs may continue it, since a motion carried over is decided later.
+    """
+    match = CITATION.match(reference or "")
+    if match is None or match["code"] != community.code:
+        return False
+    number, place = int(match["number"]), int(match["place"])
+    candidates = Meeting.objects.filter(
+        council__community=community,
+        event_count__gt=0,
+        number__gte=number,
+        number__lte=number + CITATION_REACH,
+    ).select_related("log_from", "council__community")
+    for meeting in candidates.order_by("number"):
+        if meeting.number != number and (
+            meeting.log_from is None or meeting.log_from.number > number
+        ):
+            continue
+        log = meeting_log(meeting, [], meeting.setup or {})
+        for decision in meeting_outcome(meeting)["decisions"]:
+            motion_id = decision.get("motion_id")
+            if not isinstance(motion_id, int) or motion_id < 0:
+                continue
+            held, held_place = log.meeting_of(motion_id)
+            if (held.number, held_place) == (number, place):
+                return True
+    return False

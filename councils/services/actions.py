@@ -19,7 +19,7 @@ from proposals.models import Proposal
 
 from ..models import FloorRequest, Meeting, MeetingEvent
 from ..refusals import refusal_message
-from ..selectors import meeting_outcome, member_id
+from ..selectors import meeting_outcome, member_id, outcome_motion
 from .events import meeting_event_append
 
 
@@ -396,4 +396,40 @@ def decision_mark_executed(
         actor=executed_by,
         idempotency_key=idempotency_key,
         event={"type": "executed", "applies_to": int(decision_index)},
+    )
+
+
+def proposal_grant_paid(*, proposal: Proposal, paid_by: User) -> MeetingEvent | None:
+    """Tell the council that the grant it adopted for `proposal` is being paid.
+
+    Finds, in the council's latest held meeting, the last adopted decision
+    that funds the proposal (its own or one given in the setup as adopted
+    earlier) and records it carried out (`decision_mark_executed`), so it can
+    no longer be reconsidered or rescinded. Returns None when no log that a
+    meeting can still act on holds it. For the projects app to call at a
+    grant's first payment; `paid_by` needs `councils.manage_council`.
+    """
+    latest = (
+        Meeting.objects.filter(
+            council__community_id=proposal.community_id, event_count__gt=0
+        )
+        .order_by("-number")
+        .first()
+    )
+    if latest is None:
+        return None
+    outcome = meeting_outcome(latest)
+    found = None
+    for index, decision in enumerate(outcome["decisions"]):
+        motion = outcome_motion(outcome, decision.get("motion_id"))
+        if (
+            decision.get("motion") == "main"
+            and decision.get("result") == "adopted"
+            and str(motion.get("proposal")) == str(proposal.pk)
+        ):
+            found = index
+    if found is None:
+        return None
+    return decision_mark_executed(
+        meeting=latest, decision_index=found, executed_by=paid_by
     )
