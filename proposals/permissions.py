@@ -47,4 +47,9 @@ rules.add_perm("proposals.moderate_comments", is_social_worker)
 rules.add_perm("proposals.place_on_agenda", is_agenda_setter)
 rules.add_perm("proposals.record_decision", is_decision_recorder)
 rules.add_perm("proposals.run_project", is_social_worker)
-rules.add_perm("proposals.evaluate_project", holds(Role.EVALUATOR, Role.SOCIAL_WORKER))
+# The evaluation is the residents' and the evaluation team's, not the staff's.
+rules.add_perm("proposals.evaluate_project", holds(Role.EVALUATOR))
+# Closing releases the grant left unpaid: the fund committee may close too.
+rules.add_perm(
+    "proposals.close_project", holds(Role.SOCIAL_WORKER, Role.FUND_COMMITTEE)
+)

@@ -4,6 +4,7 @@ respects the ledger's rules."""
 import itertools
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from fundapp import services
 from fundapp.idempotency import form_key_issue
@@ -271,4 +272,54 @@ def make_proposal(round=None, *, status: str = "submitted", proposer=None, **fie
         return proposal
     return services.proposal_record_decision(
         proposal=proposal, outcome=status, decided_by=worker, idempotency_key=key()
+    )
+
+
+# projects
+
+
+def make_approved_proposal(
+    community: Community | None = None, *, fund_amount="10000.00", **fields
+):
+    """A proposal the council approved, its money committed from a funded tranche."""
+    from proposals import services as proposal_services
+
+    if community is None:
+        community, _keeper, _tranche = make_funded_community(fund_amount)
+    proposal = make_proposal(make_round(community), status="on_agenda", **fields)
+    chair = make_member(community, Role.COORDINATOR)
+    return proposal_services.proposal_record_decision(
+        proposal=proposal,
+        outcome="approved",
+        decided_by=chair,
+        reference=f"{community.code}-1#{proposal.pk}",
+        idempotency_key=key(),
+    )
+
+
+def make_project(proposal=None, *, schedule=None, starts_on=None, **fields):
+    """An open project: 50% on start, 30% on a progress report, 20% on the final."""
+    from projects.services import SchedulePart, project_open
+
+    proposal = proposal or make_approved_proposal()
+    worker = fields.pop("worker", None) or make_member(
+        proposal.community, Role.SOCIAL_WORKER
+    )
+    starts_on = starts_on or date(2026, 1, 1)
+    return project_open(
+        proposal=proposal,
+        actor=worker,
+        grantee_kind=fields.pop("grantee_kind", "team"),
+        grantee_name=fields.pop("grantee_name", "夜巡队 Night patrol team"),
+        contact_name=fields.pop("contact_name", "王秀兰"),
+        contact_phone=fields.pop("contact_phone", "13900000001"),
+        starts_on=starts_on,
+        ends_on=fields.pop("ends_on", date(2026, 12, 31)),
+        schedule=schedule
+        or [
+            SchedulePart(Decimal("50"), "start"),
+            SchedulePart(Decimal("30"), "progress"),
+            SchedulePart(Decimal("20"), "final"),
+        ],
+        milestones=fields.pop("milestones", [("巡逻队成立", date(2026, 3, 1))]),
     )

@@ -465,7 +465,7 @@ def proposal_close(*, proposal: Proposal, closed_by, note: str = "") -> Proposal
     proposal = _project_step(
         proposal,
         actor=closed_by,
-        perm="proposals.run_project",
+        perm="proposals.close_project",
         status=Status.CLOSED,
     )
     if proposal.status == Status.CLOSED:

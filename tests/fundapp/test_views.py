@@ -65,7 +65,9 @@ def test_the_fund_page_costs_the_same_queries_however_many_movements(
     for _ in range(tranches - 1):
         make_tranche(community.fund, amount="10.00", recorded_by=keeper)
 
-    with django_assert_num_queries(7):
+    # (One more than before projects: what was paid out and returned is
+    # summed from the entries, fundapp.selectors.fund_balances.)
+    with django_assert_num_queries(8):
         client.get(reverse("fund:fund", args=[community.code]))
     with django_assert_num_queries(2):
         client.get(reverse("fund:fund", args=[community.code]))

@@ -1,0 +1,458 @@
+"""Reads of funded projects: their money, delivery, evaluation and timeline.
+
+Every total is computed here from the rows it sums (paid from the
+disbursements, spent from the accepted expenses, hours from the shifts),
+never stored twice. Each selector runs a fixed number of queries, whatever
+the size of the project.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.shortcuts import get_object_or_404
+
+from fundapp.models import Community, Fund
+from fundapp.money import ZERO, cny
+from projects.models import (
+    DeviationFlag,
+    Disbursement,
+    Expense,
+    Installment,
+    ProgressReport,
+    Project,
+    Rating,
+)
+from proposals.models import Proposal
+
+
+def project_get(pk: int) -> Project:
+    return get_object_or_404(
+        Project.objects.select_related(
+            "proposal__commitment", "proposal__round", "community__fund"
+        ).prefetch_related("proposal__co_proposers"),
+        pk=pk,
+    )
+
+
+def project_of_proposal(proposal: Proposal) -> Project | None:
+    return Project.objects.filter(proposal=proposal).first()
+
+
+def projects_of_community(community: Community):
+    """The community's projects with their proposal, newest first."""
+    return (
+        Project.objects.filter(community=community)
+        .select_related("proposal")
+        .order_by("-starts_on", "-id")
+    )
+
+
+@dataclass
+class LineMoney:
+    line: object  # a proposals BudgetLine
+    budget: Decimal
+    accepted: Decimal = ZERO
+    queried: Decimal = ZERO
+    waiting: Decimal = ZERO
+
+    @property
+    def over(self) -> bool:
+        return self.accepted + self.waiting + self.queried > self.budget
+
+
+@dataclass
+class ProjectMoney:
+    approved: Decimal
+    paid: Decimal
+    returned: Decimal
+    accepted: Decimal
+    queried: Decimal
+    waiting: Decimal
+    lines: list[LineMoney] = field(default_factory=list)
+
+    @property
+    def spent(self) -> Decimal:
+        """The expenses the social worker accepted."""
+        return self.accepted
+
+    @property
+    def unspent(self) -> Decimal:
+        """Paid out and not (yet) shown to be spent or returned."""
+        return max(cny(self.paid - self.accepted - self.returned), ZERO)
+
+    @property
+    def returnable(self) -> Decimal:
+        """What may still be returned: expenses waiting for review or
+        queried may yet be accepted, so they count as spent here."""
+        return max(
+            cny(
+                self.paid - self.accepted - self.waiting - self.queried - self.returned
+            ),
+            ZERO,
+        )
+
+    @property
+    def unpaid(self) -> Decimal:
+        return cny(self.approved - self.paid)
+
+
+def project_money(project: Project) -> ProjectMoney:
+    """Approved, paid, spent (accepted), queried, unspent and returned, in
+    all and per budget line (four queries)."""
+    paid = Disbursement.objects.filter(
+        installment__project=project, status=Disbursement.Status.PAID
+    ).aggregate(total=Sum("amount"))["total"]
+    returned = project.returns.aggregate(total=Sum("amount"))["total"]
+    by_line = defaultdict(dict)
+    for line_id, status, total in (
+        Expense.objects.filter(project=project)
+        .values_list("budget_line_id", "status")
+        .annotate(total=Sum("amount"))
+        .values_list("budget_line_id", "status", "total")
+    ):
+        by_line[line_id][status] = cny(total)
+    lines = []
+    for line in project.proposal.budget_lines.all():
+        spent = by_line.get(line.pk, {})
+        lines.append(
+            LineMoney(
+                line=line,
+                budget=line.total,
+                accepted=spent.get(Expense.Status.ACCEPTED, ZERO),
+                queried=spent.get(Expense.Status.QUERIED, ZERO),
+                waiting=spent.get(Expense.Status.SUBMITTED, ZERO),
+            )
+        )
+
+    def total(status):
+        return cny(sum((spent.get(status, ZERO) for spent in by_line.values()), ZERO))
+
+    return ProjectMoney(
+        approved=cny(project.proposal.approved_amount or ZERO),
+        paid=cny(paid or ZERO),
+        returned=cny(returned or ZERO),
+        accepted=total(Expense.Status.ACCEPTED),
+        queried=total(Expense.Status.QUERIED),
+        waiting=total(Expense.Status.SUBMITTED),
+        lines=lines,
+    )
+
+
+@dataclass
+class InstallmentRow:
+    installment: Installment
+    disbursement: Disbursement | None
+    signatures: list
+    on_hold: bool
+
+    @property
+    def state(self) -> str:
+        if self.installment.cancelled_at is not None:
+            return "cancelled"
+        if self.disbursement is not None:
+            if self.disbursement.status == Disbursement.Status.PAID:
+                return "paid"
+            return "on_hold" if self.on_hold else "requested"
+        return "on_hold" if self.on_hold else "scheduled"
+
+
+def project_installments(project: Project, *, on_hold: bool) -> list[InstallmentRow]:
+    """The schedule with each installment's live request or payment and its
+    signatures (two queries)."""
+    live = Disbursement.objects.filter(
+        status__in=[Disbursement.Status.REQUESTED, Disbursement.Status.PAID]
+    ).prefetch_related(Prefetch("approvals", to_attr="signature_list"))
+    installments = project.installments.prefetch_related(
+        Prefetch("disbursements", queryset=live, to_attr="live")
+    )
+    rows = []
+    for installment in installments:
+        disbursement = installment.live[0] if installment.live else None
+        rows.append(
+            InstallmentRow(
+                installment=installment,
+                disbursement=disbursement,
+                signatures=disbursement.signature_list if disbursement else [],
+                on_hold=on_hold and installment.cancelled_at is None,
+            )
+        )
+    return rows
+
+
+def project_on_hold(project: Project) -> bool:
+    return project.flags.filter(state__in=DeviationFlag.HOLDING).exists()
+
+
+@dataclass
+class Satisfaction:
+    mean: Decimal | None
+    count: int
+    distribution: dict[int, int]
+
+
+def project_satisfaction(project: Project) -> Satisfaction:
+    """Residents' ratings: mean (to 0.1), count and the count of each score."""
+    counts = dict(
+        project.ratings.values_list("score")
+        .annotate(n=Count("id"))
+        .values_list("score", "n")
+    )
+    return _satisfaction(counts)
+
+
+def _satisfaction(counts: dict[int, int]) -> Satisfaction:
+    count = sum(counts.values())
+    mean = None
+    if count:
+        mean = (
+            Decimal(sum(score * n for score, n in counts.items())) / Decimal(count)
+        ).quantize(Decimal("0.1"))
+    return Satisfaction(
+        mean=mean, count=count, distribution={s: counts.get(s, 0) for s in range(1, 6)}
+    )
+
+
+@dataclass
+class Delivery:
+    participants: int
+    volunteers: int
+    volunteer_hours: Decimal
+    reports_accepted: int
+
+
+def project_delivery(project: Project) -> Delivery:
+    """Residents who took part (accepted reports), distinct volunteers and
+    their hours (two queries)."""
+    reports = project.reports.filter(status=ProgressReport.Status.ACCEPTED).aggregate(
+        participants=Sum("participants"), count=Count("id")
+    )
+    shifts = project.shifts.aggregate(
+        hours=Sum("hours"),
+        registered=Count("volunteer", distinct=True),
+        named=Count("volunteer_name", distinct=True, filter=Q(volunteer__isnull=True)),
+    )
+    return Delivery(
+        participants=reports["participants"] or 0,
+        volunteers=(shifts["registered"] or 0) + (shifts["named"] or 0),
+        volunteer_hours=Decimal(shifts["hours"] or 0).quantize(Decimal("0.1")),
+        reports_accepted=reports["count"] or 0,
+    )
+
+
+def rating_window_closes(project: Project) -> datetime.date | None:
+    """The last day residents may rate a completed project, or None while it
+    runs (and before it is completed)."""
+    if project.completed_on is None:
+        return None
+    return project.completed_on + datetime.timedelta(
+        days=project.community.rating_window_days
+    )
+
+
+@dataclass
+class TimelineEntry:
+    on: datetime.date
+    kind: str
+    subject: object
+
+
+def project_timeline(project: Project) -> list[TimelineEntry]:
+    """Everything that happened, newest first: payments, reports, expenses,
+    volunteer days, observations, flags, returns (a query for each kind)."""
+    entries = []
+    for disbursement in Disbursement.objects.filter(
+        installment__project=project, status=Disbursement.Status.PAID
+    ).select_related("installment"):
+        entries.append(TimelineEntry(disbursement.paid_on, "payment", disbursement))
+    for report in project.reports.prefetch_related("photos").select_related(
+        "milestone"
+    ):
+        entries.append(TimelineEntry(report.happened_on, "report", report))
+    for expense in project.expenses.select_related("budget_line"):
+        entries.append(TimelineEntry(expense.spent_on, "expense", expense))
+    days = (
+        project.shifts.values("served_on")
+        .annotate(hours=Sum("hours"), people=Count("id"))
+        .order_by("served_on")
+    )
+    for day in days:
+        entries.append(TimelineEntry(day["served_on"], "volunteers", day))
+    for observation in project.observations.all():
+        entries.append(
+            TimelineEntry(observation.observed_on, "observation", observation)
+        )
+    for flag in project.flags.all():
+        entries.append(TimelineEntry(flag.raised_at.date(), "flag", flag))
+    for returned in project.returns.all():
+        entries.append(TimelineEntry(returned.returned_on, "return", returned))
+    return sorted(entries, key=lambda entry: entry.on, reverse=True)
+
+
+@dataclass
+class ProjectSummary:
+    """A project's evaluation summary (the annual report reads these)."""
+
+    project: Project
+    proposal: Proposal
+    reference: str
+    title: str
+    category: str
+    approved_amount: Decimal
+    paid_amount: Decimal
+    spent_amount: Decimal
+    returned_amount: Decimal
+    satisfaction_mean: Decimal | None
+    rating_count: int
+    rating_distribution: dict[int, int]
+    participants: int
+    volunteer_count: int
+    volunteer_hours: Decimal
+    flags: list[tuple[str, str]]
+
+
+def project_summary(project: Project) -> ProjectSummary:
+    """One project's evaluation summary (a fixed number of queries)."""
+    money = project_money(project)
+    satisfaction = project_satisfaction(project)
+    delivery = project_delivery(project)
+    return _summary(
+        project,
+        money.approved,
+        money.paid,
+        money.accepted,
+        money.returned,
+        satisfaction,
+        delivery,
+        list(project.flags.values_list("kind", "state")),
+    )
+
+
+def _summary(project, approved, paid, spent, returned, satisfaction, delivery, flags):
+    proposal = project.proposal
+    return ProjectSummary(
+        project=project,
+        proposal=proposal,
+        reference=proposal.decision_reference,
+        title=proposal.title,
+        category=proposal.category,
+        approved_amount=approved,
+        paid_amount=paid,
+        spent_amount=spent,
+        returned_amount=returned,
+        satisfaction_mean=satisfaction.mean,
+        rating_count=satisfaction.count,
+        rating_distribution=satisfaction.distribution,
+        participants=delivery.participants,
+        volunteer_count=delivery.volunteers,
+        volunteer_hours=delivery.volunteer_hours,
+        flags=flags,
+    )
+
+
+def project_summaries(*, fund: Fund, year: int | None = None) -> list[ProjectSummary]:
+    """Evaluation summaries of a fund's projects, all or those running in
+    `year`, in a fixed number of queries however many projects there are.
+
+    Money, ratings, participants and hours are totals to date.
+    """
+    projects = list(
+        Project.objects.filter(community__fund=fund)
+        .select_related("proposal", "community")
+        .order_by("starts_on", "id")
+    )
+    if year is not None:
+        projects = [
+            p
+            for p in projects
+            if p.starts_on.year <= year and (p.completed_on or p.ends_on).year >= year
+        ]
+    ids = [p.pk for p in projects]
+    paid = dict(
+        Disbursement.objects.filter(
+            installment__project_id__in=ids, status=Disbursement.Status.PAID
+        )
+        .values_list("installment__project_id")
+        .annotate(total=Sum("amount"))
+        .values_list("installment__project_id", "total")
+    )
+    spent = dict(
+        Expense.objects.filter(project_id__in=ids, status=Expense.Status.ACCEPTED)
+        .values_list("project_id")
+        .annotate(total=Sum("amount"))
+        .values_list("project_id", "total")
+    )
+    returned = dict(
+        Project.objects.filter(pk__in=ids)
+        .annotate(total=Sum("returns__amount"))
+        .values_list("pk", "total")
+    )
+    scores = defaultdict(dict)
+    for project_id, score, n in (
+        Rating.objects.filter(project_id__in=ids)
+        .values_list("project_id", "score")
+        .annotate(n=Count("id"))
+        .values_list("project_id", "score", "n")
+    ):
+        scores[project_id][score] = n
+    participants = dict(
+        ProgressReport.objects.filter(
+            project_id__in=ids, status=ProgressReport.Status.ACCEPTED
+        )
+        .values_list("project_id")
+        .annotate(total=Sum("participants"))
+        .values_list("project_id", "total")
+    )
+    volunteering = {
+        row["pk"]: row
+        for row in Project.objects.filter(pk__in=ids)
+        .annotate(
+            hours=Sum("shifts__hours"),
+            registered=Count("shifts__volunteer", distinct=True),
+            named=Count(
+                "shifts__volunteer_name",
+                distinct=True,
+                filter=Q(shifts__volunteer__isnull=True),
+            ),
+        )
+        .values("pk", "hours", "registered", "named")
+    }
+    flags = defaultdict(list)
+    for project_id, kind, state in DeviationFlag.objects.filter(
+        project_id__in=ids
+    ).values_list("project_id", "kind", "state"):
+        flags[project_id].append((kind, state))
+    summaries = []
+    for project in projects:
+        volunteers = volunteering.get(project.pk, {})
+        summaries.append(
+            _summary(
+                project,
+                cny(project.proposal.approved_amount or ZERO),
+                cny(paid.get(project.pk) or ZERO),
+                cny(spent.get(project.pk) or ZERO),
+                cny(returned.get(project.pk) or ZERO),
+                _satisfaction(scores.get(project.pk, {})),
+                Delivery(
+                    participants=participants.get(project.pk) or 0,
+                    volunteers=(volunteers.get("registered") or 0)
+                    + (volunteers.get("named") or 0),
+                    volunteer_hours=Decimal(volunteers.get("hours") or 0).quantize(
+                        Decimal("0.1")
+                    ),
+                    reports_accepted=0,
+                ),
+                flags.get(project.pk, []),
+            )
+        )
+    return summaries
+
+
+def community_projects_by_state(community: Community) -> dict[str, list[Project]]:
+    """The community's projects grouped by their proposal's status."""
+    grouped = defaultdict(list)
+    for project in projects_of_community(community):
+        grouped[project.proposal.status].append(project)
+    return dict(grouped)
