@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from councils.services import proposal_grant_paid
 from fundapp import clock
@@ -65,10 +66,10 @@ def _trigger_met(installment: Installment, on: datetime.date) -> bool:
 
 
 TRIGGER_WAITS = {
-    Installment.Trigger.START: _("the project's start date"),
-    Installment.Trigger.DATE: _("its date"),
-    Installment.Trigger.PROGRESS: _("an accepted progress report"),
-    Installment.Trigger.FINAL: _("the accepted final report"),
+    Installment.Trigger.START: gettext_lazy("the project's start date"),
+    Installment.Trigger.DATE: gettext_lazy("its date"),
+    Installment.Trigger.PROGRESS: gettext_lazy("an accepted progress report"),
+    Installment.Trigger.FINAL: gettext_lazy("the accepted final report"),
 }
 
 
