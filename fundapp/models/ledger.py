@@ -8,10 +8,12 @@ above zero. Entries and transactions are never updated or deleted (on
 PostgreSQL a trigger refuses it); a mistake is corrected by a reversing
 transaction that names, once, what it reverses.
 
-`Account.balance` caches the sum of the account's entries. Only
-`fundapp.services.ledger.post_transaction` writes it, in the same database
-transaction as the entries and under a row lock, and a check constraint keeps
-it non-negative for every account that holds the fund's money.
+`Account.balance` caches the sum of the account's entries. The database
+keeps it: each entry written adds itself to its account's balance (a trigger,
+migration 0007), and on PostgreSQL nothing else may change it. A check
+constraint keeps it non-negative for every account that holds the fund's
+money; `post_transaction` locks the accounts first and refuses a shortfall
+in words.
 
 The accounts, and what each movement moves between them (debit ← credit):
 

@@ -5,7 +5,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from fundapp.idempotency import require_key_shape, require_same_request
@@ -38,7 +37,7 @@ def post_transaction(
     commitment=None,
     reverses=None,
 ) -> LedgerTransaction:
-    """Write one balanced movement and update the accounts' cached balances.
+    """Write one balanced movement; the database adds it to the balances.
 
     Must run inside `transaction.atomic`. Locks every account it touches (in
     id order) before reading its balance, so two movements never spend the
@@ -86,12 +85,12 @@ def post_transaction(
         request_digest=request_digest,
         created_by=created_by,
     )
+    # Each entry adds itself to its account's balance in the database (a
+    # trigger, migration 0007): the cache is the entries' sum, whoever writes.
     LedgerEntry.objects.bulk_create(
         LedgerEntry(transaction=ledger_transaction, account_id=pk, amount=amount)
         for pk, amount in sorted(amounts.items())
     )
-    for pk, amount in amounts.items():
-        Account.objects.filter(pk=pk).update(balance=F("balance") + amount)
     return ledger_transaction
 
 

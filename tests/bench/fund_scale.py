@@ -6,14 +6,15 @@ Python, with the same shapes the services write (`fundapp/services/money.py`:
 receive, commit, release, reverse), and written in bulk: COPY on PostgreSQL,
 `bulk_create` elsewhere. The simulation keeps every rule the services keep:
 each transaction's entries sum to zero, no account of the fund's own money
-goes below zero at any moment, the cached `Account.balance` is the sum of its
-entries, a reversal mirrors what it names (once), matching tranches stay within
-ratio and cap, commitments draw only on tranches that allow their category.
+goes below zero at any moment (the database keeps `Account.balance` as the
+sum of the entries written, and refuses a negative one), a reversal mirrors
+what it names (once), matching tranches stay within ratio and cap,
+commitments draw only on tranches that allow their category.
 
 Each community is simulated from its own seeded random generator, so a run is
 deterministic and resumable: batches commit whole communities, and a second
-run skips the communities already written. On PostgreSQL the deferred
-balance trigger checks every entry again at each batch's COMMIT.
+run skips the communities already written. On PostgreSQL the ledger's guards
+check every movement at each batch's COMMIT (fundapp migrations 0005, 0007).
 """
 
 import heapq
@@ -312,6 +313,8 @@ class CommunityBuilder:
         self.plan_tranches()
         self.plan_commitments()
         self.run_events()
+        # Accounts start at zero: the database adds each entry to its
+        # account's balance as it is written (fundapp migration 0007).
         for account_id, kind, source_id, tranche_id, commitment_id in self.accounts:
             self.rows[Account].append(
                 (
@@ -321,7 +324,7 @@ class CommunityBuilder:
                     source_id,
                     tranche_id,
                     commitment_id,
-                    fen_text(self.balance[account_id]),
+                    "0",
                 )
             )
         return self.entry_count

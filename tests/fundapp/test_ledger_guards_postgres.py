@@ -37,7 +37,8 @@ def at_commit():
 
 
 def insert_movement(fund, amount, entries, *, kind="receive"):
-    """A movement written by hand: header, entries, and the balances kept."""
+    """A movement written by hand: header and entries (the database keeps the
+    balances)."""
     movement = sql(
         "INSERT INTO fundapp_ledgertransaction (fund_id, kind, amount, memo,"
         " effective_on, fiscal_year, idempotency_key, request_digest, created_at)"
@@ -49,10 +50,6 @@ def insert_movement(fund, amount, entries, *, kind="receive"):
             "INSERT INTO fundapp_ledgerentry (transaction_id, account_id, amount)"
             " VALUES (%s, %s, %s)",
             [movement, account.pk, value],
-        )
-        sql(
-            "UPDATE fundapp_account SET balance = balance + %s WHERE id = %s",
-            [value, account.pk],
         )
     return movement
 
@@ -137,41 +134,53 @@ def test_an_entry_on_another_funds_account_is_refused_at_commit():
 
 
 @pytest.mark.django_db
-def test_entries_that_take_an_account_below_zero_behind_its_cache_are_refused():
+def test_entries_that_take_an_account_below_zero_are_refused_as_they_are_written():
     community, _keeper, tranche = make_funded_community("100.00")
     available, external = accounts_of(tranche)
 
-    with pytest.raises(IntegrityError, match="caches a balance"), transaction.atomic():
-        movement = sql(
-            "INSERT INTO fundapp_ledgertransaction (fund_id, kind, amount, memo,"
-            " effective_on, fiscal_year, idempotency_key, request_digest, created_at)"
-            " VALUES (%s, 'release', 100099.00, '', '2026-01-01', 2026, %s, '',"
-            " now()) RETURNING id",
-            [community.fund.pk, key()],
-        )[0][0]
-        for account, value in [(available, "-100099.00"), (external, "100099.00")]:
-            sql(
-                "INSERT INTO fundapp_ledgerentry (transaction_id, account_id, amount)"
-                " VALUES (%s, %s, %s)",
-                [movement, account.pk, value],
-            )
-        at_commit()
+    with (
+        pytest.raises(IntegrityError, match="account_balance_not_negative"),
+        transaction.atomic(),
+    ):
+        insert_movement(
+            community.fund,
+            "100099.00",
+            [(available, "-100099.00"), (external, "100099.00")],
+            kind="release",
+        )
 
     available.refresh_from_db()
     assert available.balance == Decimal("100.00")
 
 
 @pytest.mark.django_db
-def test_a_cached_balance_changed_without_entries_is_refused_at_commit():
-    community, _keeper, tranche = make_funded_community("1520000.00")
+def test_entries_written_by_hand_move_the_balances_with_them():
+    community, _keeper, tranche = make_funded_community("100.00")
+    available, external = accounts_of(tranche)
+
+    with transaction.atomic():
+        insert_movement(
+            community.fund, "7.00", [(available, "7.00"), (external, "-7.00")]
+        )
+        at_commit()
+
+    available.refresh_from_db()
+    assert available.balance == Decimal("107.00")
+
+
+@pytest.mark.django_db
+def test_a_cached_balance_changed_without_entries_is_refused():
+    _community, _keeper, tranche = make_funded_community("1520000.00")
     available, _external = accounts_of(tranche)
 
-    with pytest.raises(IntegrityError, match="caches a balance"), transaction.atomic():
+    with (
+        pytest.raises(DatabaseError, match="only with its entries"),
+        transaction.atomic(),
+    ):
         sql(
             "UPDATE fundapp_account SET balance = balance + 5000000 WHERE id = %s",
             [available.pk],
         )
-        at_commit()
 
     available.refresh_from_db()
     assert available.balance == Decimal("1520000.00")
@@ -290,10 +299,6 @@ def test_the_production_role_may_read_and_append_but_not_rewrite_the_ledger():
                     " amount) VALUES (%s, %s, %s)",
                     [movement, account.pk, value],
                 )
-                app.execute(
-                    "UPDATE fundapp_account SET balance = balance + %s WHERE id = %s",
-                    [value, account.pk],
-                )
         refused = [
             ("UPDATE fundapp_ledgerentry SET amount = 1 WHERE id = %s", [entry.pk]),
             ("DELETE FROM fundapp_ledgerentry WHERE id = %s", [entry.pk]),
@@ -301,6 +306,7 @@ def test_the_production_role_may_read_and_append_but_not_rewrite_the_ledger():
             ("TRUNCATE fundapp_ledgerentry CASCADE", []),
             ("TRUNCATE fundapp_account CASCADE", []),
             ("UPDATE fundapp_account SET fund_id = 1 WHERE id = %s", [available.pk]),
+            ("UPDATE fundapp_account SET balance = 0 WHERE id = %s", [available.pk]),
             ("DELETE FROM fundapp_commitment", []),
             ("ALTER TABLE fundapp_ledgerentry DISABLE TRIGGER ALL", []),
         ]

@@ -95,7 +95,7 @@ def test_an_amount_its_entries_do_not_move_and_an_unbalanced_movement_are_found(
 
     kinds = {p.kind for p in fund_reconcile(fund=community.fund)}
 
-    assert {ProblemKind.AMOUNT, ProblemKind.UNBALANCED, ProblemKind.BALANCE} <= kinds
+    assert {ProblemKind.AMOUNT, ProblemKind.UNBALANCED} <= kinds
 
 
 def test_an_entry_on_another_funds_account_is_found_from_both_funds():

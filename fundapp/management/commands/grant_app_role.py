@@ -8,9 +8,9 @@ owner after every `migrate`:
 
 It is idempotent. The role may read and write the application's tables, but
 on the ledger it may only read and append: no UPDATE, DELETE or TRUNCATE of
-entries, movements, commitments and tranches, and on accounts only the update
-of the cached balance (which the database checks against the entries at
-COMMIT, migration 0005). Not being the owner, it can't disable the triggers.
+entries, movements, commitments and accounts (whose balances the database
+keeps itself, migration 0007), and no DELETE of tranches. Not being the
+owner, it can't disable the triggers.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -37,10 +37,10 @@ def grant_statements(role: str) -> list[str]:
     ]
     for table in APPEND_ONLY:
         statements.append(f"REVOKE UPDATE, DELETE ON {quote(table)} FROM {who}")
-    # Accounts: appended, and their cached balance kept; nothing else changes.
+    # Accounts: appended only; their balances are kept by the database's own
+    # trigger, which runs as the owner (migration 0007).
     statements += [
         f"REVOKE UPDATE, DELETE ON fundapp_account FROM {who}",
-        f"GRANT UPDATE (balance) ON fundapp_account TO {who}",
         # Tranches: details such as the spend-by date may be corrected (the
         # amount, source, year and date can't: a trigger refuses that).
         f"REVOKE DELETE ON fundapp_tranche FROM {who}",
