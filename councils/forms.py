@@ -3,89 +3,83 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.models import User
 from fundapp.money import AmountField
+from proposals.models import Proposal
 
-from .models import SeatRole, SmallBoardRules
-from .procedure.motions import MOTIONS
-from .wording import ALLOWS_LABELS, METHOD_LABELS, MOTION_LABELS
+from .actions import ACTIONS, MOTION_FIELDS
+from .models import Meeting, SeatRole, SmallBoardRules
+from .wording import ALLOWS_LABELS, CHOICE_LABELS, METHOD_LABELS, MOTION_LABELS
 
-ACTIONS = (
-    "arrive",
-    "leave",
-    "seek_floor",
-    "yield",
-    "move",
-    "second",
-    "speak",
-    "withdraw",
-    "vote",
-    "object",
-    "call_to_order",
-    "recognise",
-    "no_second",
-    "state",
-    "put_question",
-    "announce",
-    "unanimous_consent",
-    "rule",
-    "rule_out_of_order",
-    "reconvene",
-    "hand_over",
-    "call_up",
-    "calendar_add",
-    "calendar_remove",
-)
+
+class PartsField(forms.CharField):
+    """Lines of text, one part each; blank lines are dropped."""
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+CHOICES = ("yes", "no", "abstain", "blank", "illegal")
+# The form field of each field an action may take (councils.actions), for
+# one meeting; each gives the type the action's field declares.
+FORM_FIELDS = {
+    "motion": lambda meeting: forms.ChoiceField(
+        choices=[(name, MOTION_LABELS.get(name, name)) for name in MOTION_FIELDS]
+    ),
+    "text": lambda meeting: forms.CharField(label=_("Wording"), max_length=1000),
+    "amount": lambda meeting: AmountField(label=_("Amount (¥)")),
+    "proposal": lambda meeting: forms.ModelChoiceField(
+        queryset=Proposal.objects.filter(agenda_items__meeting=meeting)
+    ),
+    "applies_to": lambda meeting: forms.IntegerField(min_value=0),
+    "until": lambda meeting: forms.CharField(max_length=20),
+    "method": lambda meeting: forms.ChoiceField(choices=list(METHOD_LABELS.items())),
+    "choice": lambda meeting: forms.ChoiceField(
+        choices=[(choice, CHOICE_LABELS[choice]) for choice in CHOICES]
+    ),
+    "member": lambda meeting: forms.ModelChoiceField(queryset=User.objects.all()),
+    "well_taken": lambda meeting: forms.BooleanField(),
+    "reasons": lambda meeting: forms.CharField(label=_("Reasons"), max_length=1000),
+    "code": lambda meeting: forms.CharField(max_length=40),
+    # A division of a question: one part per line.
+    "parts": lambda meeting: PartsField(
+        label=_("Parts, one per line"), max_length=4000
+    ),
+    "allows": lambda meeting: forms.ChoiceField(choices=list(ALLOWS_LABELS.items())),
+    "continuing": lambda meeting: forms.BooleanField(),
+    "item": lambda meeting: forms.IntegerField(min_value=0),
+    "previous_notice": lambda meeting: forms.BooleanField(),
+}
 
 
 class ActionForm(forms.Form):
-    """One action on the live page: what, and the fields it needs."""
+    """One action on the live page: which (and which motion), and its key."""
 
-    action = forms.ChoiceField(choices=[(name, name) for name in ACTIONS])
+    action = forms.ChoiceField(
+        choices=lambda: [(name, action.label) for name, action in ACTIONS.items()]
+    )
     idempotency_key = forms.CharField(max_length=80)
-    motion = forms.ChoiceField(
-        required=False,
-        choices=[("", "")]
-        + [(name, MOTION_LABELS.get(name, name)) for name in MOTIONS],
-    )
-    text = forms.CharField(label=_("Wording"), required=False, max_length=1000)
-    amount = AmountField(label=_("Amount (¥)"), required=False)
-    proposal = forms.IntegerField(required=False)
-    applies_to = forms.IntegerField(required=False, min_value=0)
-    until = forms.CharField(required=False, max_length=20)
-    method = forms.ChoiceField(
-        required=False, choices=[("", "")] + list(METHOD_LABELS.items())
-    )
-    choice = forms.ChoiceField(
-        required=False,
-        choices=[
-            ("", ""),
-            ("yes", "yes"),
-            ("no", "no"),
-            ("abstain", "abstain"),
-            ("blank", "blank"),
-            ("illegal", "illegal"),
-        ],
-    )
-    member = forms.IntegerField(required=False)
-    well_taken = forms.BooleanField(required=False)
-    reasons = forms.CharField(label=_("Reasons"), required=False, max_length=1000)
-    code = forms.CharField(required=False, max_length=40)
-    # A division of a question: one part per line.
-    parts = forms.CharField(
-        label=_("Parts, one per line"), required=False, max_length=4000
-    )
-    allows = forms.ChoiceField(
-        required=False, choices=[("", "")] + list(ALLOWS_LABELS.items())
-    )
-    continuing = forms.BooleanField(required=False)
-    item = forms.IntegerField(required=False, min_value=0)
 
-    def clean_parts(self) -> list[str]:
-        return [
-            line.strip()
-            for line in self.cleaned_data["parts"].splitlines()
-            if line.strip()
-        ]
+    def action_values(self) -> dict:
+        """The cleaned values of the action's own fields."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in ("action", "idempotency_key")
+        }
+
+
+def action_form(meeting: Meeting, data=None) -> ActionForm:
+    """The form of the action posted, with only the fields that action takes
+    (for a motion, the motion's), each required as the action says."""
+    declared = ACTIONS.get((data or {}).get("action"))
+    motion = (data or {}).get("motion")
+    fields = {}
+    for field in declared.fields_for(motion) if declared else ():
+        fields[field.name] = FORM_FIELDS[field.name](meeting)
+        fields[field.name].required = field.required
+    return type("MeetingActionForm", (ActionForm,), fields)(data)
 
 
 class MeetingScheduleForm(forms.Form):

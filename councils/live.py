@@ -17,8 +17,9 @@ from fundapp.money import cny
 from fundapp.selectors import fund_available
 from proposals.models import Proposal
 
+from .actions import ACTIONS, MOTION_FIELDS, MeetingAction
 from .models import AgendaItem, FloorRequest, Meeting
-from .permissions import is_presiding
+from .permissions import CHAIR, MEMBER, is_presiding
 from .refusals import refusal_message
 from .selectors import (
     meeting_actions,
@@ -137,6 +138,10 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
             on=timezone.localdate(),
         )
     queue = list(speakers_queue(meeting))
+    in_queue = any(request.member_id == actor.pk for request in queue)
+    offered = console(
+        kinds, is_chair=is_chair, in_queue=in_queue, queue_waiting=bool(queue)
+    )
     recusals = setup.get("recusals", {})
     recused_from = sorted(p for p, ids in recusals.items() if me in ids)
     # This meeting's own results (the log may continue an earlier meeting's).
@@ -160,11 +165,16 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
         "is_member": me in people,
         "is_chair": is_chair,
         "kinds": kinds,
+        # The registry's actions offered now: buttons for those without
+        # fields, and every motion in order with only its fields.
+        "offered": {action.name for action in offered},
+        "buttons": [action for action in offered if not action.fields],
         "moves": [
             {
                 **move,
                 "label": motion_label(move["motion"]),
                 "method_label": METHOD_LABELS.get(move.get("method"), ""),
+                "fields": [field.name for field in MOTION_FIELDS[move["motion"]]],
             }
             for move in moves
         ],
@@ -184,7 +194,7 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
         "recused_from": recused_from,
         "methods": METHOD_LABELS,
         "agenda_proposals": agenda,
-        "in_queue": any(request.member_id == actor.pk for request in queue),
+        "in_queue": in_queue,
         "refer_to": _references(outcome) if moves else [],
         "carried": carried_business(outcome, may_take),
         "reconsiderations": _reconsiderations(outcome, may_call_up),
@@ -196,6 +206,33 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
         ],
         "ruling_codes": _ruling_codes() if is_chair else [],
     }
+
+
+def console(
+    kinds: set[str], *, is_chair: bool, in_queue: bool, queue_waiting: bool
+) -> list[MeetingAction]:
+    """The registry's actions one person is offered now, in its order.
+
+    `kinds` are the types of the events the engine would accept from them
+    now (selectors.meeting_actions). The chair's actions only to whoever
+    presides; seeking the floor to a member not in the queue yet; the chair
+    recognises someone waiting in it.
+    """
+    offered = []
+    for action in ACTIONS.values():
+        if action.name == "seek_floor":
+            shown = "floor" in kinds and not is_chair and not in_queue
+        elif action.name == "recognise":
+            shown = is_chair and queue_waiting
+        elif action.giver == CHAIR:
+            shown = is_chair and action.event in kinds
+        elif action.giver == MEMBER:
+            shown = action.event in kinds and (action.for_chair or not is_chair)
+        else:
+            shown = False
+        if shown:
+            offered.append(action)
+    return offered
 
 
 def carried_business(outcome: dict, may_take: set | frozenset = frozenset()) -> list:

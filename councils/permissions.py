@@ -1,11 +1,11 @@
-"""Who may do what in the council: the pages' rules and who gives which event.
+"""Who may do what in the council: the pages' rules and who gives an action.
 
 The pages' rules are `rules` permissions (registered from
-CouncilsConfig.ready()). In a meeting, who may give an event is decided here
-too, per event: the presiding officer gives the chair's events, a member of
-the council their own, and the community's social worker records that a
-decision was carried out (`require_may_give`). The engine then decides
-whether the event is in order.
+CouncilsConfig.ready()). In a meeting, each action names who gives it
+(councils.actions); what that means is decided here (`require_may_give`):
+the presiding officer, a member of the council for themselves, or the
+community's social worker. The engine then decides whether the event is in
+order.
 """
 
 import rules
@@ -84,49 +84,10 @@ rules.add_perm("councils.view_minutes", has_approved_minutes | may_read_draft_mi
 rules.add_perm("councils.approve_minutes", is_meeting_chair)
 
 
-# Who gives an event of the meeting's log (ROBERTS_RULES §1).
+# Who gives an action of a meeting (each action names one: councils.actions).
 CHAIR = "chair"  # the presiding officer
 MEMBER = "member"  # a member of the council, for themselves
 STAFF = "staff"  # the community's social worker, in or out of a meeting
-
-EVENT_GIVERS = {
-    **dict.fromkeys(
-        (
-            "call_to_order",
-            "floor",
-            "no_second",
-            "state",
-            "put_question",
-            "announce",
-            "unanimous_consent",
-            "rule",
-            "rule_out_of_order",
-            "committee_report",
-            "reconvene",
-            "chair",
-            "consent_calendar",
-        ),
-        CHAIR,
-    ),
-    **dict.fromkeys(
-        (
-            "arrive",
-            "leave",
-            "yield",
-            "move",
-            "second",
-            "speak",
-            "withdraw",
-            "vote",
-            "object",
-            "call_up",
-            "remove_from_calendar",
-        ),
-        MEMBER,
-    ),
-    # Recorded by the social worker who saw the grant paid.
-    "executed": STAFF,
-}
 
 
 def presiding_member(meeting: Meeting, outcome: dict) -> str | None:
@@ -149,15 +110,17 @@ def require_presiding(user: User, meeting: Meeting, outcome: dict) -> None:
         raise PermissionDenied(_("Only the chair can do this."))
 
 
-def require_may_give(actor: User, meeting: Meeting, event: dict, outcome: dict) -> None:
+def require_may_give(
+    actor: User, meeting: Meeting, giver: str | None, event: dict, outcome: dict
+) -> None:
     """Raise PermissionDenied unless `actor` may give this event now.
 
-    The chair's events need the presiding officer; a member's events need a
-    member of the meeting acting for themselves (`event["member"]`);
-    `executed` needs `councils.manage_council`. An event of no kind known
-    here is refused as no action of a meeting (ValidationError).
+    `giver` is who gives it: the chair's events need the presiding officer;
+    a member's events need a member of the meeting acting for themselves
+    (`event["member"]`); the staff's (`executed`) need
+    `councils.manage_council`. An event nobody gives (None) is no action of
+    a meeting (ValidationError).
     """
-    giver = EVENT_GIVERS.get(event.get("type"))
     if giver == STAFF:
         require_perm(actor, "councils.manage_council", meeting.council)
     elif giver == CHAIR:

@@ -67,16 +67,6 @@ def proposal_conflicted_ids(proposal: Proposal) -> list[str]:
     return sorted(member_id(pk) for pk in proposal_conflicted_user_ids(proposal))
 
 
-def agenda_proposal(*, meeting: Meeting, pk: int) -> Proposal | None:
-    """The proposal with this id if it is on the meeting's agenda (one query)."""
-    item = (
-        AgendaItem.objects.filter(meeting=meeting, proposal_id=pk)
-        .select_related("proposal")
-        .first()
-    )
-    return item.proposal if item is not None else None
-
-
 def person_by_phone(phone: str) -> User | None:
     """Whoever registered with this phone number."""
     return User.objects.filter(phone=phone.strip()).first()

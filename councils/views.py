@@ -12,25 +12,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fundapp.idempotency import form_key_check, form_key_issue
-from fundapp.models import User
 from fundapp.permissions import require_perm
 from proposals.models import Proposal
 from proposals.selectors import proposal_get, proposals_eligible_for_agenda
 
 from . import services, tasks
 from .forms import (
-    ActionForm,
     CouncilSettingsForm,
     MeetingScheduleForm,
     MinutesApproveForm,
     SeatAssignForm,
     SeatEndForm,
+    action_form,
 )
 from .live import meeting_live
 from .minutes import minutes_build, minutes_pdf_find
 from .models import Meeting, Minutes, MinutesPdf, Seat
 from .selectors import (
-    agenda_proposal,
     council_get,
     meeting_get,
     meetings_of,
@@ -38,109 +36,6 @@ from .selectors import (
     seat_history,
     seats_current,
 )
-
-
-def _person(pk: int | None) -> User:
-    if pk is None:
-        raise ValidationError(_("Choose a member."))
-    return get_object_or_404(User, pk=pk)
-
-
-def _proposal(meeting: Meeting, pk: int | None) -> Proposal | None:
-    """The proposal a form names, which must be on the meeting's agenda."""
-    if pk is None:
-        return None
-    proposal = agenda_proposal(meeting=meeting, pk=pk)
-    if proposal is None:
-        raise ValidationError(_("This proposal is not on the agenda."))
-    return proposal
-
-
-def _required(data, name):
-    if data[name] is None:
-        raise ValidationError(_("This action is incomplete."))
-    return data[name]
-
-
-# Each action of the live page: which service, and the arguments it takes
-# from the form (the actor is always request.user).
-def _run_action(meeting, user, data) -> object:
-    action = data["action"]
-    key = data["idempotency_key"]
-    own = {"meeting": meeting, "member": user, "idempotency_key": key}
-    chair = {"meeting": meeting, "chair": user, "idempotency_key": key}
-    if action == "seek_floor":
-        return services.floor_seek(meeting=meeting, member=user)
-    simple_member = {
-        "arrive": services.meeting_check_in,
-        "leave": services.meeting_leave,
-        "yield": services.floor_yield,
-        "second": services.motion_second,
-        "speak": services.debate_speak,
-        "withdraw": services.motion_withdraw,
-        "object": services.consent_object,
-    }
-    simple_chair = {
-        "call_to_order": services.meeting_call_to_order,
-        "no_second": services.motion_no_second,
-        "state": services.motion_state,
-        "announce": services.vote_announce,
-        "reconvene": services.meeting_reconvene,
-    }
-    if action in simple_member:
-        return simple_member[action](**own)
-    if action in simple_chair:
-        return simple_chair[action](**chair)
-    if action == "move":
-        if not data["motion"]:
-            raise ValidationError(_("Choose a motion."))
-        return services.motion_move(
-            **own,
-            motion=data["motion"],
-            text=data["text"],
-            proposal=_proposal(meeting, data["proposal"]),
-            amount=data["amount"],
-            applies_to=data["applies_to"],
-            until=data["until"],
-            method=data["method"] or None,
-            parts=data["parts"] or None,
-            allows=data["allows"] or None,
-            continuing=data["continuing"] or None,
-        )
-    if action == "call_up":
-        return services.reconsider_call_up(
-            **own, applies_to=_required(data, "applies_to")
-        )
-    if action == "calendar_remove":
-        return services.calendar_remove(**own, item=_required(data, "item"))
-    if action == "calendar_add":
-        if not data["text"]:
-            raise ValidationError(_("Give the item's wording."))
-        return services.calendar_add(
-            **chair,
-            text=data["text"],
-            proposal=_proposal(meeting, data["proposal"]),
-            amount=data["amount"],
-        )
-    if action == "vote":
-        return services.vote_cast(**own, choice=data["choice"])
-    if action == "put_question":
-        return services.question_put(**chair, method=data["method"] or "voice")
-    if action == "unanimous_consent":
-        return services.consent_ask(**chair, text=data["text"])
-    if action == "rule":
-        return services.chair_rule(
-            **chair, well_taken=data["well_taken"], reasons=data["reasons"]
-        )
-    if action == "rule_out_of_order":
-        return services.chair_rule_out_of_order(
-            **chair, code=data["code"] or "UNTIMELY", reasons=data["reasons"]
-        )
-    if action == "recognise":
-        return services.floor_recognise(**chair, member=_person(data["member"]))
-    if action == "hand_over":
-        return services.chair_hand_over(**chair, to=_person(data["member"]))
-    raise Http404
 
 
 @require_GET
@@ -294,7 +189,7 @@ def meeting_live_fragment(request, pk):
 @login_required
 def meeting_act(request, pk):
     meeting = meeting_get(pk)
-    form = ActionForm(request.POST)
+    form = action_form(meeting, request.POST)
     error_message = error_code = None
     if not form.is_valid():
         error_message = _("This action is incomplete.")
@@ -305,7 +200,13 @@ def meeting_act(request, pk):
                 user=request.user,
                 form=_action_form_name(meeting),
             )
-            row = _run_action(meeting, request.user, form.cleaned_data)
+            row = services.meeting_act(
+                meeting=meeting,
+                actor=request.user,
+                action=form.cleaned_data["action"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                **form.action_values(),
+            )
         except ValidationError as error:
             error_message = error.messages[0]
             error_code = getattr(error, "code", None) or ""

@@ -1,9 +1,10 @@
-"""Every action taken in a meeting, by name: each builds one event of the
-engine's log (ROBERTS_RULES §1) and appends it through
-`meeting_event_append`, which checks it with the engine first.
+"""Every action taken in a meeting: `meeting_act` takes any action of the
+registry (councils/actions.py), builds its event of the engine's log
+(ROBERTS_RULES §1) and appends it through `meeting_event_append`, which
+checks who gives it and asks the engine whether it is in order.
 
-An amount is a Decimal here; the event, which the engine replays from JSON,
-holds it as the text of that Decimal (e.g. "9600.00").
+The named services below (`motion_second`, `vote_cast`, ...) say the same in
+the words of scripts and tests; a new action needs none.
 """
 
 from decimal import Decimal
@@ -14,9 +15,9 @@ from django.utils.translation import gettext as _
 from fundapp import clock
 from fundapp.idempotency import derived_key
 from fundapp.models import User
-from fundapp.money import parse_amount
 from proposals.models import Proposal
 
+from ..actions import ACTIONS, MOTION_FIELDS, MOVE
 from ..models import FloorRequest, Meeting, MeetingEvent
 from ..refusals import refusal_message
 from ..selectors import meeting_outcome, member_id, outcome_motion
@@ -28,60 +29,44 @@ def _require_on_agenda(meeting: Meeting, proposal: Proposal) -> None:
         raise ValidationError(_("This proposal is not on the agenda."))
 
 
-def _amount_text(amount: Decimal) -> str:
-    """The amount as the event holds it; refuses what is not money."""
-    if not isinstance(amount, Decimal):
-        raise TypeError("An amount is a Decimal.")
-    return str(parse_amount(amount))
+def meeting_act(
+    *, meeting: Meeting, actor: User, action: str, idempotency_key: str, **values
+) -> MeetingEvent | FloorRequest:
+    """Take one action of the registry in the meeting, as `actor`.
 
-
-def _mine(actor: User, **fields) -> dict:
-    return {"member": member_id(actor.pk), **fields}
-
-
-def meeting_check_in(
-    *, meeting: Meeting, member: User, idempotency_key: str
-) -> MeetingEvent:
-    """The member checks in: present from now, counted for quorum."""
+    `values` are the action's fields (for a motion, `motion` and that
+    motion's), each of its type: an amount is a Decimal, a proposal a
+    Proposal on the meeting's agenda, a member a User. Refuses an unknown
+    action or motion and a missing field (ValidationError); a field the
+    action does not take, or a value of another type, is a programming
+    error (TypeError). Returns the stored event (or, for seeking the floor,
+    the speakers' queue entry).
+    """
+    declared = ACTIONS.get(action)
+    if declared is None:
+        raise ValidationError(_("This is not an action of a meeting."))
+    if action == MOVE and values.get("motion") not in MOTION_FIELDS:
+        raise ValidationError(_("Choose a motion."))
+    fields = {field.name: field for field in declared.fields_for(values.get("motion"))}
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise TypeError(f"{action} takes no {', '.join(sorted(unknown))}.")
+    for name, field in fields.items():
+        value = values.get(name)
+        if field.is_empty(value):
+            if field.required:
+                raise ValidationError(_("This action is incomplete."))
+        elif not isinstance(value, field.kind):
+            raise TypeError(f"{action}: {name} is a {field.kind}, not {value!r}.")
+    if values.get("proposal") is not None:
+        _require_on_agenda(meeting, values["proposal"])
+    if declared.event is None:
+        return floor_seek(meeting=meeting, member=actor)
     return meeting_event_append(
         meeting=meeting,
-        actor=member,
+        actor=actor,
+        event=declared.build(actor, values),
         idempotency_key=idempotency_key,
-        event=_mine(member, type="arrive"),
-    )
-
-
-def meeting_leave(
-    *, meeting: Meeting, member: User, idempotency_key: str
-) -> MeetingEvent:
-    return meeting_event_append(
-        meeting=meeting,
-        actor=member,
-        idempotency_key=idempotency_key,
-        event=_mine(member, type="leave"),
-    )
-
-
-def meeting_call_to_order(
-    *, meeting: Meeting, chair: User, idempotency_key: str
-) -> MeetingEvent:
-    return meeting_event_append(
-        meeting=meeting,
-        actor=chair,
-        idempotency_key=idempotency_key,
-        event={"type": "call_to_order", "chair": member_id(chair.pk)},
-    )
-
-
-def chair_hand_over(
-    *, meeting: Meeting, chair: User, to: User, idempotency_key: str
-) -> MeetingEvent:
-    """Another member takes the chair (e.g. the chair is recused)."""
-    return meeting_event_append(
-        meeting=meeting,
-        actor=chair,
-        idempotency_key=idempotency_key,
-        event={"type": "chair", "member": member_id(to.pk)},
     )
 
 
@@ -99,25 +84,64 @@ def floor_seek(*, meeting: Meeting, member: User) -> FloorRequest:
     return request
 
 
+def meeting_check_in(
+    *, meeting: Meeting, member: User, idempotency_key: str
+) -> MeetingEvent:
+    """The member checks in: present from now, counted for quorum."""
+    return meeting_act(
+        meeting=meeting, actor=member, action="arrive", idempotency_key=idempotency_key
+    )
+
+
+def meeting_leave(
+    *, meeting: Meeting, member: User, idempotency_key: str
+) -> MeetingEvent:
+    return meeting_act(
+        meeting=meeting, actor=member, action="leave", idempotency_key=idempotency_key
+    )
+
+
+def meeting_call_to_order(
+    *, meeting: Meeting, chair: User, idempotency_key: str
+) -> MeetingEvent:
+    return meeting_act(
+        meeting=meeting,
+        actor=chair,
+        action="call_to_order",
+        idempotency_key=idempotency_key,
+    )
+
+
+def chair_hand_over(
+    *, meeting: Meeting, chair: User, to: User, idempotency_key: str
+) -> MeetingEvent:
+    """Another member takes the chair (e.g. the chair is recused)."""
+    return meeting_act(
+        meeting=meeting,
+        actor=chair,
+        action="hand_over",
+        idempotency_key=idempotency_key,
+        member=to,
+    )
+
+
 def floor_recognise(
     *, meeting: Meeting, chair: User, member: User, idempotency_key: str
 ) -> MeetingEvent:
-    return meeting_event_append(
+    return meeting_act(
         meeting=meeting,
         actor=chair,
+        action="recognise",
         idempotency_key=idempotency_key,
-        event={"type": "floor", "member": member_id(member.pk)},
+        member=member,
     )
 
 
 def floor_yield(
     *, meeting: Meeting, member: User, idempotency_key: str
 ) -> MeetingEvent:
-    return meeting_event_append(
-        meeting=meeting,
-        actor=member,
-        idempotency_key=idempotency_key,
-        event=_mine(member, type="yield"),
+    return meeting_act(
+        meeting=meeting, actor=member, action="yield", idempotency_key=idempotency_key
     )
 
 
@@ -127,100 +151,75 @@ def motion_move(
     member: User,
     motion: str,
     idempotency_key: str,
-    text: str = "",
-    proposal: Proposal | None = None,
-    amount: Decimal | None = None,
-    applies_to: int | None = None,
-    until: str | None = None,
-    previous_notice: bool = False,
-    **extra,
+    **fields,
 ) -> MeetingEvent:
-    """Make a motion. A motion about a proposal needs the proposal on the agenda."""
-    event = _mine(member, type="move", motion=motion)
-    if text:
-        event["text"] = text
-    if proposal is not None:
-        _require_on_agenda(meeting, proposal)
-        event["proposal"] = str(proposal.pk)
-    if amount is not None:
-        event["amount"] = _amount_text(amount)
-    if applies_to is not None:
-        event["applies_to"] = int(applies_to)
-    if until:
-        event["until"] = until
-    if previous_notice:
-        event["previous_notice"] = True
-    event.update(
-        {key: value for key, value in extra.items() if value not in (None, "")}
-    )
-    return meeting_event_append(
-        meeting=meeting, actor=member, event=event, idempotency_key=idempotency_key
+    """Make a motion with its fields (councils.actions.MOTION_FIELDS). A
+    motion about a proposal needs the proposal on the agenda."""
+    return meeting_act(
+        meeting=meeting,
+        actor=member,
+        action=MOVE,
+        idempotency_key=idempotency_key,
+        motion=motion,
+        **fields,
     )
 
 
 def motion_second(
     *, meeting: Meeting, member: User, idempotency_key: str
 ) -> MeetingEvent:
-    return meeting_event_append(
-        meeting=meeting,
-        actor=member,
-        idempotency_key=idempotency_key,
-        event=_mine(member, type="second"),
+    return meeting_act(
+        meeting=meeting, actor=member, action="second", idempotency_key=idempotency_key
     )
 
 
 def motion_withdraw(
     *, meeting: Meeting, member: User, idempotency_key: str
 ) -> MeetingEvent:
-    return meeting_event_append(
+    return meeting_act(
         meeting=meeting,
         actor=member,
+        action="withdraw",
         idempotency_key=idempotency_key,
-        event=_mine(member, type="withdraw"),
     )
 
 
 def debate_speak(
     *, meeting: Meeting, member: User, idempotency_key: str
 ) -> MeetingEvent:
-    return meeting_event_append(
-        meeting=meeting,
-        actor=member,
-        idempotency_key=idempotency_key,
-        event=_mine(member, type="speak"),
+    return meeting_act(
+        meeting=meeting, actor=member, action="speak", idempotency_key=idempotency_key
     )
 
 
 def motion_no_second(
     *, meeting: Meeting, chair: User, idempotency_key: str
 ) -> MeetingEvent:
-    return meeting_event_append(
+    return meeting_act(
         meeting=meeting,
         actor=chair,
+        action="no_second",
         idempotency_key=idempotency_key,
-        event={"type": "no_second"},
     )
 
 
 def motion_state(
     *, meeting: Meeting, chair: User, idempotency_key: str
 ) -> MeetingEvent:
-    return meeting_event_append(
-        meeting=meeting,
-        actor=chair,
-        idempotency_key=idempotency_key,
-        event={"type": "state"},
+    return meeting_act(
+        meeting=meeting, actor=chair, action="state", idempotency_key=idempotency_key
     )
 
 
 def question_put(
     *, meeting: Meeting, chair: User, method: str, idempotency_key: str
 ) -> MeetingEvent:
-    return meeting_event_append(
+    return meeting_act(
         meeting=meeting,
         actor=chair,
+        action="put_question",
         idempotency_key=idempotency_key,
-        event={"type": "put_question", "method": method},
+        method=method,
     )
 
 
@@ -233,44 +232,43 @@ def vote_cast(
     after the announcement; the Vote table keeps one row per member per
     question.
     """
-    return meeting_event_append(
+    return meeting_act(
         meeting=meeting,
         actor=member,
+        action="vote",
         idempotency_key=idempotency_key,
-        event=_mine(member, type="vote", choice=choice),
+        choice=choice,
     )
 
 
 def vote_announce(
     *, meeting: Meeting, chair: User, idempotency_key: str
 ) -> MeetingEvent:
-    return meeting_event_append(
+    return meeting_act(
         meeting=meeting,
         actor=chair,
+        action="announce",
         idempotency_key=idempotency_key,
-        event={"type": "announce"},
     )
 
 
 def consent_ask(
     *, meeting: Meeting, chair: User, idempotency_key: str, text: str = ""
 ) -> MeetingEvent:
-    event = {"type": "unanimous_consent"}
-    if text:
-        event["text"] = text
-    return meeting_event_append(
-        meeting=meeting, actor=chair, idempotency_key=idempotency_key, event=event
+    return meeting_act(
+        meeting=meeting,
+        actor=chair,
+        action="unanimous_consent",
+        idempotency_key=idempotency_key,
+        text=text,
     )
 
 
 def consent_object(
     *, meeting: Meeting, member: User, idempotency_key: str
 ) -> MeetingEvent:
-    return meeting_event_append(
-        meeting=meeting,
-        actor=member,
-        idempotency_key=idempotency_key,
-        event=_mine(member, type="object"),
+    return meeting_act(
+        meeting=meeting, actor=member, action="object", idempotency_key=idempotency_key
     )
 
 
@@ -282,33 +280,37 @@ def chair_rule(
     reasons: str,
     idempotency_key: str,
 ) -> MeetingEvent:
-    return meeting_event_append(
+    return meeting_act(
         meeting=meeting,
         actor=chair,
+        action="rule",
         idempotency_key=idempotency_key,
-        event={"type": "rule", "well_taken": bool(well_taken), "reasons": reasons},
+        well_taken=well_taken,
+        reasons=reasons,
     )
 
 
 def chair_rule_out_of_order(
     *, meeting: Meeting, chair: User, code: str, reasons: str, idempotency_key: str
 ) -> MeetingEvent:
-    return meeting_event_append(
+    return meeting_act(
         meeting=meeting,
         actor=chair,
+        action="rule_out_of_order",
         idempotency_key=idempotency_key,
-        event={"type": "rule_out_of_order", "code": code, "reasons": reasons},
+        code=code,
+        reasons=reasons,
     )
 
 
 def meeting_reconvene(
     *, meeting: Meeting, chair: User, idempotency_key: str
 ) -> MeetingEvent:
-    return meeting_event_append(
+    return meeting_act(
         meeting=meeting,
         actor=chair,
+        action="reconvene",
         idempotency_key=idempotency_key,
-        event={"type": "reconvene"},
     )
 
 
@@ -316,11 +318,12 @@ def reconsider_call_up(
     *, meeting: Meeting, member: User, applies_to: int, idempotency_key: str
 ) -> MeetingEvent:
     """Call up a motion to reconsider made earlier in the session (B4)."""
-    return meeting_event_append(
+    return meeting_act(
         meeting=meeting,
         actor=member,
+        action="call_up",
         idempotency_key=idempotency_key,
-        event=_mine(member, type="call_up", applies_to=int(applies_to)),
+        applies_to=applies_to,
     )
 
 
@@ -334,14 +337,14 @@ def calendar_add(
     amount: Decimal | None = None,
 ) -> MeetingEvent:
     """The chair puts a routine item on the consent calendar (U2)."""
-    event = {"type": "consent_calendar", "text": text}
-    if proposal is not None:
-        _require_on_agenda(meeting, proposal)
-        event["proposal"] = str(proposal.pk)
-    if amount is not None:
-        event["amount"] = _amount_text(amount)
-    return meeting_event_append(
-        meeting=meeting, actor=chair, idempotency_key=idempotency_key, event=event
+    return meeting_act(
+        meeting=meeting,
+        actor=chair,
+        action="calendar_add",
+        idempotency_key=idempotency_key,
+        text=text,
+        proposal=proposal,
+        amount=amount,
     )
 
 
@@ -349,11 +352,12 @@ def calendar_remove(
     *, meeting: Meeting, member: User, item: int, idempotency_key: str
 ) -> MeetingEvent:
     """One member's request takes an item off the consent calendar (U2)."""
-    return meeting_event_append(
+    return meeting_act(
         meeting=meeting,
         actor=member,
+        action="calendar_remove",
         idempotency_key=idempotency_key,
-        event=_mine(member, type="remove_from_calendar", item=int(item)),
+        item=item,
     )
 
 
@@ -391,11 +395,12 @@ def decision_mark_executed(
             return None
         # The same log, longer: the decision keeps its index in it.
         meeting = latest
-    return meeting_event_append(
+    return meeting_act(
         meeting=meeting,
         actor=executed_by,
+        action="executed",
         idempotency_key=idempotency_key,
-        event={"type": "executed", "applies_to": int(decision_index)},
+        applies_to=int(decision_index),
     )
 
 

@@ -19,6 +19,7 @@ from fundapp import clock
 from fundapp.idempotency import REUSED, require_key_shape
 from fundapp.models import User
 
+from ..actions import EVENT_GIVERS
 from ..models import Attendance, FloorRequest, Meeting, MeetingEvent, Minutes, Vote
 from ..permissions import require_may_give
 from ..refusals import refusal_message
@@ -71,7 +72,7 @@ def meeting_event_append(
     # here, so nothing in this section may read it again.
     events = meeting_events(meeting)
     before = meeting_outcome(meeting, events)
-    require_may_give(actor, meeting, event, before)
+    require_may_give(actor, meeting, EVENT_GIVERS.get(event.get("type")), event, before)
     after = meeting_replay(meeting, [*events, event])
     result = after["results"][-1]
     if not result["ok"]:
