@@ -26,9 +26,10 @@ SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋�
 
 # The past meetings' business, on the programs of proposals/demo.py (found
 # by title): for each meeting, its items as (proposal title or None, motion
-# text, amount, amended amount, outcome). Approvals commit the money through
-# the proposals' services. The last meeting lays a program on the table, so
-# that today's meeting can take it from the table (unfinished business).
+# text, amount (None: as requested), amended amount, outcome). Approvals
+# commit the money through the proposals' services. The last meeting lays a
+# program on the table, so that today's meeting can take it from the table
+# (unfinished business).
 PAST_BUSINESS = [
     [
         (
@@ -37,7 +38,21 @@ PAST_BUSINESS = [
             Decimal("45000.00"),
             Decimal("36000.00"),
             "adopted",
-        )
+        ),
+        (
+            "夜间110巡逻 (Night 110)",
+            "资助夜间110巡逻 Fund the Night 110 patrol as requested",
+            None,
+            None,
+            "adopted",
+        ),
+        (
+            "平安JM巡逻 (Safe JM Patrol)",
+            "资助平安JM巡逻 Fund the Safe JM Patrol as requested",
+            None,
+            None,
+            "adopted",
+        ),
     ],
     [
         (
@@ -65,6 +80,8 @@ PAST_BUSINESS = [
         ),
     ],
 ]
+# Granted programs whose delivery has begun.
+STARTED = ["夜间110巡逻 (Night 110)"]
 # Eligible programs on today's agenda, for a newcomer to take up.
 TODAY_BUSINESS = ["编织义卖 (Knitting)"]
 # Councillors already checked in at today's meeting, so that a newcomer as
@@ -80,7 +97,7 @@ def _program(community, title, worker):
     proposal = Proposal.objects.filter(community=community, title=title).first()
     if proposal is not None and proposal.status == Proposal.Status.SUBMITTED:
         proposal = proposal_services.proposal_mark_eligible(
-            proposal=proposal, marked_by=worker
+            proposal=proposal, actor=worker
         )
     return proposal
 
@@ -162,7 +179,7 @@ def _meeting(council, number, when, chair, worker):
     if meeting is None:
         meeting = services.meeting_schedule(
             council=council,
-            scheduled_by=worker,
+            actor=worker,
             scheduled_at=when,
             place="JMJY社区议事厅",
             chair=chair,
@@ -202,9 +219,7 @@ def _run_past_meeting(meeting, chair, worker, councillors, business, approve=Non
         if approve is not None and approve.status == Minutes.Status.DRAFT:
             meeting.refresh_from_db()
             held.advance(minutes=1)
-            services.minutes_approve(
-                minutes=approve, approved_by=chair, at_meeting=meeting
-            )
+            services.minutes_approve(minutes=approve, actor=chair, at_meeting=meeting)
 
         def move(member, seconder, **motion):
             services.motion_move(
@@ -239,7 +254,7 @@ def _run_past_meeting(meeting, chair, worker, councillors, business, approve=Non
                 proposal=proposal
             ):
                 services.agenda_add_proposal(
-                    meeting=meeting, proposal=proposal, added_by=worker
+                    meeting=meeting, proposal=proposal, actor=worker
                 )
             voters = [
                 p for p in present if str(p.pk) not in _recused(meeting, proposal)
@@ -308,6 +323,10 @@ def load_councils_demo(communities, users) -> None:
                 approve=previous_minutes,
             )
         previous_minutes = Minutes.objects.filter(meeting=meeting).first()
+    for title in STARTED:
+        proposal = Proposal.objects.filter(community=community, title=title).first()
+        if proposal is not None and proposal.status == Proposal.Status.APPROVED:
+            proposal_services.proposal_start(proposal=proposal, actor=worker)
     today_meeting = _meeting(
         council,
         4,
@@ -320,7 +339,7 @@ def load_councils_demo(communities, users) -> None:
         if proposal is None or today_meeting.agenda_items.filter(proposal=proposal):
             continue
         services.agenda_add_proposal(
-            meeting=today_meeting, proposal=proposal, added_by=worker
+            meeting=today_meeting, proposal=proposal, actor=worker
         )
     for person in councillors[TODAY_ALREADY_PRESENT]:
         services.meeting_check_in(

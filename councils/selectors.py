@@ -193,17 +193,17 @@ def meeting_outcome(meeting: Meeting, events: list[dict] | None = None) -> dict:
     return outcome
 
 
-def meeting_actions(meeting: Meeting, user: User) -> list:
+def meeting_actions(meeting: Meeting, actor: User) -> list:
     """The actions in order for this person now, from the engine."""
     key = (
         f"councils:actions:{meeting.pk}:{meeting.log_offset}:"
-        f"{meeting.event_count}:{user.pk}"
+        f"{meeting.event_count}:{actor.pk}"
     )
     actions = cache.get(key)
     if actions is None:
         setup = meeting.setup or meeting_setup_build(meeting)
         log = meeting_log(meeting, meeting_events(meeting), setup)
-        actions = list(actions_in_order(log.setup, log.events, member_id(user.pk)))
+        actions = list(actions_in_order(log.setup, log.events, member_id(actor.pk)))
         cache.set(key, actions, OUTCOME_CACHE_SECONDS)
     return actions
 

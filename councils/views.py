@@ -83,7 +83,7 @@ def seat_assign(request, code):
             holder=holder,
             role=data["role"],
             starts_on=data["starts_on"],
-            assigned_by=request.user,
+            actor=request.user,
         )
     except ValidationError as error:
         messages.error(request, error.messages[0])
@@ -101,7 +101,7 @@ def seat_end(request, code, pk):
         messages.error(request, _("Give the last day and the reason."))
         return redirect(council)
     try:
-        services.seat_end(seat=seat, ended_by=request.user, **form.cleaned_data)
+        services.seat_end(seat=seat, actor=request.user, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return redirect(council)
@@ -118,7 +118,7 @@ def settings_change(request, code):
         return redirect(council)
     try:
         services.council_settings_change(
-            council=council, changed_by=request.user, **form.cleaned_data
+            council=council, actor=request.user, **form.cleaned_data
         )
     except ValidationError as error:
         messages.error(request, error.messages[0])
@@ -134,7 +134,7 @@ def meeting_schedule(request, code):
     if form.is_valid():
         try:
             meeting = services.meeting_schedule(
-                council=council, scheduled_by=request.user, **form.cleaned_data
+                council=council, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             messages.error(request, error.messages[0])
@@ -237,7 +237,7 @@ def agenda_add(request, pk):
         raise Http404 from error
     try:
         services.agenda_add_proposal(
-            meeting=meeting, proposal=proposal, added_by=request.user
+            meeting=meeting, proposal=proposal, actor=request.user
         )
     except ValidationError as error:
         messages.error(request, error.messages[0])
@@ -339,7 +339,7 @@ def minutes_approve(request, pk):
     try:
         services.minutes_approve(
             minutes=minutes,
-            approved_by=request.user,
+            actor=request.user,
             at_meeting=at_meeting,
             corrections=form.cleaned_data["corrections"],
         )

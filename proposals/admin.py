@@ -122,7 +122,7 @@ class RoundAdmin(ReadOnlyAdmin):
             self,
             request,
             queryset,
-            lambda call, user: services.round_close(round=call, closed_by=user),
+            lambda call, user: services.round_close(round=call, actor=user),
             _("%(count)s calls closed."),
         )
 
@@ -151,7 +151,7 @@ class ProposalAdmin(ReadOnlyAdmin):
             request,
             queryset,
             lambda proposal, user: services.proposal_screen_start(
-                proposal=proposal, screened_by=user
+                proposal=proposal, actor=user
             ),
             _("%(count)s proposals in screening."),
         )
@@ -163,7 +163,7 @@ class ProposalAdmin(ReadOnlyAdmin):
             request,
             queryset,
             lambda proposal, user: services.proposal_mark_eligible(
-                proposal=proposal, marked_by=user
+                proposal=proposal, actor=user
             ),
             _("%(count)s proposals marked eligible."),
         )

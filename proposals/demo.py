@@ -3,10 +3,12 @@
 
 JMJY's programs (Night 110, Safe JM Patrol, Mutual Aid, Knitting, Love
 Accompany, Environmental Initiator) and XWJ's (after-school care, vocational
-skill training, remodelling the community park), written, supported,
-screened and decided through the services. Idempotent: a call is found by
-(community, title) and a proposal by (call, title); one that exists is left
-as it is.
+skill training, remodelling the community park), written, supported and
+screened through the services, and some placed on an agenda. Only a meeting
+decides a proposal: the council's demo decides JMJY's at its past meetings;
+XWJ's after-school care waits on the agenda for XWJ's residents'
+conference. Idempotent: a call is found by (community, title) and a proposal
+by (call, title); one that exists is left as it is.
 """
 
 from datetime import timedelta
@@ -57,7 +59,7 @@ PROPOSALS = [
         "community": "JMJY",
         "proposer": "resident",
         "team": ["resident2"],
-        "stage": "active",
+        "stage": "eligible",
         "title": "夜间110巡逻 (Night 110)",
         "category": "security",
         "problem": "晚上小区治安差,盗窃时有发生。\nAt night the estate is unsafe; thefts happen.",
@@ -78,7 +80,7 @@ PROPOSALS = [
         "community": "JMJY",
         "proposer": "resident2",
         "team": [],
-        "stage": "approved",
+        "stage": "eligible",
         "title": "平安JM巡逻 (Safe JM Patrol)",
         "category": "security",
         "problem": "白天老人和孩子在家,缺少照看。Elderly people and children are home alone "
@@ -173,7 +175,7 @@ PROPOSALS = [
         "community": "XWJ",
         "proposer": "xwj_resident",
         "team": [],
-        "stage": "approved",
+        "stage": "on_agenda",
         "title": "四点半课堂 (After-school care)",
         "category": "education",
         "problem": "双职工家庭孩子放学后无人照看。Children of working parents have no care after school.",
@@ -267,7 +269,7 @@ def _call(community, worker) -> Round:
     today = timezone.localdate()
     return services.round_open(
         community=community,
-        opened_by=worker,
+        actor=worker,
         opens_on=today - timedelta(days=30),
         closes_on=today + timedelta(days=60),
         **spec,
@@ -283,12 +285,10 @@ def _lines(rows):
 
 def _write(call, spec, people) -> Proposal:
     proposer = people[spec["proposer"]]
-    proposal = services.proposal_create(
-        round=call, proposer=proposer, title=spec["title"]
-    )
+    proposal = services.proposal_create(round=call, actor=proposer, title=spec["title"])
     services.proposal_save_problem(
         proposal=proposal,
-        saved_by=proposer,
+        actor=proposer,
         title=spec["title"],
         category=spec["category"],
         problem=spec["problem"],
@@ -297,22 +297,22 @@ def _write(call, spec, people) -> Proposal:
     )
     services.proposal_save_plan(
         proposal=proposal,
-        saved_by=proposer,
+        actor=proposer,
         activities=spec["activities"],
         schedule=spec["schedule"],
         place=spec["place"],
         volunteers=spec["volunteers"],
     )
     services.proposal_save_budget(
-        proposal=proposal, saved_by=proposer, lines=_lines(spec["lines"])
+        proposal=proposal, actor=proposer, lines=_lines(spec["lines"])
     )
     if spec["team"]:
         services.proposal_save_team(
             proposal=proposal,
-            saved_by=proposer,
+            actor=proposer,
             co_proposer_phones=[people[name].phone for name in spec["team"]],
         )
-    return services.proposal_submit(proposal=proposal, submitted_by=proposer)
+    return services.proposal_submit(proposal=proposal, actor=proposer)
 
 
 def _supporters(proposal, people, code):
@@ -331,54 +331,41 @@ def load_proposals_demo(communities, users) -> None:
         "JMJY": (users["socialworker"], users["coordinator"]),
         "XWJ": (users["xwj_socialworker"], users["xwj_chair"]),
     }
+    agendas = {"JMJY": "JMJY居民议事会", "XWJ": "XWJ居民会议"}
     calls = {code: _call(communities[code], staff[code][0]) for code in ("JMJY", "XWJ")}
     for spec in PROPOSALS:
         code = spec["community"]
         call = calls[code]
         if Proposal.objects.filter(round=call, title=spec["title"]).exists():
             continue
-        worker, chair = staff[code]
+        worker, agenda_setter = staff[code]
         proposal = _write(call, spec, people)
         proposer = proposal.proposer
         for supporter in _supporters(proposal, people, code)[:3]:
-            services.proposal_support(proposal=proposal, supporter=supporter)
+            services.proposal_support(proposal=proposal, actor=supporter)
         for number, body in enumerate(COMMENTS.get(spec["title"], [])):
             author = _supporters(proposal, people, code)[number]
-            services.comment_add(proposal=proposal, author=author, body=body)
+            services.comment_add(proposal=proposal, actor=author, body=body)
         stage = spec["stage"]
         if stage == "submitted":
             continue
         if stage == "resubmitted":
             proposal = services.proposal_return(
-                proposal=proposal, returned_by=worker, reason=spec["return_reason"]
+                proposal=proposal, actor=worker, reason=spec["return_reason"]
             )
             services.proposal_save_budget(
                 proposal=proposal,
-                saved_by=proposer,
+                actor=proposer,
                 lines=_lines(spec["revised_lines"]),
             )
-            services.proposal_submit(proposal=proposal, submitted_by=proposer)
+            services.proposal_submit(proposal=proposal, actor=proposer)
             continue
-        proposal = services.proposal_mark_eligible(proposal=proposal, marked_by=worker)
+        proposal = services.proposal_mark_eligible(proposal=proposal, actor=worker)
         if stage == "eligible":
             continue
-        proposal = services.proposal_place_on_agenda(
-            proposal=proposal,
-            placed_by=chair,
-            agenda="居民议事会 council meeting",
+        services.proposal_place_on_agenda(
+            proposal=proposal, actor=agenda_setter, agenda=agendas[code]
         )
-        if stage == "on_agenda":
-            continue
-        proposal = services.proposal_record_decision(
-            proposal=proposal,
-            outcome="approved",
-            decided_by=chair,
-            conditions="每季度向居民议事会报告。Report to the council every quarter.",
-            reference=f"{code}-demo",
-            idempotency_key=f"demo:proposal:{code}:{proposal.pk}:approved",
-        )
-        if stage == "active":
-            services.proposal_start(proposal=proposal, started_by=worker)
 
 
 register_demo_step(DemoStep("proposals", load_proposals_demo))

@@ -8,7 +8,13 @@ co-proposer) is a fact of the proposal, checked by `is_on_team`.
 import rules
 
 from fundapp.models import Role
-from fundapp.permissions import holds, is_acting_member, is_resident, is_social_worker
+from fundapp.permissions import (
+    holds,
+    is_acting_member,
+    is_councillor,
+    is_resident,
+    is_social_worker,
+)
 
 
 def team_ids(proposal) -> set[int]:
@@ -32,7 +38,6 @@ def is_public(user, proposal):
 
 
 is_agenda_setter = holds(Role.SOCIAL_WORKER, Role.COORDINATOR)
-is_decision_recorder = holds(Role.SOCIAL_WORKER, Role.COUNCILLOR, Role.COORDINATOR)
 
 rules.add_perm("proposals.open_round", is_social_worker)
 rules.add_perm("proposals.create_proposal", is_resident)
@@ -45,7 +50,10 @@ rules.add_perm("proposals.comment_proposal", is_public & is_acting_member)
 rules.add_perm("proposals.screen_proposal", is_social_worker)
 rules.add_perm("proposals.moderate_comments", is_social_worker)
 rules.add_perm("proposals.place_on_agenda", is_agenda_setter)
-rules.add_perm("proposals.record_decision", is_decision_recorder)
+# Only a meeting's decision moves a proposal to a decision, and the member
+# who gave the deciding event carries it out (proposals.services.lifecycle):
+# no staff role decides (DESIGN §4).
+rules.add_perm("proposals.carry_out_decision", is_councillor)
 rules.add_perm("proposals.run_project", is_social_worker)
 # The evaluation is the residents' and the evaluation team's, not the staff's.
 rules.add_perm("proposals.evaluate_project", holds(Role.EVALUATOR))

@@ -102,10 +102,10 @@ def proposal_list_version(*, community: Community) -> str:
     )
 
 
-def proposal_list_of_user(*, user) -> QuerySet[Proposal]:
-    """Proposals the user is on the team of, drafts included."""
+def proposal_list_of_user(*, actor: User) -> QuerySet[Proposal]:
+    """Proposals the person is on the team of, drafts included."""
     return (
-        Proposal.objects.filter(Q(proposer=user) | Q(co_proposers=user))
+        Proposal.objects.filter(Q(proposer=actor) | Q(co_proposers=actor))
         .select_related("round", "community")
         .distinct()
         .order_by("-updated_at", "-id")
@@ -399,9 +399,9 @@ def proposal_version_compare(
     return changes
 
 
-def notification_list(*, user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related("proposal")[:100]
+def notification_list(*, actor: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=actor).select_related("proposal")[:100]
 
 
-def notification_unread_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+def notification_unread_count(*, actor: User) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).count()

@@ -184,7 +184,7 @@ def make_round(community: Community | None = None, **fields):
     opened_by = opened_by or make_member(community, Role.SOCIAL_WORKER)
     return round_open(
         community=community,
-        opened_by=opened_by,
+        actor=opened_by,
         title=fields.pop("title", f"征集{next(_numbers)}"),
         opens_on=fields.pop("opens_on", today - timedelta(days=10)),
         closes_on=fields.pop("closes_on", today + timedelta(days=20)),
@@ -217,13 +217,13 @@ def make_draft(
     round = round or make_round()
     proposer = proposer or make_member(round.community)
     proposal = services.proposal_create(
-        round=round, proposer=proposer, title=text.pop("title", "夜间巡逻 Night patrol")
+        round=round, actor=proposer, title=text.pop("title", "夜间巡逻 Night patrol")
     )
     if not complete:
         return proposal
     proposal = services.proposal_save_problem(
         proposal=proposal,
-        saved_by=proposer,
+        actor=proposer,
         title=proposal.title,
         category=category,
         problem=text.pop("problem", "晚上小区里没有人巡逻。"),
@@ -232,7 +232,7 @@ def make_draft(
     )
     proposal = services.proposal_save_plan(
         proposal=proposal,
-        saved_by=proposer,
+        actor=proposer,
         activities=text.pop("activities", "每晚 20:00–23:00 巡逻"),
         schedule=text.pop("schedule", "全年"),
         place=text.pop("place", "小区各楼栋"),
@@ -240,7 +240,7 @@ def make_draft(
     )
     return services.proposal_save_budget(
         proposal=proposal,
-        saved_by=proposer,
+        actor=proposer,
         lines=DEFAULT_BUDGET if budget is None else budget,
     )
 
@@ -253,25 +253,44 @@ def make_proposal(round=None, *, status: str = "submitted", proposer=None, **fie
     proposer = proposal.proposer
     if status == "draft":
         return proposal
-    proposal = services.proposal_submit(proposal=proposal, submitted_by=proposer)
+    proposal = services.proposal_submit(proposal=proposal, actor=proposer)
     if status == "submitted":
         return proposal
     community = proposal.community
     worker = make_member(community, Role.SOCIAL_WORKER)
     if status == "returned":
         return services.proposal_return(
-            proposal=proposal, returned_by=worker, reason="请补充预算依据"
+            proposal=proposal, actor=worker, reason="请补充预算依据"
         )
-    proposal = services.proposal_mark_eligible(proposal=proposal, marked_by=worker)
+    proposal = services.proposal_mark_eligible(proposal=proposal, actor=worker)
     if status == "eligible":
         return proposal
     proposal = services.proposal_place_on_agenda(
-        proposal=proposal, placed_by=worker, agenda="JMJY-1"
+        proposal=proposal, actor=worker, agenda="JMJY-1"
     )
     if status == "on_agenda":
         return proposal
-    return services.proposal_record_decision(
-        proposal=proposal, outcome=status, decided_by=worker, idempotency_key=key()
+    return decide(proposal, status)
+
+
+def decide(proposal, status: str, **fields):
+    """A meeting's decision on a proposal on the agenda, as the council's
+    services record it: given by a councillor, citing the decision."""
+    from proposals import services
+
+    record = {
+        "approved": services.proposal_approve,
+        "rejected": services.proposal_reject,
+        "postponed": services.proposal_postpone,
+        "referred": services.proposal_refer,
+        "tabled": services.proposal_lay_on_table,
+    }[status]
+    return record(
+        proposal=proposal,
+        actor=make_member(proposal.community, Role.COUNCILLOR),
+        decision=fields.pop("decision", "JMJY-1#1"),
+        idempotency_key=fields.pop("idempotency_key", key()),
+        **fields,
     )
 
 
@@ -282,19 +301,10 @@ def make_approved_proposal(
     community: Community | None = None, *, fund_amount="10000.00", **fields
 ):
     """A proposal the council approved, its money committed from a funded tranche."""
-    from proposals import services as proposal_services
-
     if community is None:
         community, _keeper, _tranche = make_funded_community(fund_amount)
     proposal = make_proposal(make_round(community), status="on_agenda", **fields)
-    chair = make_member(community, Role.COORDINATOR)
-    return proposal_services.proposal_record_decision(
-        proposal=proposal,
-        outcome="approved",
-        decided_by=chair,
-        reference=f"{community.code}-1#{proposal.pk}",
-        idempotency_key=key(),
-    )
+    return decide(proposal, "approved", decision=f"{community.code}-1#{proposal.pk}")
 
 
 def make_project(proposal=None, *, schedule=None, starts_on=None, **fields):

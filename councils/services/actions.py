@@ -365,7 +365,7 @@ def decision_mark_executed(
     *,
     meeting: Meeting,
     decision_index: int,
-    executed_by: User,
+    actor: User,
     idempotency_key: str | None = None,
 ) -> MeetingEvent | None:
     """Record that an adopted decision was carried out (the grant was paid).
@@ -397,14 +397,14 @@ def decision_mark_executed(
         meeting = latest
     return meeting_act(
         meeting=meeting,
-        actor=executed_by,
+        actor=actor,
         action="executed",
         idempotency_key=idempotency_key,
         applies_to=int(decision_index),
     )
 
 
-def proposal_grant_paid(*, proposal: Proposal, paid_by: User) -> MeetingEvent | None:
+def proposal_grant_paid(*, proposal: Proposal, actor: User) -> MeetingEvent | None:
     """Tell the council that the grant it adopted for `proposal` is being paid.
 
     Finds, in the council's latest held meeting, the last adopted decision
@@ -412,7 +412,7 @@ def proposal_grant_paid(*, proposal: Proposal, paid_by: User) -> MeetingEvent | 
     earlier) and records it carried out (`decision_mark_executed`), so it can
     no longer be reconsidered or rescinded. Returns None when no log that a
     meeting can still act on holds it. For the projects app to call at a
-    grant's first payment; `paid_by` needs `councils.manage_council`.
+    grant's first payment; `actor` needs `councils.manage_council`.
     """
     latest = (
         Meeting.objects.filter(
@@ -435,6 +435,4 @@ def proposal_grant_paid(*, proposal: Proposal, paid_by: User) -> MeetingEvent | 
             found = index
     if found is None:
         return None
-    return decision_mark_executed(
-        meeting=latest, decision_index=found, executed_by=paid_by
-    )
+    return decision_mark_executed(meeting=latest, decision_index=found, actor=actor)

@@ -1,14 +1,13 @@
 """Decisions on proposals take effect, in the transaction of the event that
 made them (called by `meeting_event_append`)."""
 
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fundapp.idempotency import derived_key
 from fundapp.models import User
+from fundapp.money import cny
 from proposals import services as proposal_services
 from proposals.models import Proposal
 
@@ -20,13 +19,15 @@ from ..wording import state_label
 EFFECTIVELY_ADOPTED = frozenset({"ADOPTED", "RECONSIDERATION_PENDING"})
 # A main motion in one of these states that becomes pending again was taken up.
 TAKEN_UP_FROM = frozenset({"POSTPONED", "LAID_ON_TABLE", "REFERRED"})
+# What a main motion's new state does to its proposal, by the service that
+# records it (each takes the decision as its authority).
 PROPOSAL_OUTCOMES = {
-    "LOST": "rejected",
-    "POSTPONED_INDEFINITELY": "rejected",
-    "NOT_CONSIDERED": "rejected",
-    "POSTPONED": "postponed",
-    "REFERRED": "referred",
-    "LAID_ON_TABLE": "tabled",
+    "LOST": proposal_services.proposal_reject,
+    "POSTPONED_INDEFINITELY": proposal_services.proposal_reject,
+    "NOT_CONSIDERED": proposal_services.proposal_reject,
+    "POSTPONED": proposal_services.proposal_postpone,
+    "REFERRED": proposal_services.proposal_refer,
+    "LAID_ON_TABLE": proposal_services.proposal_lay_on_table,
 }
 
 
@@ -76,17 +77,15 @@ def decisions_apply(
         if old_state in TAKEN_UP_FROM and new_state == "PENDING":
             # Carried business comes before the council again (B1, a
             # general order, a committee's report).
-            proposal_services.proposal_place_on_agenda(
-                proposal=proposal,
-                placed_by=actor,
-                agenda=meeting_citation(meeting),
-                by_council=True,
+            proposal_services.proposal_take_up(
+                proposal=proposal, actor=actor, agenda=meeting_citation(meeting)
             )
             continue
         if old_state in EFFECTIVELY_ADOPTED and new_state not in EFFECTIVELY_ADOPTED:
-            proposal_services.proposal_undo_decision(
+            proposal_services.proposal_reconsider(
                 proposal=proposal,
-                undone_by=actor,
+                actor=actor,
+                decision=reference,
                 reason=_("Motion %(reference)s %(state)s")
                 % {"reference": reference, "state": state_label(new_state)},
                 idempotency_key=derived_key(*parts, "undo"),
@@ -96,29 +95,28 @@ def decisions_apply(
         ) or new_state == "AMENDED_AFTER_ADOPTION":
             # (An amended grant is undone above and approved again here, with
             # the amount as amended.)
-            amount = motion.get("amount")
+            # The log holds the amount as the text of a Decimal.
+            amount = cny(motion["amount"]) if motion.get("amount") else None
             try:
                 # A savepoint: the engine's answer stands even when the
                 # allowed tranches cannot cover the grant (the chair was
                 # warned before the question was put); the proposal then
                 # stays on the agenda and the chair is told the shortfall.
                 with transaction.atomic():
-                    proposal_services.proposal_record_decision(
+                    proposal_services.proposal_approve(
                         proposal=proposal,
-                        outcome="approved",
-                        decided_by=actor,
-                        amount=Decimal(amount) if amount else None,
+                        actor=actor,
+                        decision=reference,
+                        amount=amount,
                         conditions=motion.get("text", ""),
-                        reference=reference,
                         idempotency_key=derived_key(*parts, "approved"),
                     )
             except ValidationError as error:
                 row.warnings.extend(error.messages)
         elif new_state in PROPOSAL_OUTCOMES:
-            proposal_services.proposal_record_decision(
+            PROPOSAL_OUTCOMES[new_state](
                 proposal=proposal,
-                outcome=PROPOSAL_OUTCOMES[new_state],
-                decided_by=actor,
-                reference=reference,
-                idempotency_key=derived_key(*parts, PROPOSAL_OUTCOMES[new_state]),
+                actor=actor,
+                decision=reference,
+                idempotency_key=derived_key(*parts, new_state.lower()),
             )

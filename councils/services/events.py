@@ -98,7 +98,7 @@ def meeting_event_append(
             upcoming = meeting_after(meeting)
             if upcoming is not None and not upcoming.event_count:
                 agenda_carry_unfinished(
-                    meeting=upcoming, previous=meeting, carried_by=actor, outcome=after
+                    meeting=upcoming, previous=meeting, actor=actor, outcome=after
                 )
     # The next reader of the live page finds the new outcome ready; stored only
     # once committed, so a rolled-back event never leaves an outcome behind.

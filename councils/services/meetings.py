@@ -56,7 +56,7 @@ def _next_number(council: Council) -> int:
 def meeting_schedule(
     *,
     council: Council,
-    scheduled_by: User,
+    actor: User,
     scheduled_at: datetime.datetime,
     place: str,
     kind: str = Meeting.Kind.REGULAR,
@@ -69,7 +69,7 @@ def meeting_schedule(
 
     Locks the council row so that meeting numbers are given out in order.
     """
-    require_perm(scheduled_by, "councils.manage_council", council)
+    require_perm(actor, "councils.manage_council", council)
     council = Council.objects.select_for_update().get(pk=council.pk)
     if kind not in Meeting.Kind.values:
         raise ValidationError(_("Choose a kind of meeting from the list."))
@@ -84,7 +84,7 @@ def meeting_schedule(
         chair=chair,
         secretary=secretary,
     )
-    agenda_build(meeting=meeting, built_by=scheduled_by)
+    agenda_build(meeting=meeting, actor=actor)
     if meeting_notice_due_at(meeting) <= timezone.now():
         meeting_notices_send_task.delay_on_commit(meeting_id=meeting.pk)
     return meeting
@@ -94,7 +94,7 @@ def meeting_schedule(
 def meeting_series_schedule(
     *,
     council: Council,
-    scheduled_by: User,
+    actor: User,
     weekdays: list[int],
     at: datetime.time,
     place: str,
@@ -105,7 +105,7 @@ def meeting_series_schedule(
     secretary: User | None = None,
 ) -> list[Meeting]:
     """Schedule regular meetings on these ISO weekdays (e.g. [2, 5] at 19:00)."""
-    require_perm(scheduled_by, "councils.manage_council", council)
+    require_perm(actor, "councils.manage_council", council)
     if not weekdays or any(day not in range(1, 8) for day in weekdays):
         raise ValidationError(_("Choose at least one weekday."))
     if last_on < first_on or (last_on - first_on).days > 366:
@@ -120,7 +120,7 @@ def meeting_series_schedule(
         first_on=first_on,
         last_on=last_on,
         notice_lead_hours=notice_lead_hours,
-        created_by=scheduled_by,
+        created_by=actor,
     )
     zone = timezone.get_current_timezone()
     meetings = []
@@ -130,7 +130,7 @@ def meeting_series_schedule(
             meetings.append(
                 meeting_schedule(
                     council=council,
-                    scheduled_by=scheduled_by,
+                    actor=actor,
                     scheduled_at=datetime.datetime.combine(day, at, tzinfo=zone),
                     place=place,
                     notice_lead_hours=notice_lead_hours,
@@ -164,7 +164,7 @@ def _agenda_append(
     )
 
 
-def agenda_build(*, meeting: Meeting, built_by: User) -> list[AgendaItem]:
+def agenda_build(*, meeting: Meeting, actor: User) -> list[AgendaItem]:
     """Lay the standard order of business (ROBERTS_RULES §2.5) for a meeting.
 
     Approval of the previous minutes, reports, then the unfinished business of
@@ -182,7 +182,7 @@ def agenda_build(*, meeting: Meeting, built_by: User) -> list[AgendaItem]:
             AgendaSection.MINUTES,
             AgendaItem.Origin.MINUTES,
             _("Minutes of meeting %(number)s") % {"number": previous.number},
-            built_by,
+            actor,
             previous_meeting=previous,
         )
     _agenda_append(
@@ -190,13 +190,13 @@ def agenda_build(*, meeting: Meeting, built_by: User) -> list[AgendaItem]:
         AgendaSection.REPORTS,
         AgendaItem.Origin.REPORT,
         _("Reports of the coordinators and committees"),
-        built_by,
+        actor,
     )
     held = meeting_previous_held(meeting)
     # Only the meeting right after it (a series schedules many at once); a
     # later one gets the business when it begins, if still unfinished.
     if held is not None and meeting_after(held) == meeting:
-        agenda_carry_unfinished(meeting=meeting, previous=held, carried_by=built_by)
+        agenda_carry_unfinished(meeting=meeting, previous=held, actor=actor)
     return list(meeting.agenda_items.all())
 
 
@@ -204,7 +204,7 @@ def agenda_carry_unfinished(
     *,
     meeting: Meeting,
     previous: Meeting,
-    carried_by: User | None,
+    actor: User | None,
     outcome: dict | None = None,
 ) -> int:
     """Put what `previous` left unfinished on this meeting's agenda, once.
@@ -230,7 +230,7 @@ def agenda_carry_unfinished(
             AgendaSection.UNFINISHED,
             item["origin"],
             item["title"],
-            carried_by,
+            actor,
             proposal_id=item["proposal_id"],
             amount=item["amount"],
             previous_meeting=previous,
@@ -262,7 +262,7 @@ def meeting_log_begin(meeting: Meeting) -> None:
         outcome = meeting_outcome(previous)
         if outcome["meeting"]["state"] == "ADJOURNED" and carries_business(outcome):
             agenda_carry_unfinished(
-                meeting=meeting, previous=previous, carried_by=None, outcome=outcome
+                meeting=meeting, previous=previous, actor=None, outcome=outcome
             )
             meeting.log_from = previous.log_from or previous
     meeting.setup = meeting_setup_build(meeting)
@@ -271,14 +271,14 @@ def meeting_log_begin(meeting: Meeting) -> None:
 
 @transaction.atomic
 def agenda_add_proposal(
-    *, meeting: Meeting, proposal: Proposal, added_by: User
+    *, meeting: Meeting, proposal: Proposal, actor: User
 ) -> AgendaItem:
     """Put an eligible (or already placed) proposal on the agenda as new business.
 
     Calls proposals.services.proposal_place_on_agenda in the same
     transaction, and records the recusals for it in the meeting's setup.
     """
-    require_perm(added_by, "councils.set_agenda", meeting)
+    require_perm(actor, "councils.set_agenda", meeting)
     if proposal.community_id != meeting.council.community_id:
         raise ValidationError(_("This proposal is for another community."))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -290,14 +290,14 @@ def agenda_add_proposal(
         # One already placed on the council's agenda (by the social worker,
         # before this meeting was scheduled) is taken as it is.
         proposal = proposal_place_on_agenda(
-            proposal=proposal, placed_by=added_by, agenda=meeting_citation(meeting)
+            proposal=proposal, actor=actor, agenda=meeting_citation(meeting)
         )
     item = _agenda_append(
         meeting,
         AgendaSection.NEW,
         AgendaItem.Origin.PROPOSAL,
         str(proposal),
-        added_by,
+        actor,
         proposal=proposal,
         amount=proposal.requested_amount,
     )

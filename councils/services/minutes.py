@@ -23,7 +23,7 @@ from ..selectors import meeting_outcome
 def minutes_approve(
     *,
     minutes: Minutes,
-    approved_by: User,
+    actor: User,
     at_meeting: Meeting,
     corrections: str = "",
 ) -> Minutes:
@@ -44,14 +44,14 @@ def minutes_approve(
             _("Minutes are approved at a later meeting of the council.")
         )
     outcome = meeting_outcome(at_meeting)
-    require_presiding(approved_by, at_meeting, outcome)
+    require_presiding(actor, at_meeting, outcome)
     if outcome["meeting"]["state"] != "IN_SESSION":
         raise ValidationError(refusal_message("NOT_IN_SESSION"))
     minutes.status = Minutes.Status.APPROVED
     minutes.corrections = corrections.strip()
     minutes.approved_at = clock.now()
     minutes.approved_at_meeting = at_meeting
-    minutes.approved_by = approved_by
+    minutes.approved_by = actor
     minutes.save(
         update_fields=[
             "status",

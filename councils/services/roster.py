@@ -14,11 +14,9 @@ from ..models import Council, CouncilSettingsChange, Seat, Term
 
 
 @transaction.atomic
-def council_create(
-    *, community: Community, created_by: User, name: str = ""
-) -> Council:
+def council_create(*, community: Community, actor: User, name: str = "") -> Council:
     """Create the community's council (one per community), with default settings."""
-    require_perm(created_by, "councils.manage_council", community)
+    require_perm(actor, "councils.manage_council", community)
     council, _created = Council.objects.get_or_create(
         community=community,
         defaults={
@@ -31,13 +29,13 @@ def council_create(
 
 @transaction.atomic
 def council_settings_change(
-    *, council: Council, changed_by: User, reason: str = "", **changes
+    *, council: Council, actor: User, reason: str = "", **changes
 ) -> Council:
     """Change the council's rule settings (§0) and record the change.
 
     Locks the council row so that two edits are recorded one after the other.
     """
-    require_perm(changed_by, "councils.manage_council", council)
+    require_perm(actor, "councils.manage_council", council)
     council = Council.objects.select_for_update().get(pk=council.pk)
     allowed = {
         "quorum",
@@ -63,7 +61,7 @@ def council_settings_change(
     council.save(update_fields=list(changes))
     CouncilSettingsChange.objects.create(
         council=council,
-        changed_by=changed_by,
+        changed_by=actor,
         before=before,
         after=after,
         reason=reason,
@@ -75,7 +73,7 @@ def council_settings_change(
 def term_create(
     *,
     council: Council,
-    created_by: User,
+    actor: User,
     name: str,
     starts_on: datetime.date,
     councillor_seats: int,
@@ -83,7 +81,7 @@ def term_create(
     ends_on: datetime.date | None = None,
 ) -> Term:
     """Open a term of office of the council."""
-    require_perm(created_by, "councils.manage_council", council)
+    require_perm(actor, "councils.manage_council", council)
     if ends_on and ends_on < starts_on:
         raise ValidationError(_("A term cannot end before it starts."))
     return Term.objects.create(
@@ -103,14 +101,14 @@ def seat_assign(
     holder: User,
     role: str,
     starts_on: datetime.date,
-    assigned_by: User,
+    actor: User,
 ) -> Seat:
     """Seat a verified resident of the community for the term.
 
     Locks the term so that the seat count cannot be exceeded by two
     assignments at once.
     """
-    require_perm(assigned_by, "councils.manage_council", term.council)
+    require_perm(actor, "councils.manage_council", term.council)
     term = Term.objects.select_for_update().select_related("council").get(pk=term.pk)
     community_id = term.council.community_id
     verified = Membership.objects.filter(
@@ -139,7 +137,7 @@ def seat_assign(
                 holder=holder,
                 role=role,
                 starts_on=starts_on,
-                assigned_by=assigned_by,
+                assigned_by=actor,
             )
     except IntegrityError as error:
         raise ValidationError(
@@ -149,11 +147,9 @@ def seat_assign(
 
 
 @transaction.atomic
-def seat_end(
-    *, seat: Seat, ends_on: datetime.date, reason: str, ended_by: User
-) -> Seat:
+def seat_end(*, seat: Seat, ends_on: datetime.date, reason: str, actor: User) -> Seat:
     """End a seat (resignation, end of term); the row stays as history."""
-    require_perm(ended_by, "councils.manage_council", seat.term.council)
+    require_perm(actor, "councils.manage_council", seat.term.council)
     seat = Seat.objects.select_for_update().get(pk=seat.pk)
     if seat.ends_on is not None:
         raise ValidationError(_("This seat has already ended."))

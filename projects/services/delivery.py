@@ -406,5 +406,5 @@ def project_complete(
         )
     project.completed_on = completed_on
     project.save(update_fields=["completed_on"])
-    proposal_complete(proposal=project.proposal, completed_by=actor)
+    proposal_complete(proposal=project.proposal, actor=actor)
     return project

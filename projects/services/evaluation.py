@@ -226,5 +226,5 @@ def project_mark_evaluated(*, project: Project, actor: User) -> Project:
             % {"day": closes.isoformat()},
             code="rating_window_open",
         )
-    proposal_mark_evaluated(proposal=project.proposal, evaluated_by=actor)
+    proposal_mark_evaluated(proposal=project.proposal, actor=actor)
     return project

@@ -244,8 +244,8 @@ def disbursement_approve(
     )
     if first_payment and proposal.status == Proposal.Status.APPROVED:
         # The social worker who asked for the payment runs the project.
-        proposal_start(proposal=proposal, started_by=disbursement.requested_by)
-        proposal_grant_paid(proposal=proposal, paid_by=disbursement.requested_by)
+        proposal_start(proposal=proposal, actor=disbursement.requested_by)
+        proposal_grant_paid(proposal=proposal, actor=disbursement.requested_by)
     return disbursement
 
 
@@ -395,5 +395,5 @@ def project_close(*, project: Project, actor: User) -> Project:
             reason=_("%(project)s closed: the grant left unpaid goes back")
             % {"project": proposal.title},
         )
-    proposal_close(proposal=proposal, closed_by=actor)
+    proposal_close(proposal=proposal, actor=actor)
     return project

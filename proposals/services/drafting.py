@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fundapp.models import Category, Membership, Role
+from fundapp.models import Category, Membership, Role, User
 from fundapp.permissions import require_perm
 from proposals.budget import clean_lines
 from proposals.models import (
@@ -41,10 +41,10 @@ def _check_text(fields: dict[str, str], limits: dict[str, int] | None = None) ->
     return cleaned
 
 
-def _lock_editable(proposal: Proposal, edited_by) -> Proposal:
+def _lock_editable(proposal: Proposal, actor: User) -> Proposal:
     """Lock a proposal its team may edit now (draft or returned), or refuse."""
     proposal = lock_proposal(proposal)
-    require_perm(edited_by, "proposals.edit_proposal", proposal)
+    require_perm(actor, "proposals.edit_proposal", proposal)
     if not proposal.is_editable:
         raise ValidationError(
             _(
@@ -58,13 +58,13 @@ def _lock_editable(proposal: Proposal, edited_by) -> Proposal:
 
 
 @transaction.atomic
-def proposal_create(*, round: Round, proposer, title: str) -> Proposal:
+def proposal_create(*, round: Round, actor: User, title: str) -> Proposal:
     """Start a draft in a call that is open today (opened, not closed).
 
     Needs `proposals.create_proposal` (a verified resident of the call's
     community).
     """
-    require_perm(proposer, "proposals.create_proposal", round)
+    require_perm(actor, "proposals.create_proposal", round)
     fields = _check_text({"title": title}, {"title": 120})
     if not fields["title"]:
         raise ValidationError({"title": _("Give the proposal a title.")})
@@ -89,11 +89,11 @@ def proposal_create(*, round: Round, proposer, title: str) -> Proposal:
             code="closed",
         )
     proposal = Proposal.objects.create(
-        round=round, community_id=round.community_id, proposer=proposer, **fields
+        round=round, community_id=round.community_id, proposer=actor, **fields
     )
     ProposalEvent.objects.create(
         proposal=proposal,
-        actor=proposer,
+        actor=actor,
         action=ProposalEvent.Action.CREATED,
         to_status=proposal.status,
     )
@@ -104,7 +104,7 @@ def proposal_create(*, round: Round, proposer, title: str) -> Proposal:
 def proposal_save_problem(
     *,
     proposal: Proposal,
-    saved_by,
+    actor: User,
     title: str,
     category: str,
     problem: str,
@@ -112,7 +112,7 @@ def proposal_save_problem(
     evidence: str,
 ) -> Proposal:
     """Save the first step: title, category, the problem (what, who, evidence)."""
-    proposal = _lock_editable(proposal, saved_by)
+    proposal = _lock_editable(proposal, actor)
     fields = _check_text(
         {
             "title": title,
@@ -136,14 +136,14 @@ def proposal_save_problem(
 def proposal_save_plan(
     *,
     proposal: Proposal,
-    saved_by,
+    actor: User,
     activities: str,
     schedule: str,
     place: str,
     volunteers: str,
 ) -> Proposal:
     """Save the plan: activities, schedule, place, and how residents volunteer."""
-    proposal = _lock_editable(proposal, saved_by)
+    proposal = _lock_editable(proposal, actor)
     fields = _check_text(
         {
             "activities": activities,
@@ -161,7 +161,7 @@ def proposal_save_plan(
 
 @transaction.atomic
 def proposal_save_budget(
-    *, proposal: Proposal, saved_by, lines: list[dict]
+    *, proposal: Proposal, actor: User, lines: list[dict]
 ) -> Proposal:
     """Replace the budget with these lines and store the computed total.
 
@@ -169,7 +169,7 @@ def proposal_save_budget(
     and unit_cost (yuan, at most two decimals). Refuses the whole budget,
     naming each bad line, if any line is wrong; blank lines are skipped.
     """
-    proposal = _lock_editable(proposal, saved_by)
+    proposal = _lock_editable(proposal, actor)
     parsed, total = clean_lines(lines)
     proposal.budget_lines.all().delete()
     BudgetLine.objects.bulk_create(
@@ -190,14 +190,14 @@ def proposal_save_budget(
 
 @transaction.atomic
 def proposal_save_team(
-    *, proposal: Proposal, saved_by, co_proposer_phones: list[str]
+    *, proposal: Proposal, actor: User, co_proposer_phones: list[str]
 ) -> Proposal:
     """Set the co-proposers, named by their mobile numbers.
 
     Each must be a verified resident of the proposal's community, other than
     the proposer; at most ten.
     """
-    proposal = _lock_editable(proposal, saved_by)
+    proposal = _lock_editable(proposal, actor)
     phones = list(dict.fromkeys(p.strip() for p in co_proposer_phones if p.strip()))
     if len(phones) > MAX_CO_PROPOSERS:
         raise ValidationError(
@@ -233,7 +233,7 @@ def proposal_save_team(
 
 
 @transaction.atomic
-def attachment_add(*, proposal: Proposal, uploaded_by, upload) -> Attachment:
+def attachment_add(*, proposal: Proposal, actor: User, upload) -> Attachment:
     """Attach a photo or PDF, judged by its content: JPEG, PNG or PDF, ≤ 10 MB.
 
     Photos are decoded and encoded again without their EXIF (location data
@@ -241,7 +241,7 @@ def attachment_add(*, proposal: Proposal, uploaded_by, upload) -> Attachment:
     at most 10 files and 30 MB in all. The file is stored under a random
     name; the uploader's name is kept as data only.
     """
-    proposal = _lock_editable(proposal, uploaded_by)
+    proposal = _lock_editable(proposal, actor)
     existing = list(proposal.attachments.values_list("size", flat=True))
     if len(existing) >= MAX_ATTACHMENTS:
         raise ValidationError(
@@ -270,7 +270,7 @@ def attachment_add(*, proposal: Proposal, uploaded_by, upload) -> Attachment:
         original_name=name,
         content_type=content_type,
         size=content.size,
-        uploaded_by=uploaded_by,
+        uploaded_by=actor,
     )
     attachment.file.save(name, content, save=False)
     attachment.save()
@@ -283,9 +283,9 @@ def _megabytes(size: int) -> float:
 
 
 @transaction.atomic
-def attachment_remove(*, attachment: Attachment, removed_by) -> None:
+def attachment_remove(*, attachment: Attachment, actor: User) -> None:
     """Remove an attachment from a proposal that may still be edited."""
-    proposal = _lock_editable(attachment.proposal, removed_by)
+    proposal = _lock_editable(attachment.proposal, actor)
     attachment.file.delete(save=False)
     attachment.delete()
     proposal.save(update_fields=["updated_at"])

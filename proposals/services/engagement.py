@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fundapp.models import User
 from fundapp.permissions import require_perm
 from proposals.models import Comment, Notification, Proposal, ProposalEvent, Support
 
@@ -16,7 +17,7 @@ COMMENT_LIMIT = 2000
 
 
 @transaction.atomic
-def proposal_support(*, proposal: Proposal, supporter) -> Support:
+def proposal_support(*, proposal: Proposal, actor: User) -> Support:
     """A verified resident co-sponsors a submitted proposal, once.
 
     Needs `proposals.support_proposal`: a verified resident of the community
@@ -24,17 +25,17 @@ def proposal_support(*, proposal: Proposal, supporter) -> Support:
     support on it; supporting twice is refused.
     """
     proposal = lock_proposal(proposal)
-    require_perm(supporter, "proposals.support_proposal", proposal)
+    require_perm(actor, "proposals.support_proposal", proposal)
     if proposal.status not in Proposal.OPEN_FOR_SUPPORT:
         raise ValidationError(
             _("A proposal that is %(status)s cannot be supported.")
             % {"status": proposal.get_status_display()}
         )
-    if Support.objects.filter(proposal=proposal, resident=supporter).exists():
+    if Support.objects.filter(proposal=proposal, resident=actor).exists():
         raise ValidationError(_("You already support this proposal."), code="twice")
     try:
         with transaction.atomic():
-            support = Support.objects.create(proposal=proposal, resident=supporter)
+            support = Support.objects.create(proposal=proposal, resident=actor)
     except IntegrityError:
         raise ValidationError(
             _("You already support this proposal."), code="twice"
@@ -54,7 +55,7 @@ SUPPORT_WITHDRAWABLE = frozenset(
 
 @transaction.atomic
 def proposal_support_withdraw(
-    *, proposal: Proposal, supporter, reason: str = ""
+    *, proposal: Proposal, actor: User, reason: str = ""
 ) -> None:
     """The supporter takes back their support while screening is not over.
 
@@ -64,7 +65,7 @@ def proposal_support_withdraw(
     deletes the support, counts it off and writes an audit row.
     """
     proposal = lock_proposal(proposal)
-    support = Support.objects.filter(proposal=proposal, resident=supporter).first()
+    support = Support.objects.filter(proposal=proposal, resident=actor).first()
     if support is None:
         raise ValidationError(_("You do not support this proposal."), code="none")
     if proposal.status not in SUPPORT_WITHDRAWABLE:
@@ -82,7 +83,7 @@ def proposal_support_withdraw(
     )
     ProposalEvent.objects.create(
         proposal=proposal,
-        actor=supporter,
+        actor=actor,
         action=ProposalEvent.Action.SUPPORT_WITHDRAWN,
         from_status=proposal.status,
         to_status=proposal.status,
@@ -91,7 +92,7 @@ def proposal_support_withdraw(
 
 
 @transaction.atomic
-def comment_add(*, proposal: Proposal, author, body: str) -> Comment:
+def comment_add(*, proposal: Proposal, actor: User, body: str) -> Comment:
     """Comment on a submitted proposal; its team is told.
 
     Needs `proposals.comment_proposal`: a verified member of the community
@@ -108,17 +109,17 @@ def comment_add(*, proposal: Proposal, author, body: str) -> Comment:
             }
         )
     proposal = lock_proposal(proposal)
-    require_perm(author, "proposals.comment_proposal", proposal)
-    comment = Comment.objects.create(proposal=proposal, author=author, body=body)
+    require_perm(actor, "proposals.comment_proposal", proposal)
+    comment = Comment.objects.create(proposal=proposal, author=actor, body=body)
     Proposal.objects.filter(pk=proposal.pk).update(
         comment_count=F("comment_count") + 1, updated_at=timezone.now()
     )
-    notify_team(proposal, kind=Notification.Kind.COMMENT, actor=author)
+    notify_team(proposal, kind=Notification.Kind.COMMENT, actor=actor)
     return comment
 
 
 @transaction.atomic
-def comment_hide(*, comment: Comment, hidden_by, reason: str) -> Comment:
+def comment_hide(*, comment: Comment, actor: User, reason: str) -> Comment:
     """A social worker hides a comment, saying why; it is kept and audited.
 
     Needs `proposals.moderate_comments` in the proposal's community. Hiding
@@ -134,18 +135,18 @@ def comment_hide(*, comment: Comment, hidden_by, reason: str) -> Comment:
         .select_related("proposal")
         .get(pk=comment.pk)
     )
-    require_perm(hidden_by, "proposals.moderate_comments", comment.proposal)
+    require_perm(actor, "proposals.moderate_comments", comment.proposal)
     if comment.hidden_at is not None:
         return comment
     comment.hidden_at = timezone.now()
-    comment.hidden_by = hidden_by
+    comment.hidden_by = actor
     comment.hidden_reason = reason
     comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     # The proposal's page is cached under its updated_at.
     Proposal.objects.filter(pk=comment.proposal_id).update(updated_at=timezone.now())
     ProposalEvent.objects.create(
         proposal=comment.proposal,
-        actor=hidden_by,
+        actor=actor,
         action=ProposalEvent.Action.COMMENT_HIDDEN,
         from_status=comment.proposal.status,
         to_status=comment.proposal.status,

@@ -90,10 +90,10 @@ def notification_email_task(notification_id: int) -> None:
 
 
 def notification_mark_read(
-    *, user: User, notification_ids: list[int] | None = None
+    *, actor: User, notification_ids: list[int] | None = None
 ) -> int:
     """Mark the user's notifications (all, or these) as read; returns how many."""
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     return unread.update(read_at=timezone.now())

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fundapp.models import Category, Community
+from fundapp.models import Category, Community, User
 from fundapp.money import parse_amount
 from fundapp.permissions import require_perm
 from proposals.models import Round
@@ -18,7 +18,7 @@ from proposals.models import Round
 def round_open(
     *,
     community: Community,
-    opened_by,
+    actor: User,
     title: str,
     opens_on: date,
     closes_on: date,
@@ -34,7 +34,7 @@ def round_open(
     a closing date before the opening, a ceiling above the envelope, unknown
     categories and a title already used by another call of the community.
     """
-    require_perm(opened_by, "proposals.open_round", community)
+    require_perm(actor, "proposals.open_round", community)
     title = title.strip()
     errors = {}
     if not title:
@@ -75,12 +75,12 @@ def round_open(
         ceiling_amount=ceiling_amount,
         eligible_categories=sorted(set(eligible_categories)),
         minimum_supports=minimum_supports,
-        opened_by=opened_by,
+        opened_by=actor,
     )
 
 
 @transaction.atomic
-def round_close(*, round: Round, closed_by, reason: str = "") -> Round:
+def round_close(*, round: Round, actor: User, reason: str = "") -> Round:
     """Close a call for proposals now, before its closing date; say why.
 
     Needs `proposals.open_round` (a social worker of the community). Locks
@@ -92,7 +92,7 @@ def round_close(*, round: Round, closed_by, reason: str = "") -> Round:
     call = (
         Round.objects.select_for_update().select_related("community").get(pk=round.pk)
     )
-    require_perm(closed_by, "proposals.open_round", call.community)
+    require_perm(actor, "proposals.open_round", call.community)
     if call.closed_at is not None:
         return call
     if timezone.localdate() > call.closes_on:
@@ -104,7 +104,7 @@ def round_close(*, round: Round, closed_by, reason: str = "") -> Round:
     if len(reason) > 300:
         raise ValidationError({"reason": _("Keep the reason to 300 characters.")})
     call.closed_at = timezone.now()
-    call.closed_by = closed_by
+    call.closed_by = actor
     call.closing_reason = reason
     call.save(update_fields=["closed_at", "closed_by", "closing_reason"])
     return call

@@ -18,4 +18,4 @@ def unread_notification_count(context) -> int:
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return 0
-    return notification_unread_count(user=user)
+    return notification_unread_count(actor=user)

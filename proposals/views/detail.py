@@ -126,7 +126,7 @@ def proposal_submit(request, pk):
     return _act(
         request,
         pk,
-        lambda p, u, d: services.proposal_submit(proposal=p, submitted_by=u),
+        lambda p, u, d: services.proposal_submit(proposal=p, actor=u),
         _("Your proposal is submitted. Neighbours can now support it."),
     )
 
@@ -137,7 +137,7 @@ def proposal_withdraw(request, pk):
     return _act(
         request,
         pk,
-        lambda p, u, d: services.proposal_withdraw(proposal=p, withdrawn_by=u, **d),
+        lambda p, u, d: services.proposal_withdraw(proposal=p, actor=u, **d),
         _("The proposal is withdrawn."),
         OptionalReasonForm,
     )
@@ -149,7 +149,7 @@ def proposal_support(request, pk):
     return _act(
         request,
         pk,
-        lambda p, u, d: services.proposal_support(proposal=p, supporter=u),
+        lambda p, u, d: services.proposal_support(proposal=p, actor=u),
         _("Thank you: you support this proposal."),
     )
 
@@ -160,7 +160,7 @@ def proposal_support_withdraw(request, pk):
     return _act(
         request,
         pk,
-        lambda p, u, d: services.proposal_support_withdraw(proposal=p, supporter=u),
+        lambda p, u, d: services.proposal_support_withdraw(proposal=p, actor=u),
         _("Your support is withdrawn."),
     )
 
@@ -171,7 +171,7 @@ def comment_add(request, pk):
     return _act(
         request,
         pk,
-        lambda p, u, d: services.comment_add(proposal=p, author=u, **d),
+        lambda p, u, d: services.comment_add(proposal=p, actor=u, **d),
         _("Your comment is posted."),
         CommentForm,
     )
@@ -184,7 +184,7 @@ def comment_hide(request, pk, comment_pk):
     return _act(
         request,
         pk,
-        lambda p, u, d: services.comment_hide(comment=comment, hidden_by=u, **d),
+        lambda p, u, d: services.comment_hide(comment=comment, actor=u, **d),
         _("The comment is hidden."),
         HideCommentForm,
     )

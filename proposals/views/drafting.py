@@ -46,7 +46,7 @@ def proposal_create(request, round_pk):
     if request.method == "POST" and form.is_valid():
         try:
             proposal = services.proposal_create(
-                round=call, proposer=request.user, title=form.cleaned_data["title"]
+                round=call, actor=request.user, title=form.cleaned_data["title"]
             )
         except ValidationError as error:
             attach_errors(form, error)
@@ -75,7 +75,7 @@ def _save_step(request, proposal, step):
         try:
             services.proposal_save_team(
                 proposal=proposal,
-                saved_by=user,
+                actor=user,
                 co_proposer_phones=form.cleaned_data["co_proposers"],
             )
         except ValidationError as error:
@@ -88,7 +88,7 @@ def _save_step(request, proposal, step):
             return form, False
         try:
             services.attachment_add(
-                proposal=proposal, uploaded_by=user, upload=form.cleaned_data["file"]
+                proposal=proposal, actor=user, upload=form.cleaned_data["file"]
             )
         except ValidationError as error:
             attach_errors(form, error)
@@ -99,7 +99,7 @@ def _save_step(request, proposal, step):
     if not form.is_valid():
         return form, False
     try:
-        save(proposal=proposal, saved_by=user, **form.cleaned_data)
+        save(proposal=proposal, actor=user, **form.cleaned_data)
     except ValidationError as error:
         attach_errors(form, error)
         return form, False
@@ -146,7 +146,7 @@ def proposal_edit(request, pk, step):
         rows = budget_rows(request.POST)
         try:
             services.proposal_save_budget(
-                proposal=proposal, saved_by=request.user, lines=rows
+                proposal=proposal, actor=request.user, lines=rows
             )
         except ValidationError as error:
             budget_errors = error.messages
@@ -227,7 +227,7 @@ def attachment_remove(request, pk, attachment_pk):
         Attachment.objects.select_related("proposal"), pk=attachment_pk, proposal_id=pk
     )
     try:
-        services.attachment_remove(attachment=attachment, removed_by=request.user)
+        services.attachment_remove(attachment=attachment, actor=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return redirect("proposals:edit", pk=pk, step="files")

@@ -55,17 +55,17 @@ def my_proposals(request):
     return render(
         request,
         "proposals/proposal_mine.html",
-        {"proposals": selectors.proposal_list_of_user(user=request.user)},
+        {"proposals": selectors.proposal_list_of_user(actor=request.user)},
     )
 
 
 @login_required
 def notifications(request):
     if request.method == "POST":
-        services.notification_mark_read(user=request.user)
+        services.notification_mark_read(actor=request.user)
         return redirect("proposals:notifications")
     return render(
         request,
         "proposals/notification_list.html",
-        {"notifications": selectors.notification_list(user=request.user)},
+        {"notifications": selectors.notification_list(actor=request.user)},
     )

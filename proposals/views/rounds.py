@@ -27,7 +27,7 @@ def round_open(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             call = services.round_open(
-                community=community, opened_by=request.user, **form.cleaned_data
+                community=community, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             attach_errors(form, error)
@@ -53,7 +53,7 @@ def round_close(request, round_pk):
         return redirect("proposals:list", code=call.community.code)
     try:
         services.round_close(
-            round=call, closed_by=request.user, reason=form.cleaned_data["reason"]
+            round=call, actor=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
         for message in error.messages:

@@ -21,7 +21,7 @@ def proposal_screen(request, pk):
     return _act(
         request,
         pk,
-        lambda p, u, d: services.proposal_screen_start(proposal=p, screened_by=u),
+        lambda p, u, d: services.proposal_screen_start(proposal=p, actor=u),
         _("Screening started."),
     )
 
@@ -32,7 +32,7 @@ def proposal_return(request, pk):
     return _act(
         request,
         pk,
-        lambda p, u, d: services.proposal_return(proposal=p, returned_by=u, **d),
+        lambda p, u, d: services.proposal_return(proposal=p, actor=u, **d),
         _("The proposal is returned to its team for revision."),
         ReasonForm,
     )
@@ -44,7 +44,7 @@ def proposal_mark_eligible(request, pk):
     return _act(
         request,
         pk,
-        lambda p, u, d: services.proposal_mark_eligible(proposal=p, marked_by=u),
+        lambda p, u, d: services.proposal_mark_eligible(proposal=p, actor=u),
         _("The proposal is eligible for the council's agenda."),
     )
 

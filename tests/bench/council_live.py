@@ -101,7 +101,7 @@ def _council():
     if term is None:
         term = services.term_create(
             council=council,
-            created_by=worker,
+            actor=worker,
             name=TERM_NAME,
             starts_on=starts,
             councillor_seats=MEMBERS,
@@ -115,7 +115,7 @@ def _council():
                 holder=person,
                 role=role,
                 starts_on=starts,
-                assigned_by=worker,
+                actor=worker,
             )
     return council, worker, chair, members
 
@@ -150,7 +150,7 @@ def prepare(out_path: str) -> None:
     council, worker, chair, members = _council()
     meeting = services.meeting_schedule(
         council=council,
-        scheduled_by=worker,
+        actor=worker,
         scheduled_at=timezone.now(),
         place="Bench hall",
         chair=chair,

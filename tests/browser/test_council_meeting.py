@@ -159,7 +159,7 @@ def test_a_meeting_amends_and_adopts_a_grant_in_three_browsers(contexts, live_se
     worker = make_member(community, Role.SOCIAL_WORKER)
     proposal = make_proposal(make_round(community), status="eligible", proposer=recused)
     meeting = make_meeting(council, chair=chair)
-    services.agenda_add_proposal(meeting=meeting, proposal=proposal, added_by=worker)
+    services.agenda_add_proposal(meeting=meeting, proposal=proposal, actor=worker)
     sessions = {
         user.pk: _session_of(user)
         for user in (chair, member_a, recused, third_member, fourth_member)

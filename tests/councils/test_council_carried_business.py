@@ -45,7 +45,7 @@ class Council:
     def meeting(self, kind="regular"):
         number = self.council.meetings.count() + 1
         meeting = make_meeting(self.council, chair=self.chair, number=number, kind=kind)
-        services.agenda_build(meeting=meeting, built_by=self.worker)
+        services.agenda_build(meeting=meeting, actor=self.worker)
         return meeting
 
     def open(self, meeting):
@@ -119,7 +119,7 @@ def council():
 def _first_meeting_with_the_motion(council):
     meeting = council.meeting()
     services.agenda_add_proposal(
-        meeting=meeting, proposal=council.proposal, added_by=council.worker
+        meeting=meeting, proposal=council.proposal, actor=council.worker
     )
     council.open(meeting)
     council.fund_motion(meeting)
@@ -261,10 +261,10 @@ def test_a_grant_paid_after_the_next_meeting_began_is_recorded_in_its_log(counci
     )
 
     row = services.decision_mark_executed(
-        meeting=first, decision_index=adopted, executed_by=council.worker
+        meeting=first, decision_index=adopted, actor=council.worker
     )
     again = services.decision_mark_executed(
-        meeting=first, decision_index=adopted, executed_by=council.worker
+        meeting=first, decision_index=adopted, actor=council.worker
     )
 
     assert row.meeting_id == second.pk

@@ -12,7 +12,7 @@ def test_a_social_worker_creates_the_first_council_of_their_community():
     community = make_community()
     worker = make_member(community, Role.SOCIAL_WORKER)
 
-    council = council_create(community=community, created_by=worker)
+    council = council_create(community=community, actor=worker)
 
     assert council.community == community
 
@@ -22,4 +22,4 @@ def test_a_social_worker_of_another_community_cannot_create_its_council():
     outsider = make_member(make_community(), Role.SOCIAL_WORKER)
 
     with pytest.raises(PermissionDenied, match="right to do this"):
-        council_create(community=community, created_by=outsider)
+        council_create(community=community, actor=outsider)

@@ -36,7 +36,7 @@ def funded_meeting(key):
         make_round(community), status="eligible", proposer=members[4]
     )
     meeting = make_meeting(council, chair=chair)
-    services.agenda_add_proposal(meeting=meeting, proposal=proposal, added_by=worker)
+    services.agenda_add_proposal(meeting=meeting, proposal=proposal, actor=worker)
     for person in [chair, *members]:
         services.meeting_check_in(meeting=meeting, member=person, idempotency_key=key())
     services.meeting_call_to_order(meeting=meeting, chair=chair, idempotency_key=key())
@@ -226,7 +226,7 @@ def _adopted_and_paid(funded_meeting, key, move_and_state):
     decision = len(meeting_outcome(meeting)["decisions"]) - 1
     worker = make_member(meeting.council.community, Role.SOCIAL_WORKER)
     services.decision_mark_executed(
-        meeting=meeting, decision_index=decision, executed_by=worker
+        meeting=meeting, decision_index=decision, actor=worker
     )
     meeting.refresh_from_db()
     return meeting, chair, members, proposal, decision, worker
@@ -262,7 +262,7 @@ def test_marking_a_decision_executed_twice_stores_one_event(
     )
 
     services.decision_mark_executed(
-        meeting=meeting, decision_index=decision, executed_by=worker
+        meeting=meeting, decision_index=decision, actor=worker
     )
 
     assert MeetingEvent.objects.filter(meeting=meeting, type="executed").count() == 1
@@ -276,9 +276,7 @@ def test_only_a_social_worker_marks_a_decision_executed(
     _vote(meeting, chair, members[:4], "yes", key)
 
     with pytest.raises(PermissionDenied, match="right to do this"):
-        services.decision_mark_executed(
-            meeting=meeting, decision_index=0, executed_by=chair
-        )
+        services.decision_mark_executed(meeting=meeting, decision_index=0, actor=chair)
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,7 @@ def test_a_replayed_decision_key_is_refused_and_the_council_commits_its_own_mone
     services.agenda_add_proposal(
         meeting=meeting,
         proposal=proposal,
-        added_by=make_member(jmjy, Role.SOCIAL_WORKER),
+        actor=make_member(jmjy, Role.SOCIAL_WORKER),
     )
     for person in [chair, *members]:
         services.meeting_check_in(meeting=meeting, member=person, idempotency_key=key())

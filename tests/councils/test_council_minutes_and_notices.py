@@ -85,7 +85,7 @@ def test_minutes_are_approved_at_a_later_meeting_and_then_public(
 
     services.minutes_approve(
         minutes=meeting.minutes,
-        approved_by=chair,
+        actor=chair,
         at_meeting=later,
         corrections="Twelve, not ten.",
     )
@@ -106,7 +106,7 @@ def test_minutes_cannot_be_approved_at_the_same_meeting(
 
     with pytest.raises(ValidationError, match="later meeting"):
         services.minutes_approve(
-            minutes=meeting.minutes, approved_by=chair, at_meeting=meeting
+            minutes=meeting.minutes, actor=chair, at_meeting=meeting
         )
 
 
@@ -122,7 +122,7 @@ def test_notices_reach_every_councillor_once_in_the_site_and_by_email(
     with django_capture_on_commit_callbacks(execute=True):
         soon = services.meeting_schedule(
             council=meeting.council,
-            scheduled_by=worker,
+            actor=worker,
             place="议事厅",
             scheduled_at=timezone.now() + datetime.timedelta(hours=2),
         )
@@ -141,7 +141,7 @@ def test_a_meeting_far_ahead_gets_its_notice_only_at_the_lead_time(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         later = services.meeting_schedule(
             council=meeting.council,
-            scheduled_by=worker,
+            actor=worker,
             place="议事厅",
             scheduled_at=timezone.now() + datetime.timedelta(days=10),
         )
@@ -156,7 +156,7 @@ def test_a_series_schedules_every_tuesday_and_friday(council_meeting):
 
     meetings = services.meeting_series_schedule(
         council=meeting.council,
-        scheduled_by=worker,
+        actor=worker,
         weekdays=[2, 5],
         at=datetime.time(19, 0),
         place="议事厅",
@@ -177,10 +177,10 @@ def test_only_a_social_worker_changes_the_rules_and_each_change_is_recorded(
 
     with pytest.raises(PermissionDenied, match="."):
         services.council_settings_change(
-            council=meeting.council, changed_by=members[0], quorum=4
+            council=meeting.council, actor=members[0], quorum=4
         )
     services.council_settings_change(
-        council=meeting.council, changed_by=worker, quorum=4, reason="bylaw"
+        council=meeting.council, actor=worker, quorum=4, reason="bylaw"
     )
 
     change = meeting.council.settings_changes.get()

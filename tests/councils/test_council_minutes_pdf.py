@@ -126,9 +126,7 @@ def test_once_approved_the_public_gets_a_new_pdf_and_the_drafts_is_removed(
     services.meeting_call_to_order(meeting=later, chair=chair, idempotency_key=key())
     later.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        services.minutes_approve(
-            minutes=meeting.minutes, approved_by=chair, at_meeting=later
-        )
+        services.minutes_approve(minutes=meeting.minutes, actor=chair, at_meeting=later)
 
     client.force_login(make_member(meeting.council.community))
     with django_capture_on_commit_callbacks(execute=True):

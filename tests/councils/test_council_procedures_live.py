@@ -41,9 +41,7 @@ def council_with_two_proposals():
     proposals = [make_proposal(round_, status="eligible") for _ in range(2)]
     meeting = make_meeting(council, chair=chair)
     for proposal in proposals:
-        services.agenda_add_proposal(
-            meeting=meeting, proposal=proposal, added_by=worker
-        )
+        services.agenda_add_proposal(meeting=meeting, proposal=proposal, actor=worker)
     for person in [chair, *members]:
         services.meeting_check_in(
             meeting=meeting, member=person, idempotency_key=next_key()

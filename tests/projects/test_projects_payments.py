@@ -481,7 +481,7 @@ def test_the_decision_is_marked_executed_when_the_grant_is_first_paid():
     proposal = make_proposal(make_round(community), status="eligible")
     meeting = make_meeting(council, chair=chair)
     council_services.agenda_add_proposal(
-        meeting=meeting, proposal=proposal, added_by=worker
+        meeting=meeting, proposal=proposal, actor=worker
     )
     for person in [chair, *members]:
         council_services.meeting_check_in(

@@ -20,7 +20,7 @@ def test_a_social_worker_closes_a_call_early_saying_why():
     call = make_round()
     worker = make_member(call.community, Role.SOCIAL_WORKER)
 
-    closed = services.round_close(round=call, closed_by=worker, reason="预算已满")
+    closed = services.round_close(round=call, actor=worker, reason="预算已满")
 
     assert closed.closed_at is not None
     assert closed.closed_by == worker
@@ -32,10 +32,10 @@ def test_a_social_worker_closes_a_call_early_saying_why():
 def test_closing_a_closed_call_changes_nothing():
     call = make_round()
     worker = make_member(call.community, Role.SOCIAL_WORKER)
-    first = services.round_close(round=call, closed_by=worker)
+    first = services.round_close(round=call, actor=worker)
 
     again = services.round_close(
-        round=call, closed_by=make_member(call.community, Role.SOCIAL_WORKER)
+        round=call, actor=make_member(call.community, Role.SOCIAL_WORKER)
     )
 
     assert again.closed_at == first.closed_at
@@ -47,7 +47,7 @@ def test_a_councillor_who_is_not_a_social_worker_cannot_close_a_call():
 
     with pytest.raises(PermissionDenied, match="right to do this"):
         services.round_close(
-            round=call, closed_by=make_member(call.community, Role.COUNCILLOR)
+            round=call, actor=make_member(call.community, Role.COUNCILLOR)
         )
     call.refresh_from_db()
     assert call.closed_at is None
@@ -61,19 +61,19 @@ def test_a_call_past_its_closing_date_is_not_closed_again():
 
     with pytest.raises(ValidationError, match="already closed on"):
         services.round_close(
-            round=call, closed_by=make_member(call.community, Role.SOCIAL_WORKER)
+            round=call, actor=make_member(call.community, Role.SOCIAL_WORKER)
         )
 
 
 def test_no_draft_is_started_in_a_closed_call():
     call = make_round()
     services.round_close(
-        round=call, closed_by=make_member(call.community, Role.SOCIAL_WORKER)
+        round=call, actor=make_member(call.community, Role.SOCIAL_WORKER)
     )
 
     with pytest.raises(ValidationError, match="was closed on"):
         services.proposal_create(
-            round=call, proposer=make_member(call.community), title="晚到的提案"
+            round=call, actor=make_member(call.community), title="晚到的提案"
         )
     assert not Proposal.objects.exists()
 
@@ -82,11 +82,11 @@ def test_a_draft_in_a_closed_call_cannot_be_submitted_for_the_first_time():
     draft = make_draft()
     services.round_close(
         round=draft.round,
-        closed_by=make_member(draft.community, Role.SOCIAL_WORKER),
+        actor=make_member(draft.community, Role.SOCIAL_WORKER),
     )
 
     with pytest.raises(ValidationError, match="was closed on"):
-        services.proposal_submit(proposal=draft, submitted_by=draft.proposer)
+        services.proposal_submit(proposal=draft, actor=draft.proposer)
     draft.refresh_from_db()
     assert draft.status == Proposal.Status.DRAFT
 
@@ -95,10 +95,10 @@ def test_a_returned_proposal_may_be_resubmitted_after_the_call_is_closed():
     proposal = make_proposal(status="returned")
     services.round_close(
         round=proposal.round,
-        closed_by=make_member(proposal.community, Role.SOCIAL_WORKER),
+        actor=make_member(proposal.community, Role.SOCIAL_WORKER),
     )
 
-    services.proposal_submit(proposal=proposal, submitted_by=proposal.proposer)
+    services.proposal_submit(proposal=proposal, actor=proposal.proposer)
 
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED
@@ -112,7 +112,7 @@ def test_no_draft_is_started_in_a_call_that_has_not_opened():
 
     with pytest.raises(ValidationError, match="opens on"):
         services.proposal_create(
-            round=call, proposer=make_member(call.community), title="太早的提案"
+            round=call, actor=make_member(call.community), title="太早的提案"
         )
     assert not Proposal.objects.exists()
 
@@ -144,11 +144,11 @@ def test_the_close_view_refuses_a_resident(client):
 def _supported(status="submitted"):
     proposal = make_proposal()
     neighbour = make_member(proposal.community)
-    services.proposal_support(proposal=proposal, supporter=neighbour)
+    services.proposal_support(proposal=proposal, actor=neighbour)
     if status == "eligible":
         proposal = services.proposal_mark_eligible(
             proposal=proposal,
-            marked_by=make_member(proposal.community, Role.SOCIAL_WORKER),
+            actor=make_member(proposal.community, Role.SOCIAL_WORKER),
         )
     proposal.refresh_from_db()
     return proposal, neighbour
@@ -158,7 +158,7 @@ def test_a_supporter_withdraws_their_support_and_it_is_audited():
     proposal, neighbour = _supported()
     assert proposal.support_count == 1
 
-    services.proposal_support_withdraw(proposal=proposal, supporter=neighbour)
+    services.proposal_support_withdraw(proposal=proposal, actor=neighbour)
 
     proposal.refresh_from_db()
     assert proposal.support_count == 0
@@ -171,10 +171,10 @@ def test_a_support_may_be_withdrawn_during_screening():
     proposal, neighbour = _supported()
     services.proposal_screen_start(
         proposal=proposal,
-        screened_by=make_member(proposal.community, Role.SOCIAL_WORKER),
+        actor=make_member(proposal.community, Role.SOCIAL_WORKER),
     )
 
-    services.proposal_support_withdraw(proposal=proposal, supporter=neighbour)
+    services.proposal_support_withdraw(proposal=proposal, actor=neighbour)
 
     proposal.refresh_from_db()
     assert proposal.support_count == 0
@@ -184,7 +184,7 @@ def test_a_support_cannot_be_withdrawn_once_screening_has_ended():
     proposal, neighbour = _supported(status="eligible")
 
     with pytest.raises(ValidationError, match="only until screening ends"):
-        services.proposal_support_withdraw(proposal=proposal, supporter=neighbour)
+        services.proposal_support_withdraw(proposal=proposal, actor=neighbour)
     proposal.refresh_from_db()
     assert proposal.support_count == 1
 
@@ -194,7 +194,7 @@ def test_only_the_supporter_withdraws_a_support():
 
     with pytest.raises(ValidationError, match="do not support"):
         services.proposal_support_withdraw(
-            proposal=proposal, supporter=make_member(proposal.community)
+            proposal=proposal, actor=make_member(proposal.community)
         )
     proposal.refresh_from_db()
     assert proposal.support_count == 1
@@ -202,19 +202,19 @@ def test_only_the_supporter_withdraws_a_support():
 
 def test_withdrawing_twice_is_refused_and_counts_once():
     proposal, neighbour = _supported()
-    services.proposal_support_withdraw(proposal=proposal, supporter=neighbour)
+    services.proposal_support_withdraw(proposal=proposal, actor=neighbour)
 
     with pytest.raises(ValidationError, match="do not support"):
-        services.proposal_support_withdraw(proposal=proposal, supporter=neighbour)
+        services.proposal_support_withdraw(proposal=proposal, actor=neighbour)
     proposal.refresh_from_db()
     assert proposal.support_count == 0
 
 
 def test_a_withdrawn_supporter_may_support_again():
     proposal, neighbour = _supported()
-    services.proposal_support_withdraw(proposal=proposal, supporter=neighbour)
+    services.proposal_support_withdraw(proposal=proposal, actor=neighbour)
 
-    services.proposal_support(proposal=proposal, supporter=neighbour)
+    services.proposal_support(proposal=proposal, actor=neighbour)
 
     proposal.refresh_from_db()
     assert proposal.support_count == 1

@@ -34,9 +34,7 @@ def test_simultaneous_submissions_make_one_version():
     proposal = make_draft()
 
     errors = run_together(
-        lambda: services.proposal_submit(
-            proposal=proposal, submitted_by=proposal.proposer
-        )
+        lambda: services.proposal_submit(proposal=proposal, actor=proposal.proposer)
     )
 
     assert errors == []
@@ -46,11 +44,11 @@ def test_simultaneous_submissions_make_one_version():
 
 def test_simultaneous_supports_by_one_resident_count_once():
     proposal = make_draft()
-    services.proposal_submit(proposal=proposal, submitted_by=proposal.proposer)
+    services.proposal_submit(proposal=proposal, actor=proposal.proposer)
     neighbour = make_member(proposal.community)
 
     errors = run_together(
-        lambda: services.proposal_support(proposal=proposal, supporter=neighbour)
+        lambda: services.proposal_support(proposal=proposal, actor=neighbour)
     )
 
     proposal.refresh_from_db()

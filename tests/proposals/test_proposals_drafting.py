@@ -35,7 +35,7 @@ def test_a_verified_resident_starts_a_draft_in_an_open_call():
     resident = make_member(call.community)
 
     proposal = services.proposal_create(
-        round=call, proposer=resident, title="编织 Knitting"
+        round=call, actor=resident, title="编织 Knitting"
     )
 
     assert proposal.status == Proposal.Status.DRAFT
@@ -52,7 +52,7 @@ def test_an_unverified_resident_cannot_start_a_draft():
     )
 
     with pytest.raises(PermissionDenied, match="right to do this"):
-        services.proposal_create(round=call, proposer=newcomer, title="x")
+        services.proposal_create(round=call, actor=newcomer, title="x")
 
 
 def test_a_resident_of_another_community_cannot_start_a_draft():
@@ -60,7 +60,7 @@ def test_a_resident_of_another_community_cannot_start_a_draft():
     outsider = make_member(make_community())
 
     with pytest.raises(PermissionDenied, match="right to do this"):
-        services.proposal_create(round=call, proposer=outsider, title="x")
+        services.proposal_create(round=call, actor=outsider, title="x")
 
 
 def test_the_budget_total_is_computed_on_the_server():
@@ -93,7 +93,7 @@ def test_a_bad_budget_line_is_refused_by_line_number_and_changes_nothing(
     with pytest.raises(ValidationError, match=f"Line 2: .*{message}"):
         services.proposal_save_budget(
             proposal=proposal,
-            saved_by=proposal.proposer,
+            actor=proposal.proposer,
             lines=[line(), line(quantity, unit_cost)],
         )
 
@@ -118,7 +118,7 @@ def test_a_very_long_text_is_refused_with_its_length():
     ):
         services.proposal_save_problem(
             proposal=proposal,
-            saved_by=proposal.proposer,
+            actor=proposal.proposer,
             title="t",
             category="culture",
             problem="长" * 4001,
@@ -139,7 +139,7 @@ def test_a_submitted_proposal_cannot_be_edited_until_it_is_returned():
     with pytest.raises(ValidationError, match="cannot be edited"):
         services.proposal_save_plan(
             proposal=proposal,
-            saved_by=proposal.proposer,
+            actor=proposal.proposer,
             activities="改",
             schedule="",
             place="",
@@ -153,7 +153,7 @@ def test_someone_off_the_team_cannot_edit_a_draft():
 
     with pytest.raises(PermissionDenied, match="right to do this"):
         services.proposal_save_budget(
-            proposal=proposal, saved_by=neighbour, lines=[line()]
+            proposal=proposal, actor=neighbour, lines=[line()]
         )
 
 
@@ -164,7 +164,7 @@ def test_co_proposers_must_be_verified_residents_of_the_community():
     with pytest.raises(ValidationError, match="No verified resident .* 13700000001"):
         services.proposal_save_team(
             proposal=proposal,
-            saved_by=proposal.proposer,
+            actor=proposal.proposer,
             co_proposer_phones=["13700000001"],
         )
 
@@ -174,12 +174,12 @@ def test_a_co_proposer_may_edit_the_draft():
     partner = make_member(proposal.community, phone="13700000002")
     services.proposal_save_team(
         proposal=proposal,
-        saved_by=proposal.proposer,
+        actor=proposal.proposer,
         co_proposer_phones=["13700000002"],
     )
 
     proposal = services.proposal_save_budget(
-        proposal=proposal, saved_by=partner, lines=[line()]
+        proposal=proposal, actor=partner, lines=[line()]
     )
 
     assert proposal.requested_amount == Decimal("20.00")
@@ -194,7 +194,7 @@ def test_photos_and_pdfs_are_attached_by_their_content(content, kind):
 
     attachment = services.attachment_add(
         proposal=proposal,
-        uploaded_by=proposal.proposer,
+        actor=proposal.proposer,
         upload=SimpleUploadedFile("photo.bin", content),
     )
 
@@ -209,7 +209,7 @@ def test_an_executable_renamed_jpg_is_refused():
     with pytest.raises(ValidationError, match="not a photo"):
         services.attachment_add(
             proposal=proposal,
-            uploaded_by=proposal.proposer,
+            actor=proposal.proposer,
             upload=SimpleUploadedFile("photo.jpg", b"MZ\x90\x00" + b"\x00" * 64),
         )
     assert proposal.attachments.count() == 0
@@ -222,7 +222,7 @@ def test_a_50_mb_file_is_refused():
 
     with pytest.raises(ValidationError, match="50.0 MB; the limit is 10 MB"):
         services.attachment_add(
-            proposal=proposal, uploaded_by=proposal.proposer, upload=upload
+            proposal=proposal, actor=proposal.proposer, upload=upload
         )
 
 
@@ -251,7 +251,7 @@ def test_a_photo_is_stored_without_its_exif_location():
 
     attachment = services.attachment_add(
         proposal=proposal,
-        uploaded_by=proposal.proposer,
+        actor=proposal.proposer,
         upload=SimpleUploadedFile("IMG_0001.jpg", photo),
     )
 
@@ -267,7 +267,7 @@ def test_a_png_is_encoded_again_as_a_png():
 
     attachment = services.attachment_add(
         proposal=proposal,
-        uploaded_by=proposal.proposer,
+        actor=proposal.proposer,
         upload=SimpleUploadedFile("map.png", png_bytes()),
     )
 
@@ -289,7 +289,7 @@ def test_a_corrupt_photo_is_refused_with_a_clear_message(content):
     with pytest.raises(ValidationError, match="damaged or incomplete"):
         services.attachment_add(
             proposal=proposal,
-            uploaded_by=proposal.proposer,
+            actor=proposal.proposer,
             upload=SimpleUploadedFile("photo.jpg", content),
         )
     assert proposal.attachments.count() == 0
@@ -302,7 +302,7 @@ def test_a_png_that_says_it_is_a_jpeg_inside_is_refused():
     with pytest.raises(ValidationError, match="damaged or incomplete"):
         services.attachment_add(
             proposal=proposal,
-            uploaded_by=proposal.proposer,
+            actor=proposal.proposer,
             upload=SimpleUploadedFile("photo.jpg", content),
         )
 
@@ -313,14 +313,14 @@ def test_files_over_30_mb_in_all_are_refused_with_what_is_used(monkeypatch):
     for number in range(3):
         services.attachment_add(
             proposal=proposal,
-            uploaded_by=proposal.proposer,
+            actor=proposal.proposer,
             upload=SimpleUploadedFile(f"quote{number}.pdf", pdf),
         )
 
     with pytest.raises(ValidationError, match="add up to 30 MB; it has 27.0 MB"):
         services.attachment_add(
             proposal=proposal,
-            uploaded_by=proposal.proposer,
+            actor=proposal.proposer,
             upload=SimpleUploadedFile("quote4.pdf", pdf),
         )
     assert proposal.attachments.count() == 3
@@ -332,7 +332,7 @@ def test_an_attachment_moves_the_proposals_updated_at():
 
     services.attachment_add(
         proposal=proposal,
-        uploaded_by=proposal.proposer,
+        actor=proposal.proposer,
         upload=SimpleUploadedFile("quote.pdf", PDF),
     )
 

@@ -21,9 +21,9 @@ def test_a_neighbour_supports_a_submitted_proposal_once():
     proposal = make_proposal()
     neighbour = make_member(proposal.community)
 
-    services.proposal_support(proposal=proposal, supporter=neighbour)
+    services.proposal_support(proposal=proposal, actor=neighbour)
     with pytest.raises(ValidationError, match="already support"):
-        services.proposal_support(proposal=proposal, supporter=neighbour)
+        services.proposal_support(proposal=proposal, actor=neighbour)
 
     proposal.refresh_from_db()
     assert proposal.support_count == 1
@@ -34,7 +34,7 @@ def test_the_proposer_cannot_support_their_own_proposal():
     proposal = make_proposal()
 
     with pytest.raises(PermissionDenied, match="right to do this"):
-        services.proposal_support(proposal=proposal, supporter=proposal.proposer)
+        services.proposal_support(proposal=proposal, actor=proposal.proposer)
 
 
 def test_a_resident_of_another_community_cannot_support():
@@ -42,7 +42,7 @@ def test_a_resident_of_another_community_cannot_support():
 
     with pytest.raises(PermissionDenied, match="right to do this"):
         services.proposal_support(
-            proposal=proposal, supporter=make_member(make_community())
+            proposal=proposal, actor=make_member(make_community())
         )
 
 
@@ -54,7 +54,7 @@ def test_an_unverified_resident_cannot_support():
     )
 
     with pytest.raises(PermissionDenied, match="right to do this"):
-        services.proposal_support(proposal=proposal, supporter=newcomer)
+        services.proposal_support(proposal=proposal, actor=newcomer)
 
 
 def test_a_draft_cannot_be_supported():
@@ -62,7 +62,7 @@ def test_a_draft_cannot_be_supported():
 
     with pytest.raises(ValidationError, match="draft cannot be supported"):
         services.proposal_support(
-            proposal=proposal, supporter=make_member(proposal.community)
+            proposal=proposal, actor=make_member(proposal.community)
         )
 
 
@@ -71,7 +71,7 @@ def test_a_comment_tells_the_team():
     neighbour = make_member(proposal.community)
 
     comment = services.comment_add(
-        proposal=proposal, author=neighbour, body="建议加上老人"
+        proposal=proposal, actor=neighbour, body="建议加上老人"
     )
 
     assert comment.body == "建议加上老人"
@@ -85,7 +85,7 @@ def test_an_empty_comment_is_refused():
 
     with pytest.raises(ValidationError, match="Write something"):
         services.comment_add(
-            proposal=proposal, author=make_member(proposal.community), body="  "
+            proposal=proposal, actor=make_member(proposal.community), body="  "
         )
 
 
@@ -94,21 +94,19 @@ def test_a_draft_cannot_be_commented_on():
 
     with pytest.raises(PermissionDenied, match="right to do this"):
         services.comment_add(
-            proposal=proposal, author=make_member(proposal.community), body="hi"
+            proposal=proposal, actor=make_member(proposal.community), body="hi"
         )
 
 
 def test_a_social_worker_hides_a_comment_with_a_reason_and_it_is_kept():
     proposal = make_proposal()
     comment = services.comment_add(
-        proposal=proposal, author=make_member(proposal.community), body="广告"
+        proposal=proposal, actor=make_member(proposal.community), body="广告"
     )
     worker = make_member(proposal.community, Role.SOCIAL_WORKER)
 
-    comment = services.comment_hide(
-        comment=comment, hidden_by=worker, reason="广告内容"
-    )
-    services.comment_hide(comment=comment, hidden_by=worker, reason="again")
+    comment = services.comment_hide(comment=comment, actor=worker, reason="广告内容")
+    services.comment_hide(comment=comment, actor=worker, reason="again")
 
     comment.refresh_from_db()
     assert (comment.hidden_by, comment.hidden_reason, comment.body) == (
@@ -123,13 +121,13 @@ def test_a_social_worker_hides_a_comment_with_a_reason_and_it_is_kept():
 def test_hiding_needs_a_reason():
     proposal = make_proposal()
     comment = services.comment_add(
-        proposal=proposal, author=make_member(proposal.community), body="x"
+        proposal=proposal, actor=make_member(proposal.community), body="x"
     )
 
     with pytest.raises(ValidationError, match="Say why"):
         services.comment_hide(
             comment=comment,
-            hidden_by=make_member(proposal.community, Role.SOCIAL_WORKER),
+            actor=make_member(proposal.community, Role.SOCIAL_WORKER),
             reason="",
         )
 
@@ -137,13 +135,13 @@ def test_hiding_needs_a_reason():
 def test_a_councillor_who_is_not_a_social_worker_cannot_hide_a_comment():
     proposal = make_proposal()
     comment = services.comment_add(
-        proposal=proposal, author=make_member(proposal.community), body="x"
+        proposal=proposal, actor=make_member(proposal.community), body="x"
     )
 
     with pytest.raises(PermissionDenied, match="right to do this"):
         services.comment_hide(
             comment=comment,
-            hidden_by=make_member(proposal.community, Role.COUNCILLOR),
+            actor=make_member(proposal.community, Role.COUNCILLOR),
             reason="no",
         )
 
@@ -153,6 +151,4 @@ def test_a_social_worker_of_another_community_cannot_screen():
     other_worker = make_member(make_community(), Role.SOCIAL_WORKER)
 
     with pytest.raises(PermissionDenied, match="right to do this"):
-        services.proposal_return(
-            proposal=proposal, returned_by=other_worker, reason="x"
-        )
+        services.proposal_return(proposal=proposal, actor=other_worker, reason="x")

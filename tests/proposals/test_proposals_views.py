@@ -219,7 +219,7 @@ def test_a_social_worker_returns_with_a_reason_and_then_marks_eligible(client):
     client.post(reverse("proposals:return", args=[proposal.pk]), {"reason": "补充照片"})
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.RETURNED
-    services.proposal_submit(proposal=proposal, submitted_by=proposal.proposer)
+    services.proposal_submit(proposal=proposal, actor=proposal.proposer)
     client.post(reverse("proposals:eligible", args=[proposal.pk]))
 
     assert proposal.title in queue.text
@@ -252,7 +252,7 @@ def test_a_councillor_who_is_not_a_social_worker_cannot_screen(client):
 def test_a_social_worker_hides_a_comment_from_the_page(client):
     proposal = make_proposal()
     comment = services.comment_add(
-        proposal=proposal, author=make_member(proposal.community), body="卖保险"
+        proposal=proposal, actor=make_member(proposal.community), body="卖保险"
     )
     client.force_login(make_member(proposal.community, Role.SOCIAL_WORKER))
 
@@ -271,13 +271,13 @@ def test_the_comparison_shows_what_changed_between_versions(client):
     proposal = make_proposal(status="returned")
     services.proposal_save_plan(
         proposal=proposal,
-        saved_by=proposal.proposer,
+        actor=proposal.proposer,
         activities="每晚 19:00–23:00 巡逻",
         schedule="全年",
         place="小区各楼栋",
         volunteers="低保居民轮流参加",
     )
-    services.proposal_submit(proposal=proposal, submitted_by=proposal.proposer)
+    services.proposal_submit(proposal=proposal, actor=proposal.proposer)
 
     response = client.get(
         reverse("proposals:compare", args=[proposal.pk]), {"old": 1, "new": 2}
@@ -291,10 +291,10 @@ def test_an_attachment_downloads_as_an_attachment_with_nosniff(client):
     proposal = make_draft()
     attachment = services.attachment_add(
         proposal=proposal,
-        uploaded_by=proposal.proposer,
+        actor=proposal.proposer,
         upload=SimpleUploadedFile("a.png", PNG),
     )
-    services.proposal_submit(proposal=proposal, submitted_by=proposal.proposer)
+    services.proposal_submit(proposal=proposal, actor=proposal.proposer)
 
     response = client.get(
         reverse("proposals:attachment", args=[proposal.pk, attachment.pk])
@@ -330,7 +330,7 @@ def test_notifications_list_what_happened(client):
     proposal = make_proposal()
     services.proposal_return(
         proposal=proposal,
-        returned_by=make_member(proposal.community, Role.SOCIAL_WORKER),
+        actor=make_member(proposal.community, Role.SOCIAL_WORKER),
         reason="x",
     )
     client.force_login(proposal.proposer)
@@ -379,8 +379,8 @@ def _page_queries(rows: int, *, role: str | None) -> tuple[int, int]:
     )
     for _row in range(rows):
         neighbour = make_member(proposal.community)
-        services.proposal_support(proposal=proposal, supporter=neighbour)
-        services.comment_add(proposal=proposal, author=neighbour, body="好")
+        services.proposal_support(proposal=proposal, actor=neighbour)
+        services.comment_add(proposal=proposal, actor=neighbour, body="好")
     client = Client()
     if role:
         client.force_login(make_member(proposal.community, role))
@@ -406,7 +406,7 @@ def test_the_list_page_shows_a_new_support_at_once():
     client = Client()
     client.get(url)
 
-    services.proposal_support(proposal=proposal, supporter=make_member(call.community))
+    services.proposal_support(proposal=proposal, actor=make_member(call.community))
 
     card = client.get(url).content.decode()
     assert "<dd>1</dd>" in card
@@ -415,14 +415,14 @@ def test_the_list_page_shows_a_new_support_at_once():
 def test_the_proposal_page_shows_a_hidden_comment_as_hidden_at_once():
     proposal = make_proposal()
     comment = services.comment_add(
-        proposal=proposal, author=make_member(proposal.community), body="广告内容"
+        proposal=proposal, actor=make_member(proposal.community), body="广告内容"
     )
     client = Client()
     assert "广告内容" in client.get(proposal.get_absolute_url()).content.decode()
 
     services.comment_hide(
         comment=comment,
-        hidden_by=make_member(proposal.community, Role.SOCIAL_WORKER),
+        actor=make_member(proposal.community, Role.SOCIAL_WORKER),
         reason="广告",
     )
 
