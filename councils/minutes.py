@@ -337,9 +337,9 @@ def minutes_pdf_find(minutes: Minutes, language: str) -> tuple[MinutesPdf | None
 def minutes_pdf_render(html: str) -> bytes:
     """WeasyPrint: seconds for a long document, so only in a Celery task.
 
-    The one import inside a function in the apps (tests/test_imports.py):
-    WeasyPrint loads Pango, a native library the web processes never need
-    and a machine without it must still serve every other page.
+    An import inside a function on purpose (tests/test_imports.py lists
+    each): WeasyPrint loads Pango, a native library the web processes never
+    need, and a machine without it must still serve every other page.
     """
     import weasyprint
 
