@@ -40,12 +40,6 @@ DEMO_LOGINS = [
     DemoLogin("socialworker", "13900000021", "周静", "JMJY", Role.SOCIAL_WORKER),
     DemoLogin("fundcommittee", "13900000031", "孙立", "JMJY", Role.FUND_COMMITTEE),
     DemoLogin("evaluator", "13900000041", "吴敏", "JMJY", Role.EVALUATOR),
-    DemoLogin(
-        "department", "13900000051", "郑伟(区民政局)", "JMJY", Role.DEPARTMENT_VIEWER
-    ),
-    DemoLogin(
-        "programofficer", "13900000061", "钱红(NPI)", "JMJY", Role.PROGRAM_OFFICER
-    ),
     DemoLogin("xwj_socialworker", "13900000121", "何琳", "XWJ", Role.SOCIAL_WORKER),
     DemoLogin("xwj_fundcommittee", "13900000131", "许刚", "XWJ", Role.FUND_COMMITTEE),
     DemoLogin("xwj_resident", "13900000101", "马桂英", "XWJ", Role.RESIDENT),

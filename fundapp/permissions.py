@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 
 from fundapp.models import Community, Membership, Role
 
-# Every role except the read-only ones lets a verified person act.
-ACTING_ROLES = frozenset(Role.values) - {Role.DEPARTMENT_VIEWER, Role.PROGRAM_OFFICER}
+# Every role held in a community lets a verified person act there; the
+# read-only readers of reports (departments, donor programs) hold no role in a
+# community (reports/permissions.py).
+ACTING_ROLES = frozenset(Role.values)
 
 
 def community_of(obj) -> Community | None:
@@ -67,12 +69,7 @@ is_fund_committee = holds(Role.FUND_COMMITTEE)
 is_councillor = holds(Role.COUNCILLOR, Role.COORDINATOR)
 is_coordinator = holds(Role.COORDINATOR)
 is_evaluator = holds(Role.EVALUATOR)
-is_reader_of_reports = holds(
-    Role.SOCIAL_WORKER,
-    Role.FUND_COMMITTEE,
-    Role.DEPARTMENT_VIEWER,
-    Role.PROGRAM_OFFICER,
-)
+is_reader_of_reports = holds(Role.SOCIAL_WORKER, Role.FUND_COMMITTEE)
 is_acting_member = holds(*ACTING_ROLES)
 
 rules.add_perm("fundapp.view_fund", rules.always_allow)

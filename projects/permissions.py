@@ -27,10 +27,9 @@ def is_on_project_team(user, project):
 
 
 # Receipts and bank references: the people who keep the money straight or
-# check it, not the public.
-is_money_reader = holds(
-    Role.FUND_COMMITTEE, Role.SOCIAL_WORKER, Role.EVALUATOR, Role.DEPARTMENT_VIEWER
-)
+# check it, not the public. (The superior departments hold no role in a
+# community: they read what the community submits to them, reports/.)
+is_money_reader = holds(Role.FUND_COMMITTEE, Role.SOCIAL_WORKER, Role.EVALUATOR)
 
 rules.add_perm("projects.view_project", rules.always_allow)
 rules.add_perm("projects.view_receipts", is_money_reader)

@@ -33,14 +33,19 @@ class User(AbstractUser):
 
 
 class Role(models.TextChoices):
+    """The roles held in one community.
+
+    The superior departments' viewers and the donor programs' officers are not
+    here: they read the reports of many communities and are attached to their
+    department or program (`reports.DepartmentViewer`, `reports.ProgramOfficer`).
+    """
+
     RESIDENT = "resident", _("resident")
     COUNCILLOR = "councillor", _("councillor")
     COORDINATOR = "coordinator", _("coordinator")
     SOCIAL_WORKER = "social_worker", _("social worker")
     FUND_COMMITTEE = "fund_committee", _("fund committee member")
     EVALUATOR = "evaluator", _("evaluator")
-    DEPARTMENT_VIEWER = "department_viewer", _("department viewer")
-    PROGRAM_OFFICER = "program_officer", _("program officer")
 
 
 class Membership(models.Model):

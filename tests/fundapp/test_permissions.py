@@ -42,8 +42,6 @@ def test_roles_count_only_in_their_own_community():
         (Role.COUNCILLOR, False, False),
         (Role.SOCIAL_WORKER, False, True),
         (Role.FUND_COMMITTEE, True, False),
-        (Role.DEPARTMENT_VIEWER, False, False),
-        (Role.PROGRAM_OFFICER, False, False),
     ],
 )
 def test_each_role_may_do_its_own_part(role, may_record, may_verify):
@@ -54,13 +52,22 @@ def test_each_role_may_do_its_own_part(role, may_record, may_verify):
     assert person.has_perm("fundapp.verify_residents", community) is may_verify
 
 
-def test_read_only_roles_cannot_act():
+def test_only_the_communitys_staff_read_its_reports_by_their_role():
     community = make_community()
 
-    for role in (Role.DEPARTMENT_VIEWER, Role.PROGRAM_OFFICER):
-        viewer = make_member(community, role)
-        assert viewer.has_perm("fundapp.view_reports", community)
-        assert not viewer.has_perm("fundapp.act_in_community", community)
+    for role, may_read in [
+        (Role.SOCIAL_WORKER, True),
+        (Role.FUND_COMMITTEE, True),
+        (Role.RESIDENT, False),
+        (Role.COUNCILLOR, False),
+    ]:
+        person = make_member(community, role)
+        assert person.has_perm("fundapp.view_reports", community) is may_read
+
+
+def test_no_community_role_is_reserved_for_departments_or_donor_programs():
+    assert "department_viewer" not in Role.values
+    assert "program_officer" not in Role.values
 
 
 def test_anonymous_visitors_may_only_read():
