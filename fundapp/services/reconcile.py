@@ -98,6 +98,7 @@ def _balance_problems(fund: Fund) -> list[LedgerProblem]:
     accounts = Account.objects.filter(fund=fund).annotate(
         from_entries=Coalesce(Sum("entries__amount"), ZERO)
     )
+    # SQLite sums decimals as floats: the query narrows, cny() decides.
     return [
         LedgerProblem(
             ProblemKind.BALANCE,
@@ -106,6 +107,7 @@ def _balance_problems(fund: Fund) -> list[LedgerProblem]:
             found=cny(account.from_entries),
         )
         for account in accounts.exclude(balance=F("from_entries"))
+        if cny(account.balance) != cny(account.from_entries)
     ]
 
 
@@ -126,13 +128,14 @@ def _movement_problems(fund: Fund) -> list[LedgerProblem]:
                     ProblemKind.EMPTY, transaction_id=pk, entry_count=entry_count
                 )
             )
-        if total != 0:
+        # SQLite sums decimals as floats: the query narrows, cny() decides.
+        if cny(total) != 0:
             problems.append(
                 LedgerProblem(
                     ProblemKind.UNBALANCED, transaction_id=pk, found=cny(total)
                 )
             )
-        if moved != amount:
+        if cny(moved) != cny(amount):
             problems.append(
                 LedgerProblem(
                     ProblemKind.AMOUNT,
