@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from fundapp.filters import LedgerFilter
 from fundapp.models import (
     Account,
+    Commitment,
     Community,
     Fund,
     LedgerCheck,
@@ -263,4 +265,131 @@ def ledger_health() -> LedgerHealth:
     return LedgerHealth(
         last_checked_at=max((row[1] for row in rows), default=None),
         funds_with_problems=sorted(code for code, _at, count in rows if count),
+    )
+
+
+# -- Sums of the ledger for reports (issue 11) ---------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerFlow:
+    """The sum of some entries of one year, grouped as reports need them.
+
+    `movement` is the movement's kind; a reversal is counted under the kind
+    of what it reverses (its entries carry the opposite signs), so a year's
+    flows are net of the corrections made in it. `commitment_id` is the
+    movement's commitment, or else the account's.
+    """
+
+    fund_id: int
+    year: int
+    movement: str
+    account_kind: str
+    source_id: int
+    tranche_id: int | None
+    commitment_id: int | None
+    amount: Decimal
+
+
+def ledger_flows(*, funds, first_year: int, last_year: int) -> list[LedgerFlow]:
+    """The entries of these funds' movements in these years, summed by fund,
+    year, movement kind, account kind, source, tranche and commitment (one
+    query, whatever the number of movements, projects or funds)."""
+    rows = (
+        LedgerEntry.objects.filter(
+            transaction__fund__in=funds,
+            transaction__fiscal_year__gte=first_year,
+            transaction__fiscal_year__lte=last_year,
+        )
+        .annotate(
+            movement=Coalesce("transaction__reverses__kind", "transaction__kind"),
+            commitment=Coalesce("transaction__commitment_id", "account__commitment_id"),
+        )
+        .values_list(
+            "transaction__fund_id",
+            "transaction__fiscal_year",
+            "movement",
+            "account__kind",
+            "account__source_id",
+            "account__tranche_id",
+            "commitment",
+        )
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return [
+        LedgerFlow(fund, year, movement, kind, source, tranche, commitment, cny(total))
+        for fund, year, movement, kind, source, tranche, commitment, total in rows
+    ]
+
+
+@dataclass(frozen=True)
+class LedgerBalance:
+    """Balances of one kind of account of one source: before a year and at its end."""
+
+    account_kind: str
+    source_id: int
+    opening: Decimal
+    closing: Decimal
+
+
+def ledger_balances(*, fund: Fund, year: int) -> list[LedgerBalance]:
+    """Each (account kind, source)'s balance at the start and at the end of a
+    year, summed from the entries (not the cached balances; one query)."""
+    rows = (
+        LedgerEntry.objects.filter(
+            transaction__fund=fund, transaction__fiscal_year__lte=year
+        )
+        .values_list("account__kind", "account__source_id")
+        .annotate(
+            opening=Sum("amount", filter=Q(transaction__fiscal_year__lt=year)),
+            closing=Sum("amount"),
+        )
+        .order_by()
+    )
+    return [
+        LedgerBalance(kind, source, cny(opening or ZERO), cny(closing or ZERO))
+        for kind, source, opening, closing in rows
+    ]
+
+
+def ledger_movement_totals(*, fund: Fund, year: int) -> dict[str, Decimal]:
+    """What each kind of movement moved in a year by the movements' own
+    `amount`, net of the reversals made in the year (one query)."""
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        LedgerTransaction.objects.filter(fund=fund, fiscal_year=year)
+        .values_list("kind", "reverses__kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for kind, reversed_kind, total in rows:
+        if reversed_kind:
+            totals[reversed_kind] -= total
+        else:
+            totals[kind] += total
+    return {kind: cny(total) for kind, total in totals.items()}
+
+
+def ledger_years(*, fund: Fund) -> tuple[int, int] | None:
+    """The first and last year with a movement, or None for an empty ledger."""
+    years = LedgerTransaction.objects.filter(fund=fund).aggregate(
+        first=Min("fiscal_year"), last=Max("fiscal_year")
+    )
+    if years["first"] is None:
+        return None
+    return years["first"], years["last"]
+
+
+def commitments_in_bulk(*, ids) -> dict[int, Commitment]:
+    """Commitments by id (one query)."""
+    return Commitment.objects.in_bulk([pk for pk in ids if pk is not None])
+
+
+def tranches_in_bulk(*, ids) -> dict[int, Tranche]:
+    """Tranches by id with their source and what they match (one query)."""
+    return (
+        Tranche.objects.select_related("source", "matches__source")
+        .filter(pk__in=[pk for pk in ids if pk is not None])
+        .in_bulk()
     )
