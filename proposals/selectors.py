@@ -201,6 +201,15 @@ def proposals_granted_unpaid(*, community: Community) -> QuerySet[Proposal]:
     )
 
 
+def proposals_of_commitments(*, commitment_ids) -> dict[int, Proposal]:
+    """The proposal each commitment pays for, by commitment id (one query):
+    what reports list a grant under."""
+    proposals = Proposal.objects.filter(
+        commitment_id__in=[pk for pk in commitment_ids if pk is not None]
+    ).order_by("pk")
+    return {proposal.commitment_id: proposal for proposal in proposals}
+
+
 def proposals_eligible_for_agenda(community: Community) -> QuerySet[Proposal]:
     """Proposals a meeting may take up: eligible, postponed or referred ones.
 
