@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "proposals.apps.ProposalsConfig",
     "councils.apps.CouncilsConfig",
     "projects.apps.ProjectsConfig",
+    "reports.apps.ReportsConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,31 @@
+"""The reports' models: who reports to whom, and the reports made and submitted."""
+
+from .organisations import (
+    Department,
+    DepartmentViewer,
+    DonorProgram,
+    ProgramOfficer,
+    Requirement,
+)
+from .reports import (
+    Reminder,
+    Report,
+    ReportFile,
+    ReportKind,
+    ReportVersion,
+    Submission,
+)
+
+__all__ = [
+    "Department",
+    "DepartmentViewer",
+    "DonorProgram",
+    "ProgramOfficer",
+    "Reminder",
+    "Report",
+    "ReportFile",
+    "ReportKind",
+    "ReportVersion",
+    "Requirement",
+    "Submission",
+]

@@ -1,0 +1,1 @@
+"""Who may make, read and submit reports."""
