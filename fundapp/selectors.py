@@ -25,6 +25,7 @@ from fundapp.models import (
     Membership,
     Role,
     Tranche,
+    User,
 )
 from fundapp.money import ZERO, cny
 from fundapp.services.money import reversed_tranche_ids, spendable_tranches
@@ -291,17 +292,27 @@ class LedgerFlow:
     amount: Decimal
 
 
-def ledger_flows(*, funds, first_year: int, last_year: int) -> list[LedgerFlow]:
+def ledger_flows(
+    *, funds, first_year: int, last_year: int, movements=None, sources=None
+) -> list[LedgerFlow]:
     """The entries of these funds' movements in these years, summed by fund,
     year, movement kind, account kind, source, tranche and commitment (one
-    query, whatever the number of movements, projects or funds)."""
-    rows = (
-        LedgerEntry.objects.filter(
-            transaction__fund__in=funds,
-            transaction__fiscal_year__gte=first_year,
-            transaction__fiscal_year__lte=last_year,
+    query, whatever the number of movements, projects or funds). `movements`
+    keeps only those kinds, `sources` only the entries on their accounts."""
+    entries = LedgerEntry.objects.filter(
+        transaction__fund__in=funds,
+        transaction__fiscal_year__gte=first_year,
+        transaction__fiscal_year__lte=last_year,
+    )
+    if sources is not None:
+        entries = entries.filter(account__source__in=sources)
+    if movements is not None:
+        entries = entries.filter(
+            Q(transaction__kind__in=movements)
+            | Q(transaction__reverses__kind__in=movements)
         )
-        .annotate(
+    rows = (
+        entries.annotate(
             movement=Coalesce("transaction__reverses__kind", "transaction__kind"),
             commitment=Coalesce("transaction__commitment_id", "account__commitment_id"),
         )
@@ -333,14 +344,17 @@ class LedgerBalance:
     closing: Decimal
 
 
-def ledger_balances(*, fund: Fund, year: int) -> list[LedgerBalance]:
+def ledger_balances(*, fund: Fund, year: int, source=None) -> list[LedgerBalance]:
     """Each (account kind, source)'s balance at the start and at the end of a
-    year, summed from the entries (not the cached balances; one query)."""
+    year, summed from the entries (not the cached balances; one query);
+    `source` keeps only its accounts."""
+    entries = LedgerEntry.objects.filter(
+        transaction__fund=fund, transaction__fiscal_year__lte=year
+    )
+    if source is not None:
+        entries = entries.filter(account__source=source)
     rows = (
-        LedgerEntry.objects.filter(
-            transaction__fund=fund, transaction__fiscal_year__lte=year
-        )
-        .values_list("account__kind", "account__source_id")
+        entries.values_list("account__kind", "account__source_id")
         .annotate(
             opening=Sum("amount", filter=Q(transaction__fiscal_year__lt=year)),
             closing=Sum("amount"),
@@ -393,3 +407,12 @@ def tranches_in_bulk(*, ids) -> dict[int, Tranche]:
         .filter(pk__in=[pk for pk in ids if pk is not None])
         .in_bulk()
     )
+
+
+def people_with_role(*, community: Community, role: str):
+    """The people holding a verified role in a community (one query)."""
+    return User.objects.filter(
+        memberships__community=community,
+        memberships__role=role,
+        memberships__verified_at__isnull=False,
+    ).distinct()
