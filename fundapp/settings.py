@@ -128,6 +128,15 @@ EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "linli@localhost")
+# SMTP (with DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend):
+# reports are submitted to the superior departments by email.
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(env("DJANGO_EMAIL_TIMEOUT", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
@@ -179,4 +188,24 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE["send the council meetings' due notices, every 15 minutes"] = {
     "task": "councils.tasks.meeting_notices_due",
     "schedule": crontab(minute="*/15"),
+}
+
+# reports: last year's annual reports are prepared in January; the social
+# workers are reminded of the departments' deadlines; requests that found the
+# broker down are queued again.
+CELERY_BEAT_SCHEDULE[
+    "prepare last year's annual report of every fund, on 2 January at 03:00"
+] = {
+    "task": "reports.tasks.reports_prepare_annual",
+    "schedule": crontab(month_of_year=1, day_of_month=2, hour=3, minute=0),
+}
+CELERY_BEAT_SCHEDULE[
+    "remind the social workers of the departments' deadlines, every day at 08:00"
+] = {
+    "task": "reports.tasks.reports_remind_deadlines",
+    "schedule": crontab(hour=8, minute=0),
+}
+CELERY_BEAT_SCHEDULE["queue the reports waiting for the broker, every 5 minutes"] = {
+    "task": "reports.tasks.reports_queue_waiting",
+    "schedule": crontab(minute="*/5"),
 }
