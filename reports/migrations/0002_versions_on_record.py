@@ -68,12 +68,12 @@ DROP FUNCTION IF EXISTS reports_version_on_record();
 
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(GUARDS)
+        schema_editor.execute(GUARDS, params=None)
 
 
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REMOVE)
+        schema_editor.execute(REMOVE, params=None)
 
 
 class Migration(migrations.Migration):
