@@ -9,7 +9,7 @@ reads the same whenever it is shown.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from fundapp.models import Category, Source
@@ -85,6 +85,23 @@ class Table:
         )
 
 
+def leverage_note(year: Decimal | None, overall: Decimal | None) -> str:
+    """Government yuan per donor yuan, this year and since the fund began."""
+    parts = []
+    parts.append(
+        _("This year each donor yuan drew %(ratio)s yuan of government money.")
+        % {"ratio": year}
+        if year is not None
+        else _("No donor money arrived this year.")
+    )
+    if overall is not None:
+        parts.append(
+            _("Since the fund began: %(ratio)s yuan per donor yuan.")
+            % {"ratio": overall}
+        )
+    return " ".join(parts)
+
+
 def _yes_no(value: bool) -> str:
     return _("yes") if value else _("no")
 
@@ -103,7 +120,7 @@ def annual_document(figures: dict) -> dict:
         Table(
             "summary",
             _("The year in figures"),
-            [_("Item"), _("Amount")],
+            [pgettext("report line", "Item"), _("Amount")],
             money={1},
             rows=[
                 [str(STATEMENT_LABELS["opening"]), opening["held"]],
@@ -185,16 +202,7 @@ def annual_document(figures: dict) -> dict:
                 sum(groups.values(), Decimal("0.00")),
                 sum(cumulative.values(), Decimal("0.00")),
             ],
-            note=_(
-                "Leverage: %(year)s yuan of government money per donor yuan this "
-                "year, %(all)s since the fund began."
-            )
-            % {
-                "year": raised["leverage"] if raised["leverage"] is not None else "-",
-                "all": raised["cumulative_leverage"]
-                if raised["cumulative_leverage"] is not None
-                else "-",
-            },
+            note=leverage_note(raised["leverage"], raised["cumulative_leverage"]),
         )
     )
     tables.append(
@@ -447,7 +455,12 @@ def statement_table(figures: dict) -> Table:
     return Table(
         "statement",
         _("Financial statement"),
-        [_("Item"), _("Line"), _("Amount"), _("Amount in capitals")],
+        [
+            pgettext("report line", "Item"),
+            _("Line"),
+            _("Amount"),
+            _("Amount in capitals"),
+        ],
         money={2},
         rows=[
             [
@@ -568,7 +581,7 @@ def source_document(figures: dict) -> dict:
         Table(
             "left",
             _("What is left"),
-            [_("Item"), _("Amount")],
+            [pgettext("report line", "Item"), _("Amount")],
             money={1},
             rows=[
                 [_("Left at the start of the year"), left["opening"]],
@@ -658,7 +671,7 @@ def program_document(figures: dict) -> dict:
         Table(
             "reach",
             _("Reach"),
-            [_("Item"), _("Number")],
+            [pgettext("report line", "Item"), _("Number")],
             rows=[
                 [_("Communities covered"), totals["communities"]],
                 [_("Proposals funded"), totals["proposals_funded"]],

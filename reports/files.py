@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from councils.minutes import page_counter_css
+from councils.minutes import minutes_pdf_render, page_counter_css
 
 from .documents import Table
 
@@ -61,14 +61,9 @@ def render_html(template: str, document: dict, language: str, **extra) -> str:
 
 def render_pdf(html: str) -> bytes:
     """WeasyPrint: a second or two for a report, so only in a Celery task or
-    the command line.
-
-    Imported here and not at the top: WeasyPrint loads Pango, a native
-    library the web processes never need (as councils.minutes does).
-    """
-    import weasyprint
-
-    return weasyprint.HTML(string=html).write_pdf()
+    the command line (the council's renderer, which loads WeasyPrint only
+    when called: the web processes never need Pango)."""
+    return minutes_pdf_render(html)
 
 
 def _cell_value(value):

@@ -5,6 +5,7 @@ from .organisations import (
     DepartmentViewer,
     DonorProgram,
     ProgramOfficer,
+    ReaderRole,
     Requirement,
 )
 from .reports import (
@@ -21,6 +22,7 @@ __all__ = [
     "DepartmentViewer",
     "DonorProgram",
     "ProgramOfficer",
+    "ReaderRole",
     "Reminder",
     "Report",
     "ReportFile",

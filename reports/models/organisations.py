@@ -15,6 +15,14 @@ code_validator = RegexValidator(
 )
 
 
+class ReaderRole(models.TextChoices):
+    """The read-only people of the reports, attached to a department or a
+    donor program rather than to a community (fundapp.Role holds those)."""
+
+    DEPARTMENT_VIEWER = "department_viewer", _("department viewer")
+    PROGRAM_OFFICER = "program_officer", _("program officer")
+
+
 class DepartmentKind(models.TextChoices):
     CIVIL_AFFAIRS = "civil_affairs", _("civil affairs bureau")
     ORGANIZATION = "organization_department", _("Organization Department")
