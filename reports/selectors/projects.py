@@ -1,16 +1,14 @@
-"""What the funded projects achieved, as the annual report carries it.
-
-The co-evaluation figures (satisfaction, participants, volunteers and their
-hours) come from the projects app's `project_summaries(fund=, year=)` (issue
-10). Until that app is installed the report shows those sections with zero and
-says so: `available` is False.
-"""
+"""What the funded projects achieved, as the annual report carries it: the
+co-evaluation figures (satisfaction, participants, volunteers and their
+hours) from the projects app's summaries (issue 10), frozen into the report
+as plain figures."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from fundapp.models import Fund
 from fundapp.money import ZERO
+from projects.selectors import project_summaries
 
 
 @dataclass
@@ -34,8 +32,28 @@ class ProjectFigures:
 
 
 def project_figures(*, fund: Fund, year: int) -> tuple[bool, list[ProjectFigures]]:
-    """Whether the projects' co-evaluation exists yet, and each project's figures.
-
-    The projects app is not installed yet (issue 10): no figures.
-    """
-    return False, []
+    """Whether the co-evaluation is recorded (it is, by the projects app), and
+    each project of the fund running in the year, with its figures to date
+    (a fixed number of queries)."""
+    return True, [
+        ProjectFigures(
+            reference=summary.reference,
+            title=summary.title,
+            category=summary.category,
+            approved_amount=summary.approved_amount,
+            paid_amount=summary.paid_amount,
+            spent_amount=summary.spent_amount,
+            returned_amount=summary.returned_amount,
+            satisfaction_mean=summary.satisfaction_mean,
+            rating_count=summary.rating_count,
+            rating_distribution={
+                str(score): count
+                for score, count in sorted(summary.rating_distribution.items())
+            },
+            participants=summary.participants,
+            volunteer_count=summary.volunteer_count,
+            volunteer_hours=summary.volunteer_hours,
+            flags=[list(flag) for flag in summary.flags],
+        )
+        for summary in project_summaries(fund=fund, year=year)
+    ]

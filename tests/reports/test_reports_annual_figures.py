@@ -15,7 +15,7 @@ from fundapp.selectors import fund_balances
 from reports.capitals import amount_in_capitals
 from reports.figures import freeze, thaw
 from reports.selectors import annual_figures, leverage_ratio
-from tests.factories import key, make_funded_community, make_source
+from tests.factories import key, make_funded_community, make_project, make_source
 from tests.reports.money import disburse, give_back
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +198,18 @@ def test_the_figures_take_the_same_queries_for_one_project_or_ten():
         counts.append(len(captured))
 
     assert counts[0] == counts[1]
+
+
+def test_each_funded_project_running_in_the_year_is_in_the_report_with_its_evaluation():
+    project = make_project()
+    fund = project.proposal.community.fund
+
+    evaluation = annual_figures(fund=fund, year=2026)["evaluation"]
+    earlier = annual_figures(fund=fund, year=2025)["evaluation"]
+
+    assert evaluation["available"] is True
+    (row,) = evaluation["projects"]
+    assert row["title"] == project.proposal.title
+    assert row["approved_amount"] == project.proposal.approved_amount
+    assert (row["rating_count"], row["satisfaction_mean"]) == (0, None)
+    assert earlier["projects"] == []
