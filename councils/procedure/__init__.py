@@ -1,9 +1,10 @@
 """Robert's Rules of Order for Linli's council, as a pure-Python engine.
 
-The contract is ROBERTS_RULES.md §1: `replay(setup, events)` rebuilds a
-meeting from its event log and tells the meeting pages what is pending and
-what was decided; `actions_in_order` tells a member what they may do now.
-Nothing here imports Django.
+The contract is ROBERTS_RULES.md §1, in the project's words in
+docs/council.md: `replay(setup, events)` rebuilds a meeting from its event
+log and tells the meeting pages what is pending and what was decided;
+`actions_in_order` tells a member what they may do now. Nothing here imports
+Django.
 """
 
 from .actions import actions_in_order

@@ -2,7 +2,7 @@
 reconsider called up, suspending the rules for one action, and the
 consent calendar.
 
-A mixin of `Engine`; the module docstring of engine.py describes the events.
+A mixin of `Engine`; docs/council.md (§5.9, §5.11, §5.12) describes the events.
 """
 
 from .errors import (

@@ -1,212 +1,14 @@
-"""The meeting and motion state machines of ROBERTS_RULES.md §3, and `replay`.
+"""The meeting and motion state machines (ROBERTS_RULES §3), and `replay`.
 
 `replay(setup, events)` rebuilds a meeting from its append-only log and
-returns the outcome dict of §1. Each event is checked completely before
-anything changes, so a refused event changes nothing and reports one code
-of §3.4. The state is mutated in place, never copied per event.
+returns the outcome. Each event is checked completely before anything
+changes (each handler calls `_commit()` before its first change), so a
+refused event changes nothing and reports one code. The state is mutated in
+place, never copied per event.
 
-Choices where the rules page leaves the engine one (kept here so the meeting
-pages and the minutes can rely on them):
-
-- Amendments. The `move` of `amend` carries the amended motion's full new
-  `text` and/or `amount` (and `until` for a postponement). When adopted they
-  replace the target's; a secondary amendment changes the primary, which then
-  carries its amended wording to the main motion. If the amendment also has
-  `new_text`, that is the replacement and `text` stays its own wording
-  ("strike ¥2,000, insert ¥1,500"). Each motion keeps `original_text` and
-  `original_amount` for the minutes (§0).
-- The floor. A member who makes a motion yields the floor by doing so (RONR:
-  the maker resumes their seat). `floor` moves it to the member recognised.
-  A `move` when nobody holds the floor counts as being recognised.
-- Withdrawing. `withdraw` before the chair states a motion is free. After
-  that it takes `request_to_withdraw` (I9), granted by unanimous consent or
-  a vote; a bare `withdraw` of a stated motion is `UNTIMELY`.
-- Unanimous consent. `unanimous_consent` opens a request on the immediately
-  pending question (or, with nothing pending, on its `text`). `object` sends
-  the question back for a formal vote; `announce` records it as adopted by
-  unanimous consent. Silence alone never decides it, so a log that stops
-  mid-request shows the request still open.
-- Sessions. Each meeting of the log begins a new session, except the
-  adjourned meeting that an adopted `fix_time_to_adjourn` set, which
-  continues the session of the meeting that set it (§1c). A `new_meeting`
-  of kind `"special"` or `"adjourned_special"` that begins a session begins
-  a special one; any other kind, and the log's first meeting, a regular
-  one. Reconsider, renewal and the previous question run by session; a
-  question laid on the table lives until the end of the next regular
-  session after the one it was laid there in (so through that session's
-  adjourned meetings, and through special sessions in between), then dies
-  (state DIED) at the `new_meeting` that ends it. The engine keeps no
-  dates: the quarterly time interval of RONR 17:8 is the shell's to keep.
-  The outcome's `meeting` also gives its `session` (numbered from 1).
-- The outcome's extra key `unfinished` lists the main motions carried to
-  a later meeting: `{"id", "kind": "order"/"postponed"/"tabled", "meeting"}`
-  (a general order now; postponed to meeting n; laid on the table at
-  meeting n); a tabled entry also says `alive_next_meeting`: whether it may
-  still be taken from the table at the next meeting, as things stand (an
-  adjourned meeting fixed, or a session that is not its last). Each
-  `motions` and `decisions` entry also gives the `meeting` (its number in
-  the log) where it was made or taken; a `take_from_table` motion's entry
-  gives `tabled_at`, `{"meeting", "session"}` where what it takes up was
-  laid on the table (None for other motions).
-- The outcome's extra key `rulings` lists the chair's rulings in order, for
-  the minutes (§6): `{"event", "kind": "point"/"privilege"/"out_of_order",
-  "motion_id" (the point, question or motion ruled out), "applies_to" (the
-  motion a point named, or None), "well_taken", "code", "reasons",
-  "meeting", "appeal"}`; `appeal` is None or `{"motion_id", "mover",
-  "result": "sustained"/"reversed", "yes", "no"}` once the appeal is
-  announced.
-- Rulings. `rule` closes a pending point of order (state ADOPTED if well
-  taken, LOST if not), question of privilege, or inquiry (state ANSWERED;
-  an answer is not a ruling, so an appeal from it gets `NO_RULING`). A point
-  of order with `applies_to` that is ruled well taken rules that motion out
-  of order. An appeal names the motion the ruling was about: the motion ruled
-  out of order, or the point of order.
-- Timeliness of a point of order (I1). A point without `applies_to` may be
-  raised at any time. One whose `applies_to` names a motion is timely while
-  that motion awaits statement or is pending, or while its vote is the one
-  just announced (until another question is stated or debate resumes, the
-  window of a division of the assembly); otherwise `UNTIMELY`, unless the
-  `move` carries `"continuing": true`: a continuing breach (RONR 23:6: an
-  action that violates the bylaws or the law, business done without a
-  quorum, a vote by someone not entitled) may be raised at any time. A
-  point well taken about a motion no longer on the floor is recorded in
-  `rulings` with its `applies_to`; the engine does not undo a decision by
-  itself (the pages or a motion to rescind act on the ruling).
-- General orders. Postponed items, and business pending at adjournment, are
-  taken up when the chair gives `state` with nothing awaiting and nothing
-  pending, or when a member calls for the orders of the day (P5: `move` of
-  `orders_of_the_day`, no second, may interrupt a speaker). The call is in
-  order while a general order is due and nothing is pending: the chair is
-  taking up other business ahead of it, and a motion made and not yet
-  stated is not yet pending. A general order never interrupts a pending
-  question (only a special order whose time has come would, and Linli's
-  meetings set no times): with a question pending the call is refused,
-  `OUT_OF_ORDER_RANK` if what is pending ranks above P5, else `UNTIMELY`.
-  The chair either complies (`state`: the call is ADOPTED at once) or puts
-  the question "Will the council proceed to the orders of the day?"
-  (`put_question` while the call awaits: it is stated and put together;
-  basis `orders_of_the_day`, a 2/3 question, so never by voice): the council
-  proceeds unless two thirds vote against. When it proceeds, the first
-  general order due is taken up; motions made and not yet stated were not
-  before the council and die (as at an adjournment; they may be made again
-  when their business is reached), except a motion to reconsider, which is
-  recorded to be called up. If two thirds decline, the call is LOST and is
-  not renewed (`UNTIMELY`) until the business taken up instead is disposed
-  of: the motion then awaiting statement, or else the next one stated with
-  nothing pending; reaching the general orders, a division that reverses
-  the vote or a new meeting ends that bar.
-- Reconsider is made, then considered (RONR 37:10–11). Making it (`move`
-  of `reconsider`, `applies_to` = the decision) is in order whatever is
-  pending, even when another member has been given the floor and not yet
-  spoken; it suspends the vote's effect (that motion is
-  RECONSIDERATION_PENDING) unless it dies unseconded, is withdrawn or
-  ruled out. When the chair gives `state`: if it can be considered now it
-  is stated at once (RONR: the chair takes it up when nothing ranking
-  higher is pending); if not, the chair has it recorded: it leaves the
-  chair's hands (state stays MOVED), is listed in the outcome's extra key
-  `reconsiderations` (`{"id", "applies_to": decision index, "meeting"}`),
-  and other business goes on. Any voting member then calls it up with
-  `{"type": "call_up", "member", "applies_to": the reconsider's id}`, in
-  order when nothing ranking higher is pending: a vote on a main motion
-  (or one that took the main motion off the floor: table, postpone, refer,
-  postpone indefinitely, an objection sustained) with nothing pending; a
-  vote on an amendment while the motion it amends is immediately pending;
-  other motions applied to a pending question while that question is
-  pending and nothing ranking higher is. Calling up needs no second; the
-  caller must not be recused from the proposal and the floor must be free
-  or theirs. It is then stated and decided by majority: adopted, the
-  motion returns as just before its vote (M20); lost, the result stands
-  (M21). One stated and undecided when the meeting adjourns is recorded
-  again (state MOVED, in `reconsiderations`; motions applied to it die).
-  One never called up lapses (state DIED, the result stands) at the
-  `new_meeting` that begins a new session; an adjourned meeting set by
-  `fix_time_to_adjourn` continues the session, so it may still be called
-  up there. A question whose vote was reconsidered (adopted) is not
-  reconsidered again: its next vote gets `ALREADY_RECONSIDERED` unless an
-  amendment to it was adopted after the reconsideration (the engine counts
-  any adopted amendment as material); a vote whose reconsideration was
-  lost gets it too.
-- Division of a question (I5). The `move` of `division_of_question`
-  (`applies_to`: the immediately pending main motion or amendment, by
-  default the top of the stack) carries `parts`, at least two non-empty
-  strings, and optionally `amounts`, one amount or null per part; anything
-  else is `OUT_OF_ORDER_RANK`. Adopted, the divided motion leaves the stack
-  (state DIVIDED) and its parts take its place as separate questions, in
-  the order given, one at a time: the next is put before the council as
-  soon as the one before has left the floor and is no longer pending
-  (decided, tabled, postponed, referred, withdrawn; a part set aside by an
-  adjournment or the orders of the day is waited for). Each part is a
-  motion of the divided motion's kind with its mover, seconder and
-  proposal, the part's text as `text`, and as `amount` its own from
-  `amounts`, or else the divided motion's amount for the first part only.
-  A part of an amendment amends the same motion; its text is its own
-  wording, so adopting it changes only the amount it gives. A part's id is
-  the index of the event that put it before the council (the announcement
-  that adopted the division, then the one that decided the previous part):
-  never the index of a `move`, so it collides with no other motion. The
-  outcome's extra key `divisions` lists each division adopted: `{"id": the
-  division motion, "divided": the divided motion, "parts": [part ids taken
-  up so far], "waiting": [texts of the parts still to come]}`.
-- Suspend the rules (I3). The `move` of `suspend_rules` may carry `allows`,
-  the one action it permits: `"main"` (renew a main motion lost this
-  session, lifting `RENEWAL_SAME_SESSION`), `"take_from_table"` (without
-  intervening business, lifting `NO_INTERVENING_BUSINESS`) or
-  `"orders_of_the_day"` (take up the general order named by `applies_to`,
-  by default the first due, out of its order; only with nothing pending).
-  Any other `allows` is `OUT_OF_ORDER_RANK`; `rule` or wording aimed at the
-  recusal, quorum, bylaws or law is `NOT_SUSPENDABLE` whatever it allows.
-  Adopted (2/3), the orders of the day are taken up at once; the other two
-  are allowed once, to the next such motion made at this meeting (it uses
-  the permission when it is made). A suspension is not itself the business
-  that must intervene before taking from the table. Without `allows` it is
-  recorded and changes nothing else.
-- Consent calendar (U2), only when the setup's `consent_calendar` is true
-  (else `UNTIMELY`). The chair puts each routine item on it with one event
-  `{"type": "consent_calendar", "text", "proposal", "amount"}` (all
-  optional), in order with a quorum and nothing pending, awaiting or being
-  voted on (`MAIN_WHILE_PENDING` otherwise); the item's id is that event's
-  index. The open calendar is listed in the outcome's extra key
-  `consent_calendar`: `[{"id", "text", "proposal", "amount"}]`; no main
-  motion may be made while it is open. Any one member's
-  `{"type": "remove_from_calendar", "member", "item": the item's id}`
-  takes an item off (no second, no vote; also while consent is being
-  asked): it returns to normal processing as a general order (state
-  PENDING, in `unfinished`), taken up by the chair's `state` and decided
-  as a main motion. The chair's `unanimous_consent` with nothing pending
-  and the calendar open asks consent on the items left (`CHAIR_MUST_VACATE`
-  if the chair is recused from any of their proposals); `announce` adopts
-  them all, each then in `motions` as an adopted main motion (mover None)
-  with its own decision (method `unanimous_consent`, the item's text). An
-  `object` ends the request and adopts nothing: the calendar stays open
-  for removals and a new request. Items left at an adjournment become
-  general orders.
-- Division of the assembly re-takes a voice or show-of-hands vote as a
-  rising vote; it is in order after the vote on a main motion, an amendment,
-  or any motion that was lost, until another question is stated or debate
-  resumes.
-- Meetings in one log. `new_meeting` may carry `setup`: the next meeting's
-  own setup (§1's keys), because seats and the agenda's recusals change
-  between meetings. Without it the meeting keeps the setup it had. Motion
-  ids and decision indexes stay those of the whole log.
-- Earlier decisions. The setup's optional `earlier_decisions` lists the
-  adopted main motions of earlier meetings whose logs are not replayed and
-  that are not yet carried out, in the order taken: `{"ref", "motion":
-  "main", "text", "proposal", "amount", "mover"}` (entries that are not
-  such dicts are skipped). Read only when the engine is created, never
-  from a `new_meeting`'s setup. Each is motion -1, -2, ... (state ADOPTED,
-  `meeting` 0, its `ref` in the motion's extra key `ref`, None for the
-  log's motions) with its decision at the front of `decisions` (index k-1
-  for motion -k): result "adopted", method "earlier", basis "majority",
-  no votes, `meeting` 0, session 0. Rescind, amend something previously
-  adopted and `executed` act on them as on any decision; a reconsider is
-  `RECONSIDER_TIME_LIMIT`. Indexes of this log's decisions follow them.
-- Codes the page does not name: an event with no question to act on (a
-  `vote` with no vote open, an unknown event type, a `second` with nothing
-  awaiting) is `UNTIMELY`; a motion with nothing proper to apply to is
-  `OUT_OF_ORDER_RANK`; a person without a vote who tries to move, second or
-  vote is `CHAIR_NOT_MEMBER`; a `vote` choice the method does not allow is
-  `METHOD_NOT_ALLOWED`; `put_question` while a motion awaits statement is
-  `UNTIMELY` (the chair deals with it first).
+The contract (the setup, the events, the outcome), the choices the engine
+makes where the rules leave one, and its extensions are in docs/council.md
+(§4 and §5); its §7 says where the rules page is and summarises it.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -261,7 +63,7 @@ class _DryRunAccepted(Exception):  # noqa: N818 (control flow, not an error)
 class Engine(
     MeetingRules, MoveRules, VoteRules, EffectRules, AgendaRules, DivisionRules
 ):
-    """One meeting log being replayed; see the module docstring."""
+    """One meeting log being replayed (docs/council.md, §4 and §5)."""
 
     def __init__(self, setup: dict) -> None:
         self._configure(setup)

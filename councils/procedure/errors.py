@@ -1,8 +1,8 @@
 """The error codes of ROBERTS_RULES.md §3.4, and the refusal that carries one.
 
 Every refused event in `replay` reports exactly one of these codes. A few
-situations the rules page gives no code for reuse the nearest one; the engine
-module docstring lists them.
+situations the rules page gives no code for reuse the nearest one;
+docs/council.md (§5.16) lists them.
 """
 
 NO_QUORUM = "NO_QUORUM"

@@ -1,6 +1,6 @@
 """Meeting-level events: attendance, the chair, rulings, and what happens
-between meetings (§3.2). A mixin of `Engine`; see engine.py for the choices
-the engine makes where the rules page leaves one.
+between meetings (§3.2). A mixin of `Engine`; docs/council.md (§5) has the
+choices the engine makes where the rules page leaves one.
 """
 
 from .errors import (

@@ -11,7 +11,7 @@ cached balance changed without entries. Now, whoever connects:
   exception is the table owner who first says so in the same transaction
   (`SET LOCAL linli.allow_ledger_truncate = 'on'`): the test suite's flush
   between tests. The application's role has no TRUNCATE privilege at all
-  (`manage.py ledger_grant_app_role`, docs/deploy.md).
+  (`manage.py grant_app_role`, docs/deploy.md).
 - At COMMIT (deferred constraint triggers) every transaction written has at
   least two entries that sum to zero, its `amount` is the sum of its positive
   entries, and every entry's account belongs to the transaction's fund.

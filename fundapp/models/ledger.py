@@ -1,4 +1,4 @@
-"""The fund's double-entry ledger (DESIGN §2, ECOSYSTEM §1.2).
+"""The fund's double-entry ledger (docs/money.md; DESIGN §2, ECOSYSTEM §1.2).
 
 Every movement of money is one `LedgerTransaction` whose `LedgerEntry` rows
 sum to zero. An entry's amount is signed: positive debits an account (money
