@@ -13,6 +13,7 @@ import pytest
 
 from councils.procedure import MOTIONS, engine
 from councils.procedure.engine import Engine
+from fundapp import settings
 from fundapp.models import Account, LedgerTransaction
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,6 +119,15 @@ def test_the_money_page_names_every_account_and_every_movement():
 
     assert [label for label in accounts if f"| {label} |" not in money] == []
     assert [name for name in movements if f"| {name} |" not in money] == []
+
+
+def test_the_architecture_page_names_every_variable_the_settings_read():
+    architecture = _text(DOCS / "architecture.md")
+    source = inspect.getsource(settings)
+    read = set(re.findall(r'env(?:_bool|_list)?\(\s*"(\w+)"', source))
+
+    assert read, "the settings read the environment with env(...)"
+    assert sorted(name for name in read if f"`{name}`" not in architecture) == []
 
 
 def test_the_engine_module_points_to_the_council_page_in_a_short_docstring():
