@@ -1,10 +1,11 @@
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 
 from fundapp.environment import database_from_url, env_bool
-from fundapp.money import cny, format_cny, parse_amount
+from fundapp.money import AmountField, CNYField, cny, format_cny, parse_amount
 
 
 def test_cny_rounds_half_up_to_the_fen():
@@ -76,3 +77,88 @@ def test_env_bool_refuses_words_that_are_not_booleans(monkeypatch):
 
     with pytest.raises(ValueError, match="not a boolean"):
         env_bool("LINLI_FLAG", True)
+
+
+def test_the_largest_amount_allowed_is_accepted():
+    assert parse_amount("100000000.00") == Decimal("100000000.00")
+    assert parse_amount("¥100,000,000") == Decimal("100000000.00")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("1，234.50", "1234.50"),  # a full-width comma, as Chinese keyboards type it
+        ("￥1，234.5", "1234.50"),  # and the full-width yuan sign
+        ("¥ 88", "88.00"),
+        ("0.01", "0.01"),  # one fen is the smallest amount
+    ],
+)
+def test_parse_amount_accepts_what_chinese_keyboards_type(typed, expected):
+    assert parse_amount(typed) == Decimal(expected)
+
+
+def test_parse_amount_refuses_floats():
+    with pytest.raises(TypeError, match="never float"):
+        parse_amount(1234.5)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("abc", "not_a_number"),
+        ("Infinity", "not_a_number"),
+        ("1.005", "too_precise"),
+        ("0", "not_positive"),
+        ("-0.01", "not_positive"),
+        ("100000000.01", "too_large"),
+    ],
+)
+def test_parse_amount_says_what_is_wrong_with_a_code(typed, code):
+    with pytest.raises(ValidationError, match=".") as refused:
+        parse_amount(typed)
+
+    assert refused.value.code == code
+
+
+def test_an_amount_with_no_value_shows_blank():
+    assert format_cny(None) == ""
+
+
+def test_money_is_shown_rounded_half_up_to_the_fen():
+    assert format_cny(Decimal("2.665")) == "¥2.67"
+    assert format_cny(Decimal("1234567.8")) == "¥1,234,567.80"
+
+
+def test_money_columns_are_fourteen_digits_with_two_places():
+    field = CNYField()
+    wider = CNYField(max_digits=16, decimal_places=2)
+
+    assert (field.max_digits, field.decimal_places) == (14, 2)
+    assert wider.max_digits == 16
+
+
+def test_the_amount_input_opens_the_decimal_keypad_and_limits_its_length():
+    class Form(forms.Form):
+        amount = AmountField()
+
+    attrs = Form().fields["amount"].widget.attrs
+    html = str(Form()["amount"])
+
+    assert attrs["inputmode"] == "decimal"
+    assert attrs["autocomplete"] == "off"
+    assert attrs["maxlength"] == "32"
+    assert 'inputmode="decimal"' in html and 'maxlength="32"' in html
+
+
+def test_the_amount_input_parses_what_is_typed_and_leaves_blank_empty():
+    class Form(forms.Form):
+        amount = AmountField(required=False)
+
+    typed = Form({"amount": "1，234.5"})
+    blank = Form({"amount": ""})
+    wrong = Form({"amount": "0"})
+
+    assert typed.is_valid() and typed.cleaned_data["amount"] == Decimal("1234.50")
+    assert blank.is_valid() and blank.cleaned_data["amount"] is None
+    assert not wrong.is_valid()
+    assert wrong.errors["amount"] == ["The amount must be more than zero."]
