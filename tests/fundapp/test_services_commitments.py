@@ -171,7 +171,7 @@ def test_a_resident_cannot_commit_money():
     community, _keeper, _tranche = make_funded_community("100000.00")
     resident = make_member(community, Role.RESIDENT)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         commit(community, resident, "10.00")
 
 

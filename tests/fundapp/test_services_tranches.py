@@ -169,7 +169,7 @@ def test_only_fund_committee_members_record_tranches():
     community = make_community()
     social_worker = make_member(community, Role.SOCIAL_WORKER)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         make_tranche(community.fund, recorded_by=social_worker)
 
 
@@ -178,7 +178,7 @@ def test_a_fund_committee_member_of_another_community_cannot_record_here():
     elsewhere = make_community()
     outsider = make_member(elsewhere, Role.FUND_COMMITTEE)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         make_tranche(community.fund, recorded_by=outsider)
 
 
