@@ -153,13 +153,18 @@ def measure(module: Module, jobs: int | None) -> dict:
     command = [sys.executable, "-m", "mutmut", "run"]
     if jobs:
         command += ["--max-children", str(jobs)]
-    run = subprocess.run(
-        command, cwd=folder, env=environment(folder), capture_output=True, text=True
-    )
-    (folder / "mutmut-run.log").write_text(run.stdout + run.stderr)
+    log = folder / "mutmut-run.log"
+    with log.open("w") as output:
+        # Written as it runs: `tail -f` it to follow the progress.
+        run = subprocess.run(
+            command,
+            cwd=folder,
+            env=environment(folder),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     if run.returncode != 0:
-        print(run.stdout[-3000:], run.stderr[-3000:], sep="\n")
-        log = folder / "mutmut-run.log"
+        print(log.read_text()[-3000:])
         raise SystemExit(f"mutmut failed on {module.title}: see {log}")
     found = statuses(folder)
     listed = equivalents()
