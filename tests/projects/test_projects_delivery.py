@@ -84,7 +84,7 @@ def test_an_expense_over_its_budget_line_needs_a_reason_and_is_shown_as_such(cre
 
 
 def test_only_the_team_records_expenses(crew):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         record_expense(crew, actor=crew.residents[0])
 
 

@@ -61,7 +61,7 @@ def test_a_team_member_may_not_rate_their_own_project(crew):
     started(crew)
     crew.team.memberships.filter(role=Role.RESIDENT).update(verified_at=timezone.now())
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.rating_set(project=crew.project, actor=crew.team, score=5)
 
 
@@ -69,7 +69,7 @@ def test_a_resident_of_another_community_may_not_rate(crew):
     started(crew)
     stranger = make_member(make_approved_proposal().community, Role.RESIDENT)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.rating_set(project=crew.project, actor=stranger, score=5)
 
 
@@ -80,7 +80,7 @@ def test_an_unverified_resident_may_not_rate(crew):
         user=newcomer, community=crew.project.community, role=Role.RESIDENT
     )
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.rating_set(project=crew.project, actor=newcomer, score=5)
 
 
@@ -113,7 +113,7 @@ def test_only_an_evaluator_marks_a_project_evaluated_after_the_window(crew):
 
     with pytest.raises(ValidationError, match="may rate this project until") as early:
         services.project_mark_evaluated(project=crew.project, actor=crew.evaluator)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.project_mark_evaluated(project=crew.project, actor=crew.worker)
 
     assert codes_of(early.value) == {"rating_window_open"}
@@ -138,7 +138,7 @@ def test_an_evaluator_records_an_observation(crew):
     )
 
     assert observation.score == 4
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.observation_record(
             project=crew.project,
             actor=crew.residents[0],
@@ -203,7 +203,7 @@ def test_only_the_fund_committee_resolves_a_hold(crew):
         project=crew.project, actor=crew.evaluator, kind="other", reasons="r"
     )
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.flag_resolve(
             flag=flag, actor=crew.worker, lift=True, decision_reference="X-1#1"
         )

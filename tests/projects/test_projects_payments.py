@@ -85,7 +85,7 @@ def test_a_schedule_that_does_not_add_up_changes_nothing():
 def test_only_a_social_worker_opens_a_project():
     proposal = make_approved_proposal()
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         make_project(proposal, worker=make_member(proposal.community, Role.RESIDENT))
 
 
@@ -163,7 +163,7 @@ def test_only_the_fund_committee_signs(crew):
         installment=crew.project.installments.get(position=1), actor=crew.worker
     )
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="right to do this"):
         services.disbursement_approve(disbursement=disbursement, actor=crew.evaluator)
 
 
