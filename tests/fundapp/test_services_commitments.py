@@ -189,3 +189,48 @@ def test_an_unknown_category_is_refused():
 
     with pytest.raises(ValidationError, match="category"):
         commit(community, keeper, "10.00", category="casino")
+
+
+def test_a_commitment_passes_over_a_tranche_with_nothing_left():
+    community, keeper, first = make_funded_community("10000.00")
+    commit(community, keeper, "10000.00")  # the first tranche is all committed
+    second = make_tranche(community.fund, amount="10000.00", recorded_by=keeper)
+
+    commitment = commit(community, keeper, "4000.00")
+
+    movement = LedgerTransaction.objects.get(commitment=commitment, kind="commit")
+    drawn = {entry.account.tranche_id for entry in movement.entries.all()}
+    assert drawn == {second.pk}
+    assert movement.entries.count() == 2
+
+
+def test_a_release_after_one_tranches_part_is_emptied_takes_the_rest():
+    community, keeper, first = make_funded_community("10000.00")
+    second = make_tranche(community.fund, amount="10000.00", recorded_by=keeper)
+    commitment = commit(community, keeper, "15000.00")  # 10,000 + 5,000
+    services.commitment_release(
+        commitment=commitment, actor=keeper, idempotency_key=key(), amount="5000.00"
+    )
+
+    services.commitment_release(
+        commitment=commitment, actor=keeper, idempotency_key=key(), amount="4000.00"
+    )
+
+    available = {
+        account.tranche_id: account.balance
+        for account in Account.objects.filter(kind=Account.Kind.TRANCHE_AVAILABLE)
+    }
+    assert available == {first.pk: Decimal("4000.00"), second.pk: Decimal("10000.00")}
+    assert services.commitment_outstanding(commitment) == Decimal("6000.00")
+
+
+def test_the_commitment_keeps_its_whole_purpose_and_refuses_a_longer_one():
+    community, keeper, _tranche = make_funded_community("100000.00")
+    purpose = "护" * 200
+
+    commitment = commit(community, keeper, "10.00", purpose=purpose)
+
+    commitment.refresh_from_db()
+    assert commitment.purpose == purpose
+    with pytest.raises(ValidationError, match="at most 200 characters"):
+        commit(community, keeper, "10.00", purpose=purpose + "护")

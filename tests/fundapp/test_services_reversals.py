@@ -99,3 +99,13 @@ def test_the_same_key_reverses_once():
 
     assert first.pk == second.pk
     assert LedgerTransaction.objects.filter(kind="reversal").count() == 1
+
+
+def test_the_reversal_records_who_reversed_it_and_why():
+    community, keeper, tranche = make_funded_community("100000.00")
+    receipt = LedgerTransaction.objects.get(tranche=tranche)
+
+    reversal = reverse(receipt, keeper, reason="  Recorded twice  ")
+
+    reversal.refresh_from_db()
+    assert (reversal.created_by, reversal.memo) == (keeper, "Recorded twice")

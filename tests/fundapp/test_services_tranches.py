@@ -229,3 +229,129 @@ def test_an_expired_form_key_is_refused():
             actor=keeper,
             idempotency_key="",
         )
+
+
+def _donor_and_government(amount="100000.00"):
+    community = make_community()
+    keeper = make_member(community, Role.FUND_COMMITTEE)
+    donor = make_tranche(community.fund, amount=amount, recorded_by=keeper)
+    government = make_source(community.fund, kind=Source.Kind.GOVERNMENT_MATCHING)
+    return community, keeper, donor, government
+
+
+@pytest.mark.parametrize("ratio", [None, "0", "-1"])
+def test_a_matching_tranche_needs_a_positive_ratio(ratio):
+    community, keeper, donor, government = _donor_and_government()
+
+    with pytest.raises(ValidationError, match="Give the match ratio") as refused:
+        make_tranche(
+            community.fund,
+            amount="100.00",
+            source=government,
+            recorded_by=keeper,
+            matches=donor,
+            match_ratio=ratio,
+        )
+
+    assert "match_ratio" in refused.value.error_dict
+    assert not Tranche.objects.filter(source=government).exists()
+
+
+def test_a_ratio_or_cap_without_the_tranche_it_matches_is_refused():
+    community, keeper, _donor, government = _donor_and_government()
+
+    with pytest.raises(ValidationError, match="Choose the tranche") as refused:
+        make_tranche(
+            community.fund,
+            amount="100.00",
+            source=government,
+            recorded_by=keeper,
+            match_cap="100.00",
+        )
+
+    assert "matches" in refused.value.error_dict
+
+
+def test_reversing_a_matching_tranche_frees_its_room_under_the_match():
+    community, keeper, donor, government = _donor_and_government()
+    first = make_tranche(
+        community.fund,
+        amount="60000.00",
+        source=government,
+        recorded_by=keeper,
+        matches=donor,
+        match_ratio="1",
+    )
+    services.transaction_reverse(
+        original=LedgerTransaction.objects.get(tranche=first, kind="receive"),
+        actor=keeper,
+        reason="Recorded against the wrong agreement",
+        idempotency_key=key(),
+    )
+
+    again = make_tranche(
+        community.fund,
+        amount="100000.00",
+        source=government,
+        recorded_by=keeper,
+        matches=donor,
+        match_ratio="1",
+    )
+
+    assert again.amount == Decimal("100000.00")
+
+
+def test_the_match_cap_is_stored_and_read_back():
+    community, keeper, donor, government = _donor_and_government()
+
+    match = make_tranche(
+        community.fund,
+        amount="50000.00",
+        source=government,
+        recorded_by=keeper,
+        matches=donor,
+        match_ratio="0.5",
+        match_cap="50000.00",
+    )
+
+    match.refresh_from_db()
+    assert (match.match_ratio, match.match_cap) == (
+        Decimal("0.5"),
+        Decimal("50000.00"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("year", "accepted"), [(1999, False), (2000, True), (2100, True), (2101, False)]
+)
+def test_a_fiscal_year_is_between_2000_and_2100(year, accepted):
+    community = make_community()
+
+    if accepted:
+        assert make_tranche(community.fund, fiscal_year=year).fiscal_year == year
+    else:
+        with pytest.raises(ValidationError, match="between 2000 and 2100"):
+            make_tranche(community.fund, fiscal_year=year)
+
+
+def test_the_same_reference_is_accepted_in_another_year():
+    community = make_community()
+    keeper = make_member(community, Role.FUND_COMMITTEE)
+    source = make_source(community.fund)
+    make_tranche(
+        community.fund,
+        source=source,
+        recorded_by=keeper,
+        reference="HSBC-1",
+        fiscal_year=2014,
+    )
+
+    later = make_tranche(
+        community.fund,
+        source=source,
+        recorded_by=keeper,
+        reference="HSBC-1",
+        fiscal_year=2015,
+    )
+
+    assert (later.reference, later.fiscal_year) == ("HSBC-1", 2015)
