@@ -15,7 +15,9 @@ def test_cny_rounds_half_up_to_the_fen():
 
 
 def test_cny_refuses_floats():
-    with pytest.raises(TypeError, match="never float"):
+    with pytest.raises(
+        TypeError, match=r"^Build money from str or Decimal, never float\.$"
+    ):
         cny(1.5)
 
 
@@ -98,26 +100,35 @@ def test_parse_amount_accepts_what_chinese_keyboards_type(typed, expected):
 
 
 def test_parse_amount_refuses_floats():
-    with pytest.raises(TypeError, match="never float"):
+    with pytest.raises(
+        TypeError, match=r"^Build money from str or Decimal, never float\.$"
+    ):
         parse_amount(1234.5)
 
 
+NOT_A_NUMBER = "Enter an amount in yuan, such as 1234.50."
+TOO_PRECISE = "An amount has at most two decimal places (fen)."
+NOT_POSITIVE = "The amount must be more than zero."
+TOO_LARGE = "The amount is larger than ¥100,000,000; check for an extra digit."
+
+
 @pytest.mark.parametrize(
-    ("typed", "code"),
+    ("typed", "code", "message"),
     [
-        ("abc", "not_a_number"),
-        ("Infinity", "not_a_number"),
-        ("1.005", "too_precise"),
-        ("0", "not_positive"),
-        ("-0.01", "not_positive"),
-        ("100000000.01", "too_large"),
+        ("abc", "not_a_number", NOT_A_NUMBER),
+        ("X100", "not_a_number", NOT_A_NUMBER),  # only the yuan sign is dropped
+        ("Infinity", "not_a_number", NOT_A_NUMBER),
+        ("1.005", "too_precise", TOO_PRECISE),
+        ("0", "not_positive", NOT_POSITIVE),
+        ("-0.01", "not_positive", NOT_POSITIVE),
+        ("100000000.01", "too_large", TOO_LARGE),
     ],
 )
-def test_parse_amount_says_what_is_wrong_with_a_code(typed, code):
+def test_parse_amount_says_what_is_wrong_with_a_code(typed, code, message):
     with pytest.raises(ValidationError, match=".") as refused:
         parse_amount(typed)
 
-    assert refused.value.code == code
+    assert (refused.value.code, refused.value.messages) == (code, [message])
 
 
 def test_an_amount_with_no_value_shows_blank():
@@ -132,9 +143,11 @@ def test_money_is_shown_rounded_half_up_to_the_fen():
 def test_money_columns_are_fourteen_digits_with_two_places():
     field = CNYField()
     wider = CNYField(max_digits=16, decimal_places=2)
+    named = CNYField("amount granted")
 
     assert (field.max_digits, field.decimal_places) == (14, 2)
     assert wider.max_digits == 16
+    assert (named.verbose_name, named.max_digits) == ("amount granted", 14)
 
 
 def test_the_amount_input_opens_the_decimal_keypad_and_limits_its_length():
