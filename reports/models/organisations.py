@@ -2,7 +2,13 @@
 people who read their reports (issue 11, point 1)."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    EmailValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +72,22 @@ class Department(BilingualNameMixin):
                 name="department_kind_known",
             )
         ]
+
+    def clean(self):
+        super().clean()
+        if not isinstance(self.emails, list):
+            raise ValidationError({"emails": _("Give a list of email addresses.")})
+        check = EmailValidator()
+        for address in self.emails:
+            try:
+                check(address)
+            except ValidationError:
+                raise ValidationError(
+                    {
+                        "emails": _("%(address)s is not an email address.")
+                        % {"address": address}
+                    }
+                ) from None
 
 
 class RequirementKind(models.TextChoices):

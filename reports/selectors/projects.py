@@ -18,6 +18,7 @@ class ProjectFigures:
     reference: str
     title: str
     category: str
+    proposal_id: int | None = None
     approved_amount: Decimal = ZERO
     paid_amount: Decimal = ZERO
     spent_amount: Decimal = ZERO
@@ -40,6 +41,7 @@ def project_figures(*, fund: Fund, year: int) -> tuple[bool, list[ProjectFigures
             reference=summary.reference,
             title=summary.title,
             category=summary.category,
+            proposal_id=summary.proposal.pk,
             approved_amount=summary.approved_amount,
             paid_amount=summary.paid_amount,
             spent_amount=summary.spent_amount,

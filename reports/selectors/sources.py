@@ -80,7 +80,7 @@ def source_figures(*, source: Source, year: int) -> dict:
     commitments = commitments_in_bulk(ids=by_commitment)
     proposals = proposals_of_commitments(commitment_ids=commitments)
     available, evaluations = project_figures(fund=fund, year=year)
-    evaluation_of = {row.reference: row for row in evaluations}
+    evaluation_of = {row.proposal_id: row for row in evaluations}
     projects = []
     for commitment_id, sums in by_commitment.items():
         commitment = commitments.get(commitment_id)
@@ -88,7 +88,7 @@ def source_figures(*, source: Source, year: int) -> dict:
         reference = (commitment.decision if commitment else "") or (
             f"C{commitment_id}" if commitment_id else "-"
         )
-        evaluation = evaluation_of.get(reference)
+        evaluation = evaluation_of.get(proposal.pk if proposal else None)
         projects.append(
             {
                 "reference": reference,

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from fundapp.models import Role
 from reports.models import Department, ReportVersion, Submission
@@ -140,3 +141,32 @@ def test_residents_read_the_submitted_report_in_both_languages(
     assert "Where the money came from" in english.content.decode()
     assert "今年我们开了老年食堂。" in chinese.content.decode()
     assert "¥620,000.00" in english.content.decode()
+
+
+def test_a_year_in_the_future_is_refused_with_a_message_in_the_form(client):
+    community, worker, _department, _viewer = make_reporting_community()
+    client.force_login(worker)
+    url = f"/c/{community.code}/reports/"
+
+    response = client.post(
+        url,
+        {
+            "kind": "annual",
+            "year": 2099,
+            "language": "en",
+            "idempotency_key": issued_key(client, url),
+        },
+    )
+
+    assert response.status_code == 200
+    assert "2099 has not begun yet" in response.content.decode()
+    assert not ReportVersion.objects.exists()
+
+
+def test_a_departments_addresses_must_be_email_addresses():
+    department = Department(
+        code="D-BAD", name="部门", kind="civil_affairs", emails=["not an address"]
+    )
+
+    with pytest.raises(ValidationError, match="not an email address"):
+        department.full_clean()
