@@ -78,6 +78,8 @@ class Table:
     rows: list[list] = field(default_factory=list)
     total: list | None = None
     note: str = ""
+    # In the workbook, the CSV and the web page, not in the PDF.
+    annex: bool = False
 
     def money_sum(self, column: int) -> Decimal:
         return sum(
@@ -236,43 +238,73 @@ def annual_document(figures: dict) -> dict:
             ],
         )
     )
+    money_names = ("committed", "released", "disbursed", "returned")
+    funded = [row for row in spending["projects"] if row["proposal_id"]]
+    others = [row for row in spending["projects"] if not row["proposal_id"]]
+    project_rows = [
+        [
+            row["reference"],
+            row["title"],
+            category_label(row["category"]),
+            *(row[name] for name in money_names),
+        ]
+        for row in funded
+    ]
+    if others:
+        # One line here; each in the workbook's and the CSV's annex (a PDF
+        # of thousands of rows would take minutes to lay out).
+        project_rows.append(
+            [
+                "-",
+                _("Commitments without a proposal (%(count)s), listed in the annex")
+                % {"count": len(others)},
+                "",
+                *(
+                    sum((row[name] for row in others), Decimal("0.00"))
+                    for name in money_names
+                ),
+            ]
+        )
+    spending_columns = [
+        _("Decision"),
+        _("Project"),
+        _("Category"),
+        _("Committed"),
+        _("Released"),
+        _("Disbursed"),
+        _("Returned"),
+    ]
+    spending_total = [_("Total"), "", "", *(spending[name] for name in money_names)]
     tables.append(
         Table(
             "projects",
             _("Commitments, disbursements and returns, by project"),
-            [
-                _("Decision"),
-                _("Project"),
-                _("Category"),
-                _("Committed"),
-                _("Released"),
-                _("Disbursed"),
-                _("Returned"),
-            ],
+            spending_columns,
             money={3, 4, 5, 6},
-            rows=[
-                [
-                    row["reference"],
-                    row["title"],
-                    category_label(row["category"]),
-                    row["committed"],
-                    row["released"],
-                    row["disbursed"],
-                    row["returned"],
-                ]
-                for row in spending["projects"]
-            ],
-            total=[
-                _("Total"),
-                "",
-                "",
-                spending["committed"],
-                spending["released"],
-                spending["disbursed"],
-                spending["returned"],
-            ],
+            rows=project_rows,
+            total=spending_total,
         )
     )
+    if others:
+        tables.append(
+            Table(
+                "commitments",
+                _("Annex: every commitment of the year"),
+                spending_columns,
+                money={3, 4, 5, 6},
+                rows=[
+                    [
+                        row["reference"],
+                        row["title"],
+                        category_label(row["category"]),
+                        *(row[name] for name in money_names),
+                    ]
+                    for row in spending["projects"]
+                ],
+                total=spending_total,
+                annex=True,
+            )
+        )
     evaluation = f["evaluation"]
     tables.append(
         Table(
