@@ -48,6 +48,17 @@ def parse_amount(raw: Decimal | str | int) -> Decimal:
         raise ValidationError(
             _("Enter an amount in yuan, such as 1234.50."), code="not_a_number"
         )
+    # Bounds first: quantizing 1e26 or a 29-digit number to the fen needs more
+    # digits than Decimal's context holds (InvalidOperation, a 500 before).
+    if value > MAXIMUM_AMOUNT:
+        raise ValidationError(
+            _("The amount is larger than ¥100,000,000; check for an extra digit."),
+            code="too_large",
+        )
+    if value < -MAXIMUM_AMOUNT:
+        raise ValidationError(
+            _("The amount must be more than zero."), code="not_positive"
+        )
     if value != value.quantize(FEN, rounding=ROUND_HALF_UP):
         raise ValidationError(
             _("An amount has at most two decimal places (fen)."), code="too_precise"
@@ -55,11 +66,6 @@ def parse_amount(raw: Decimal | str | int) -> Decimal:
     if value <= 0:
         raise ValidationError(
             _("The amount must be more than zero."), code="not_positive"
-        )
-    if value > MAXIMUM_AMOUNT:
-        raise ValidationError(
-            _("The amount is larger than ¥100,000,000; check for an extra digit."),
-            code="too_large",
         )
     return cny(value)
 

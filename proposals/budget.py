@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from fundapp.money import ZERO, cny, parse_amount
+from fundapp.money import MAXIMUM_AMOUNT, ZERO, cny, format_cny, parse_amount
 
 MAX_LINES = 50
 MAX_QUANTITY = 100000
@@ -100,4 +100,13 @@ def clean_lines(raw_lines: list[dict]) -> tuple[list[ParsedLine], Decimal]:
     ]
     if problems:
         raise ValidationError(problems)
+    if total > MAXIMUM_AMOUNT:
+        raise ValidationError(
+            _(
+                "The budget adds up to %(total)s, more than ¥100,000,000; check the "
+                "quantities and unit costs for an extra digit."
+            )
+            % {"total": format_cny(total)},
+            code="budget_too_large",
+        )
     return lines, total

@@ -153,8 +153,8 @@ class HideCommentForm(forms.Form):
 
 
 class CompareForm(forms.Form):
-    old = forms.IntegerField(label=_("From version"), min_value=1)
-    new = forms.IntegerField(label=_("To version"), min_value=1)
+    old = forms.IntegerField(label=_("From version"), min_value=1, max_value=100_000)
+    new = forms.IntegerField(label=_("To version"), min_value=1, max_value=100_000)
 
 
 def budget_rows(data) -> list[dict]:

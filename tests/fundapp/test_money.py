@@ -175,3 +175,19 @@ def test_the_amount_input_parses_what_is_typed_and_leaves_blank_empty():
     assert blank.is_valid() and blank.cleaned_data["amount"] is None
     assert not wrong.is_valid()
     assert wrong.errors["amount"] == ["The amount must be more than zero."]
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("1e26", "too_large"),
+        ("12345678901234567890123456789", "too_large"),
+        ("-12345678901234567890123456789", "not_positive"),
+        ("1e999999999", "too_large"),
+    ],
+)
+def test_an_amount_too_large_to_quantize_is_refused_in_words(raw, code):
+    with pytest.raises(ValidationError, match="¥100,000,000|more than zero") as error:
+        parse_amount(raw)
+
+    assert error.value.code == code

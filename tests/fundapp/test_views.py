@@ -376,3 +376,23 @@ def test_my_page_offers_a_resident_no_verification(client):
     page = client.get(reverse("fund:me")).content.decode()
 
     assert reverse("fund:residents", args=[community.code]) not in page
+
+
+@pytest.mark.parametrize(
+    "url", ["/proposals/99999999999999999999/", "/meetings/99999999999999999999/"]
+)
+def test_an_id_beyond_any_row_is_not_found_not_a_server_error(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_a_version_number_beyond_any_version_is_a_form_error(client):
+    from tests.factories import make_proposal
+
+    proposal = make_proposal()
+
+    response = client.get(
+        f"/proposals/{proposal.pk}/compare/", {"old": "99999999999999999999", "new": 1}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["old"]

@@ -338,3 +338,16 @@ def test_an_attachment_moves_the_proposals_updated_at():
 
     proposal.refresh_from_db()
     assert proposal.updated_at > before
+
+
+def test_a_budget_adding_up_past_a_hundred_million_is_refused_in_words():
+    proposal = make_draft(complete=False)
+    lines = [{"item": "x", "quantity": "100000", "unit_cost": "100000000"}] * 50
+
+    with pytest.raises(ValidationError, match="more than ¥100,000,000") as error:
+        services.proposal_save_budget(
+            proposal=proposal, actor=proposal.proposer, lines=lines
+        )
+
+    assert error.value.error_list[0].code == "budget_too_large"
+    assert not proposal.budget_lines.exists()
