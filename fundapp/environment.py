@@ -25,6 +25,17 @@ def env_bool(name: str, default: bool) -> bool:
     raise ValueError(f"{name}={raw!r} is not a boolean (use true or false).")
 
 
+def env_int(name: str, default: int) -> int:
+    """Return the variable read as a whole number; refuse anything else."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a whole number.") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     """Return a comma-separated variable as a list of non-empty items."""
     raw = os.environ.get(name)
@@ -40,7 +51,23 @@ def database_from_url(url: str) -> dict:
         # sqlite:////abs/path.db is absolute and sqlite:///rel.db relative:
         # either way the path is what follows the third slash.
         name = unquote(parts.path)[1:]
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name or ":memory:"}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name or ":memory:",
+            # Several requests at once on a laptop: readers don't block the
+            # writer (WAL), a writer takes the lock when its transaction
+            # begins (IMMEDIATE: no deadlock upgrading a read lock, which
+            # SQLite answers at once with "database is locked"), and waits
+            # its turn for up to 20 s instead of failing.
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         options = dict(parse_qsl(parts.query))
         max_age = int(options.pop("conn_max_age", "60"))

@@ -11,6 +11,9 @@ class LedgerFilter(django_filters.FilterSet):
 
     year = django_filters.NumberFilter(field_name="fiscal_year", label=_("Year"))
     source = django_filters.ModelChoiceFilter(
+        # The path names the type for the open data schema; `filter_source`
+        # does the filtering.
+        field_name="entries__account__source",
         queryset=Source.objects.none(),
         label=_("Source"),
         method="filter_source",

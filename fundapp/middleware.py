@@ -1,6 +1,12 @@
 """Middleware of the whole site."""
 
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 # The largest id a row can have (a 64-bit primary key).
 LARGEST_ROW_ID = 2**63 - 1
@@ -28,3 +34,45 @@ class RowIdsInRange:
             ):
                 raise Http404
         return None
+
+
+# How often a session's "last seen" is written: not on every poll of a
+# live meeting, which would write the session table once a second per member.
+SEEN_WRITE_SECONDS = 300
+
+
+class SessionLimits:
+    """Sign out after `SESSION_IDLE_SECONDS` without a request, and after
+    `SESSION_COOKIE_AGE` at most, whatever the activity.
+
+    The start and the last request are kept in the session; the last
+    request is written at most every five minutes, so the idle limit is kept
+    to within those minutes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            since = session.get("linli_since")
+            seen = session.get("linli_seen", since)
+            if since is None:
+                session["linli_since"] = session["linli_seen"] = now
+            elif (
+                now - seen > settings.SESSION_IDLE_SECONDS
+                or now - since > settings.SESSION_COOKIE_AGE
+            ):
+                # The request goes on as a visitor's: a page that needs a
+                # login sends them to it, with this message.
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were signed out after a while; sign in again to go on."),
+                )
+            elif now - seen > SEEN_WRITE_SECONDS:
+                session["linli_seen"] = now
+        return self.get_response(request)
