@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from fundapp.models import Community, Fund
 from fundapp.money import ZERO, cny
@@ -285,7 +286,7 @@ def project_timeline(project: Project) -> list[TimelineEntry]:
             TimelineEntry(observation.observed_on, "observation", observation)
         )
     for flag in project.flags.all():
-        entries.append(TimelineEntry(flag.raised_at.date(), "flag", flag))
+        entries.append(TimelineEntry(timezone.localdate(flag.raised_at), "flag", flag))
     for returned in project.returns.all():
         entries.append(TimelineEntry(returned.returned_on, "return", returned))
     return sorted(entries, key=lambda entry: entry.on, reverse=True)

@@ -34,9 +34,9 @@ def meeting_notices_send(*, meeting_id: int) -> int:
         seat.holder
         for seat in Seat.objects.filter(
             term__council=meeting.council,
-            starts_on__lte=meeting.scheduled_at.date(),
+            starts_on__lte=timezone.localdate(meeting.scheduled_at),
         )
-        .exclude(ends_on__lt=meeting.scheduled_at.date())
+        .exclude(ends_on__lt=timezone.localdate(meeting.scheduled_at))
         .select_related("holder")
     }
     sent = 0

@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fundapp import clock
@@ -63,7 +64,7 @@ def require_no_hold(project: Project) -> None:
 
 
 def today() -> datetime.date:
-    return clock.now().date()
+    return timezone.localdate(clock.now())
 
 
 def require_plausible_date(value: datetime.date, field: str, label) -> None:

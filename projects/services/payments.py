@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -217,6 +218,13 @@ def disbursement_approve(
     first_payment = not Disbursement.objects.filter(
         installment__project=project, status=Disbursement.Status.PAID
     ).exists()
+    if first_payment and proposal.status == Proposal.Status.APPROVED:
+        # In the order a meeting locks what a decision touches (the meeting,
+        # then the proposal, then the accounts), so a reconsideration racing
+        # this first payment waits for it instead of deadlocking. The social
+        # worker who asked for the payment runs the project.
+        proposal_grant_paid(proposal=proposal, actor=disbursement.requested_by)
+        proposal_start(proposal=proposal, actor=disbursement.requested_by)
     movement = commitment_disburse(
         commitment=proposal.commitment,
         amount=disbursement.amount,
@@ -242,10 +250,6 @@ def disbursement_approve(
             "ledger_transaction",
         ]
     )
-    if first_payment and proposal.status == Proposal.Status.APPROVED:
-        # The social worker who asked for the payment runs the project.
-        proposal_start(proposal=proposal, actor=disbursement.requested_by)
-        proposal_grant_paid(proposal=proposal, actor=disbursement.requested_by)
     return disbursement
 
 
@@ -262,7 +266,8 @@ def _check_payment(method, bank_reference, paid_on, disbursement) -> None:
     if errors:
         raise ValidationError(errors)
     require_not_future(paid_on, "paid_on")
-    if paid_on < disbursement.requested_at.date() - datetime.timedelta(days=1):
+    requested_on = timezone.localdate(disbursement.requested_at)
+    if paid_on < requested_on - datetime.timedelta(days=1):
         raise ValidationError(
             {
                 "paid_on": ValidationError(

@@ -1,5 +1,7 @@
 """The council's year, for the annual report: meetings held, quorum, decisions."""
 
+from django.utils import timezone
+
 from councils.minutes import this_meetings_part
 from councils.selectors import council_of_community, meeting_outcome, outcome_motion
 from fundapp.models import Community
@@ -37,7 +39,7 @@ def council_activity(*, community: Community, year: int) -> dict:
         adopted = sum(1 for d in decisions if d["result"] == "adopted")
         row = {
             "number": meeting.number,
-            "date": meeting.scheduled_at.date().isoformat(),
+            "date": timezone.localdate(meeting.scheduled_at).isoformat(),
             "kind": meeting.kind,
             "present": present,
             "members": state["members"],
