@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from councils import services
 from councils.live import meeting_live
@@ -419,7 +419,8 @@ def test_the_minutes_say_the_question_was_tabled_in_an_earlier_session(client, c
     }
     assert (
         f"Laid on the table at meeting {first.number} "
-        f"({first.scheduled_at:%Y-%m-%d}), in an earlier session, and taken from "
+        f"({timezone.localtime(first.scheduled_at):%Y-%m-%d}), in an earlier session, "
+        "and taken from "
         "the table at this meeting."
     ) in page
 
