@@ -30,6 +30,7 @@ from fundapp.forms import (
 from fundapp.models import Commitment, LedgerTransaction, Membership
 from fundapp.money import format_cny
 from fundapp.permissions import require_perm
+from fundapp.spreadsheet import spreadsheet_safe
 
 LEDGER_PAGE_SIZE = 50
 LEDGER_PROBLEMS_SHOWN = 20
@@ -111,14 +112,6 @@ class Echo:
         return value
 
 
-def csv_cell(value) -> str:
-    """Neutralise spreadsheet formulas in text that people typed."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def ledger_csv(request, code):
     community = selectors.community_get(code=code)
     ledger = selectors.ledger_list(fund=community.fund, filters=request.GET)
@@ -144,10 +137,10 @@ def ledger_csv(request, code):
                 movement.fiscal_year,
                 movement.get_kind_display(),
                 f"{movement.amount:.2f}",
-                csv_cell(
+                spreadsheet_safe(
                     movement.tranche.source.display_name if movement.tranche else ""
                 ),
-                csv_cell(movement.memo),
+                spreadsheet_safe(movement.memo),
                 movement.reverses_id or "",
                 reversal.pk if reversal else "",
             ]

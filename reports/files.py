@@ -20,35 +20,11 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from councils.minutes import minutes_pdf_render, page_counter_css
+from fundapp.spreadsheet import spreadsheet_safe
 
 from .documents import Table
 
 MONEY_FORMAT = '"¥"#,##0.00'
-# Characters that make a spreadsheet read a cell as a formula (or a DDE
-# call): ASCII and full-width, and the tab and carriage return that hide one.
-FORMULA_STARTS = (
-    "=",
-    "+",
-    "-",
-    "@",
-    "|",
-    "\t",
-    "\r",
-    "\n",
-    "＝",
-    "＋",
-    "－",
-    "＠",
-    "｜",
-)
-
-
-def neutralise(text: str) -> str:
-    """Text that people typed, made safe for a spreadsheet: a cell that would
-    start a formula is prefixed with an apostrophe (OWASP CSV injection)."""
-    if text.lstrip(" ").startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def render_html(template: str, document: dict, language: str, **extra) -> str:
@@ -69,7 +45,7 @@ def render_pdf(html: str) -> bytes:
 def _cell_value(value):
     if isinstance(value, Decimal | int):
         return value
-    return neutralise(str(value))
+    return spreadsheet_safe(str(value))
 
 
 def render_xlsx(tables: list[Table], title: str) -> bytes:
@@ -101,7 +77,7 @@ def render_xlsx(tables: list[Table], title: str) -> bytes:
                 if table.total and index == len(rows) + 1:
                     cell.font = bold
         if table.note:
-            sheet.cell(row=len(rows) + 3, column=1, value=neutralise(table.note))
+            sheet.cell(row=len(rows) + 3, column=1, value=spreadsheet_safe(table.note))
         for column, label in enumerate(table.columns, start=1):
             width = max(
                 [len(str(label))]
@@ -120,11 +96,11 @@ def render_csv(tables: list[Table], title: str) -> bytes:
     byte-order mark (Excel on Chinese Windows); amounts as plain 1234.50."""
     output = io.StringIO()
     writer = csv.writer(output)
-    writer.writerow([neutralise(title)])
+    writer.writerow([spreadsheet_safe(title)])
     for table in tables:
         writer.writerow([])
-        writer.writerow([neutralise(table.title)])
-        writer.writerow([neutralise(str(label)) for label in table.columns])
+        writer.writerow([spreadsheet_safe(table.title)])
+        writer.writerow([spreadsheet_safe(str(label)) for label in table.columns])
         for row in [*table.rows, *([table.total] if table.total else [])]:
             writer.writerow(
                 [
@@ -133,11 +109,11 @@ def render_csv(tables: list[Table], title: str) -> bytes:
                     else (
                         value
                         if isinstance(value, Decimal | int)
-                        else neutralise(str(value))
+                        else spreadsheet_safe(str(value))
                     )
                     for index, value in enumerate(row)
                 ]
             )
         if table.note:
-            writer.writerow([neutralise(table.note)])
+            writer.writerow([spreadsheet_safe(table.note)])
     return ("\ufeff" + output.getvalue()).encode("utf-8")

@@ -1,3 +1,5 @@
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -11,6 +13,7 @@ from tests.factories import (
     make_funded_community,
     make_member,
     make_source,
+    make_tranche,
     make_user,
 )
 
@@ -96,6 +99,32 @@ def test_the_ledger_filters_by_year_source_and_kind(client):
     assert [m.amount for m in by_year] == [Decimal("77.00")]
     assert [m.amount for m in by_source] == [Decimal("77.00")]
     assert list(by_kind) == []
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["＝HYPERLINK(1)", "|calc", "＋1", "－1", "＠SUM(1)", "｜cmd"],
+)
+def test_the_csv_neutralises_every_formula_start(client, reference):
+    community, keeper, _tranche = make_funded_community("1000.00")
+    make_tranche(
+        community.fund,
+        amount="77.00",
+        recorded_by=keeper,
+        fiscal_year=2015,
+        reference=reference,
+    )
+
+    response = client.get(
+        reverse("fund:ledger_csv", args=[community.code]), {"year": 2015}
+    )
+
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))
+        )
+    )
+    assert [cell for cell in rows[1] if reference in cell] == ["'" + reference]
 
 
 def test_the_csv_has_what_the_filter_shows(client):

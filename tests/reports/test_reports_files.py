@@ -12,9 +12,10 @@ from pypdf import PdfReader
 
 from fundapp import services
 from fundapp.models import Category, Role
+from fundapp.spreadsheet import spreadsheet_safe as neutralise
 from reports.documents import annual_document
 from reports.figures import freeze, thaw
-from reports.files import neutralise, render_csv, render_xlsx
+from reports.files import render_csv, render_xlsx
 from reports.selectors import annual_figures
 from reports.services import report_files_render
 from tests.factories import key, make_member
