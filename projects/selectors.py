@@ -370,6 +370,12 @@ def project_summaries(*, fund: Fund, year: int | None = None) -> list[ProjectSum
             for p in projects
             if p.starts_on.year <= year and (p.completed_on or p.ends_on).year >= year
         ]
+    return summaries_of(projects)
+
+
+def summaries_of(projects: list[Project]) -> list[ProjectSummary]:
+    """The evaluation summaries of these projects (fetched with their
+    proposal), in the same order, in seven queries however many they are."""
     ids = [p.pk for p in projects]
     paid = dict(
         Disbursement.objects.filter(
