@@ -200,7 +200,10 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"error_reference": {"()": "fundapp.failures.ErrorReference"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The failure's line carries the reference its reader saw (fundapp/failures.py).
+    "loggers": {"django.request": {"filters": ["error_reference"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
 }
 

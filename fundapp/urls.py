@@ -55,3 +55,4 @@ urlpatterns = [
 ]
 
 handler403 = "fundapp.views.permission_denied"
+handler500 = "fundapp.failures.server_error"
