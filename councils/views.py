@@ -26,6 +26,8 @@ from .forms import (
     action_form,
 )
 from .live import meeting_live
+from .live_version import live_etag, live_version
+from .middleware import live_headers
 from .minutes import minutes_build, minutes_pdf_find
 from .models import Meeting, Minutes, MinutesPdf, Seat
 from .selectors import (
@@ -150,10 +152,12 @@ def _action_form_name(meeting) -> str:
     return f"meeting:{meeting.pk}"
 
 
-def _live_context(request, meeting):
+def _live_context(request, meeting, version: str):
+    """What the live fragment renders; `version` read before the meeting."""
     user = request.user
     return {
         "meeting": meeting,
+        "live_version": live_etag(version, request),
         "live": meeting_live(meeting, user),
         "key": form_key_issue(user=user, form=_action_form_name(meeting))
         if user.is_authenticated
@@ -163,8 +167,9 @@ def _live_context(request, meeting):
 
 @require_GET
 def meeting_detail(request, pk):
+    version = live_version(pk)
     meeting = meeting_get(pk)
-    context = _live_context(request, meeting)
+    context = _live_context(request, meeting, version)
     context["agenda"] = meeting.agenda_items.all()
     context["can_set_agenda"] = request.user.has_perm("councils.set_agenda", meeting)
     if context["can_set_agenda"]:
@@ -179,10 +184,13 @@ def meeting_detail(request, pk):
 
 @require_GET
 def meeting_live_fragment(request, pk):
+    """The polled fragment, with its ETag; an unchanged poll never gets here
+    (councils.middleware.LivePollUnchanged answers it)."""
+    version = live_version(pk)
     meeting = meeting_get(pk)
-    return render(
-        request, "councils/includes/meeting_live.html", _live_context(request, meeting)
-    )
+    context = _live_context(request, meeting, version)
+    response = render(request, "councils/includes/meeting_live.html", context)
+    return live_headers(response, context["live_version"])
 
 
 @require_POST
@@ -213,9 +221,10 @@ def meeting_act(request, pk):
         else:
             for warning in getattr(row, "warnings", ()):
                 messages.warning(request, warning)
+    version = live_version(meeting.pk)
     meeting.refresh_from_db()
     if request.headers.get("HX-Request"):
-        context = _live_context(request, meeting)
+        context = _live_context(request, meeting, version)
         # The refusal goes out of band, outside the polled fragment, so it
         # stays in view until the person's next action.
         context["error"] = error_message

@@ -86,8 +86,11 @@ def database_from_url(url: str) -> dict:
 
 
 def cache_from_url(url: str) -> dict:
-    """`locmem://` (one process; the default) or `redis://host:port/db` (shared)."""
-    scheme = urlsplit(url).scheme
+    """`locmem://` (one process; the default), `redis://host:port/db` (shared),
+    `file:///path` (files: shared by the processes of one machine) or
+    `dummy://` (nothing kept)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme in {"redis", "rediss"}:
@@ -95,6 +98,13 @@ def cache_from_url(url: str) -> dict:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": url,
         }
+    if scheme == "file":
+        if not parts.path:
+            raise ValueError("A file:// cache needs a folder: file:///path/to/folder.")
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": unquote(parts.path),
+        }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    raise ValueError(f"Unsupported DJANGO_CACHE_URL scheme {scheme!r}.")
+    raise ValueError(f"Unsupported cache URL scheme {scheme!r}.")

@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the session or the user: an unchanged poll of a
+    # live meeting is answered here, with no query.
+    "councils.middleware.LivePollUnchanged",
     "django.middleware.common.CommonMiddleware",
     "fundapp.middleware.RowIdsInRange",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -94,6 +97,19 @@ DATABASES = {
 CACHES = {"default": cache_from_url(env("DJANGO_CACHE_URL", "locmem://"))}
 # A new release renders its pages afresh, even from a shared cache.
 CACHES["default"]["KEY_PREFIX"] = env("LINLI_RELEASE", "")
+# The live meeting's version (councils/live_version.py), read by every poll
+# without a query, must be the same in every process: the default cache when
+# it is shared (Redis) or keeps nothing, else files on this machine.
+_DEFAULT_CACHE = CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+CACHES["live"] = cache_from_url(
+    env("LINLI_LIVE_CACHE_URL", "")
+    or (
+        env("DJANGO_CACHE_URL", "locmem://")
+        if _DEFAULT_CACHE in ("RedisCache", "DummyCache")
+        else f"file://{BASE_DIR / '.live-cache'}"
+    )
+)
+CACHES["live"]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "fundapp.User"

@@ -1,5 +1,10 @@
+import shutil
+import tempfile
+
 import pytest
 from django.db import connection
+
+_live_cache_folder = None
 
 
 def pytest_configure(config):
@@ -9,6 +14,21 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The live meeting's versions are kept in files (the embedded default):
+    # a folder of this test process's own, so that two xdist workers, whose
+    # meetings have the same ids, do not bump each other's.
+    global _live_cache_folder
+    if settings.CACHES["live"]["BACKEND"].endswith("FileBasedCache"):
+        _live_cache_folder = tempfile.mkdtemp(prefix="linli-test-live-")
+        settings.CACHES["live"] = {
+            **settings.CACHES["live"],
+            "LOCATION": _live_cache_folder,
+        }
+
+
+def pytest_unconfigure(config):
+    if _live_cache_folder:
+        shutil.rmtree(_live_cache_folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -47,9 +67,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Pages are cached by ledger version; ids repeat across rolled-back tests."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["live"].clear()
     yield
 
 

@@ -18,6 +18,7 @@ from fundapp.models import User
 from proposals.models import Proposal
 
 from ..actions import ACTIONS, MOTION_FIELDS, MOVE
+from ..live_version import live_version_bump_on_commit
 from ..models import FloorRequest, Meeting, MeetingEvent
 from ..refusals import refusal_message
 from ..selectors import meeting_outcome, member_id, outcome_motion
@@ -81,6 +82,7 @@ def floor_seek(*, meeting: Meeting, member: User) -> FloorRequest:
         closed_at__isnull=True,
         defaults={"requested_at": clock.now()},
     )
+    live_version_bump_on_commit(meeting.pk)
     return request
 
 

@@ -20,6 +20,7 @@ from fundapp.idempotency import REUSED, require_key_shape
 from fundapp.models import User
 
 from ..actions import EVENT_GIVERS
+from ..live_version import live_version_bump_on_commit
 from ..models import Attendance, FloorRequest, Meeting, MeetingEvent, Minutes, Vote
 from ..permissions import require_may_give
 from ..refusals import refusal_message
@@ -105,6 +106,7 @@ def meeting_event_append(
     settled = outcome_with_floor(after, [*events, event])
     key = outcome_cache_key(meeting, row.sequence)
     transaction.on_commit(lambda: cache.set(key, settled, OUTCOME_CACHE_SECONDS))
+    live_version_bump_on_commit(meeting.pk)
     return row
 
 

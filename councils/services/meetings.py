@@ -26,6 +26,7 @@ from fundapp.permissions import require_perm
 from proposals.models import Proposal
 from proposals.services import proposal_place_on_agenda
 
+from ..live_version import live_version_bump_on_commit
 from ..logs import meeting_citation, prefix_length
 from ..models import (
     SECTION_ORDER,
@@ -238,6 +239,7 @@ def agenda_carry_unfinished(
         added += 1
     if added:
         _agenda_resort(meeting)
+        live_version_bump_on_commit(meeting.pk)
     return added
 
 
@@ -308,6 +310,7 @@ def agenda_add_proposal(
         )
         meeting.save(update_fields=["setup"])
     _agenda_resort(meeting)
+    live_version_bump_on_commit(meeting.pk)
     return item
 
 

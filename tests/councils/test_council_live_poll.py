@@ -1,0 +1,179 @@
+"""The live fragment's poll: an unchanged meeting answers from its version, with no
+query and no template; any change renders the fragment afresh (issue 13)."""
+
+import pytest
+from django.core.cache import caches
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from councils import services
+from councils.live_version import live_version_bump, live_version_current
+from tests.factories import action_key
+
+pytestmark = pytest.mark.django_db
+
+
+def _poll(client, url, etag=None, **headers):
+    if etag is not None:
+        headers["HTTP_IF_NONE_MATCH"] = etag
+    return client.get(url, HTTP_HX_REQUEST="true", **headers)
+
+
+def test_an_unchanged_poll_costs_no_query_and_no_template(
+    client, in_session, django_assert_num_queries
+):
+    meeting, chair, members = in_session
+    client.force_login(members[0])
+    url = reverse("councils:live", args=[meeting.pk])
+    first = _poll(client, url)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert f'data-version="{etag.replace(chr(34), "&quot;")}"' in first.text
+
+    with django_assert_num_queries(0):
+        again = _poll(client, url, etag)
+
+    assert again.status_code == 204
+    assert again.content == b""
+    assert not again.templates
+    assert again["ETag"] == etag
+
+
+def test_a_client_without_htmx_gets_304_not_modified(client, in_session):
+    meeting, _chair, _members = in_session
+    url = reverse("councils:live", args=[meeting.pk])
+    etag = client.get(url)["ETag"]
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert again.status_code == 304
+    assert again["ETag"] == etag
+
+
+def test_a_vote_by_another_member_renders_the_fragment_again(
+    client, in_session, key, move_and_state, django_capture_on_commit_callbacks
+):
+    meeting, chair, members = in_session
+    move_and_state(meeting, chair, members[0], members[1], motion="main", text="Kiln")
+    services.question_put(
+        meeting=meeting, chair=chair, method="counted", idempotency_key=key()
+    )
+    client.force_login(members[0])
+    url = reverse("councils:live", args=[meeting.pk])
+    etag = _poll(client, url)["ETag"]
+    assert _poll(client, url, etag).status_code == 204
+
+    # Another member votes from their own browser (another client and session).
+    voter = client.__class__()
+    voter.force_login(members[2])
+    with django_capture_on_commit_callbacks(execute=True) as committed:
+        voted = voter.post(
+            reverse("councils:act", args=[meeting.pk]),
+            {
+                "action": "vote",
+                "choice": "yes",
+                "idempotency_key": action_key(members[2], meeting) + "-v",
+            },
+            HTTP_HX_REQUEST="true",
+        )
+    assert committed
+    assert voted.status_code == 200
+    assert meeting.events.filter(type="vote").count() == 1
+
+    changed = _poll(client, url, etag)
+
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "council-live" in changed.text
+    assert _poll(client, url, changed["ETag"]).status_code == 204
+
+
+def test_a_member_joining_the_speakers_queue_changes_the_version(
+    client, in_session, django_capture_on_commit_callbacks
+):
+    meeting, chair, members = in_session
+    url = reverse("councils:live", args=[meeting.pk])
+    etag = _poll(client, url)["ETag"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.floor_seek(meeting=meeting, member=members[3])
+
+    changed = _poll(client, url, etag)
+    assert changed.status_code == 200
+    assert str(members[3]) in changed.text
+
+
+def test_a_refused_action_leaves_the_version_alone(
+    client, in_session, key, django_capture_on_commit_callbacks
+):
+    meeting, chair, members = in_session
+    url = reverse("councils:live", args=[meeting.pk])
+    etag = _poll(client, url)["ETag"]
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ValidationError, match="."),
+    ):
+        services.vote_cast(
+            meeting=meeting, member=members[0], choice="yes", idempotency_key=key()
+        )
+
+    assert _poll(client, url, etag).status_code == 204
+
+
+def test_the_etag_is_the_readers_own(client, in_session):
+    """The fragment is rendered for one session in one language: another
+    reader's tag, or the same reader in another language, renders afresh."""
+    meeting, chair, members = in_session
+    url = reverse("councils:live", args=[meeting.pk])
+    client.force_login(members[0])
+    mine = _poll(client, url)["ETag"]
+    observer = client.__class__()
+    observer.cookies["django_language"] = "en"
+
+    assert _poll(observer, url, mine).status_code == 200
+    client.cookies["django_language"] = "zh-hans"
+    assert _poll(client, url, mine).status_code == 200
+
+
+def test_a_lost_version_is_made_afresh_and_renders(client, in_session):
+    meeting, _chair, _members = in_session
+    url = reverse("councils:live", args=[meeting.pk])
+    etag = _poll(client, url)["ETag"]
+
+    caches["live"].clear()  # evicted, expired, or a new release
+
+    again = _poll(client, url, etag)
+    assert again.status_code == 200
+    assert again["ETag"] != etag
+    assert live_version_current(meeting.pk) is not None
+
+
+def test_the_version_is_seen_by_another_process(client, in_session, settings):
+    """Another process (its own cache client on the same store) sees a bump:
+    the live cache is shared, never one process's memory."""
+    meeting, _chair, _members = in_session
+    configured = settings.CACHES["live"]
+    assert not configured["BACKEND"].endswith("LocMemCache")
+    other_process = caches["live"].__class__(
+        configured.get("LOCATION", ""),
+        {"KEY_PREFIX": configured.get("KEY_PREFIX", "")},
+    )
+    url = reverse("councils:live", args=[meeting.pk])
+    _poll(client, url)
+    name = f"councils:live-version:{meeting.pk}"
+    before = other_process.get(name)
+    assert before is not None
+
+    live_version_bump(meeting.pk)
+
+    assert other_process.get(name) not in (None, before)
+
+
+def test_the_meeting_page_sends_back_the_version_it_shows(client, in_session):
+    meeting, _chair, _members = in_session
+
+    page = client.get(reverse("councils:meeting", args=[meeting.pk]))
+
+    assert "If-None-Match" in page.text
+    assert 'data-version="&quot;' in page.text
