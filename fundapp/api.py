@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from fundapp import selectors
-from fundapp.filters import LedgerFilter
+from fundapp.filters import FreshFilters, LedgerFilter
 from fundapp.models import (
     Community,
     Fund,
@@ -114,7 +114,7 @@ class BalancesSerializer(serializers.Serializer):
     returned = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
-class FundFilter(filters.FilterSet):
+class FundFilter(FreshFilters, filters.FilterSet):
     community = filters.CharFilter(field_name="community__code")
 
     class Meta:
@@ -122,7 +122,7 @@ class FundFilter(filters.FilterSet):
         fields = ["community"]
 
 
-class SourceFilter(filters.FilterSet):
+class SourceFilter(FreshFilters, filters.FilterSet):
     community = filters.CharFilter(field_name="fund__community__code")
 
     class Meta:
@@ -130,7 +130,7 @@ class SourceFilter(filters.FilterSet):
         fields = ["fund", "kind", "community"]
 
 
-class TrancheFilter(filters.FilterSet):
+class TrancheFilter(FreshFilters, filters.FilterSet):
     community = filters.CharFilter(field_name="fund__community__code")
     year = filters.NumberFilter(field_name="fiscal_year")
 

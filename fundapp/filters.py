@@ -6,7 +6,28 @@ from django.utils.translation import gettext_lazy as _
 from fundapp.models import LedgerTransaction, Source
 
 
-class LedgerFilter(django_filters.FilterSet):
+class FreshFilters:
+    """Filters whose form fields are built for this filter set only.
+
+    django-filter deep-copies the class's filters into each filter set, with
+    the form field a filter caches once it has built one. drf-spectacular
+    builds them on the class when it writes `/api/schema/`; every later
+    request then got that first build's choices, in that request's language,
+    and its querysets. Dropping the copies' cached fields shares nothing
+    between requests.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            filter_.__dict__.pop("_field", None)
+
+
+class FreshFilterSet(FreshFilters, django_filters.FilterSet):
+    """A `FilterSet` that shares no state between requests (`FreshFilters`)."""
+
+
+class LedgerFilter(FreshFilterSet):
     """Year, source and kind of movement; the fund is fixed by the caller."""
 
     year = django_filters.NumberFilter(field_name="fiscal_year", label=_("Year"))

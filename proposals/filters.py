@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.filters import FreshFilterSet
 from fundapp.models import Category
 
 from .models import Proposal, Round
@@ -13,7 +14,7 @@ PUBLIC_STATUSES = [
 ]
 
 
-class ProposalFilter(django_filters.FilterSet):
+class ProposalFilter(FreshFilterSet):
     """Round, category, status, amount range, words in the title or problem; sorting."""
 
     q = django_filters.CharFilter(

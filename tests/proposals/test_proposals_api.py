@@ -1,5 +1,7 @@
 """The open data API of proposals and its filters."""
 
+import re
+
 import pytest
 
 from tests.factories import make_draft, make_proposal, make_round
@@ -78,3 +80,29 @@ def test_the_api_lists_calls_and_keeps_the_fund_root(client):
 
     assert [row["title"] for row in rounds.json()["results"]] == [call.title]
     assert root.status_code == 200
+
+
+def sort_menu(response):
+    page = response.content.decode()
+    return re.search(r'<select name="sort".*?</select>', page, re.S).group(0)
+
+
+def test_the_sort_menu_stays_chinese_after_the_schema_is_built(client):
+    proposal = make_proposal(title="编织")
+    assert client.get("/api/schema/").status_code == 200
+
+    client.cookies["django_language"] = "zh-hans"
+    menu = sort_menu(client.get(f"/c/{proposal.community.code}/proposals/"))
+
+    assert re.findall(r'<option value="([^"]*)"', menu) == [
+        "",
+        "-submitted",
+        "submitted",
+        "-supports",
+        "-amount",
+        "amount",
+        "title",
+    ]
+    assert "最早的在前" in menu
+    assert "descending" not in menu
+    assert "已报送" not in menu

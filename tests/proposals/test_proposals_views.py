@@ -441,3 +441,15 @@ def test_a_cached_proposal_page_never_serves_one_readers_csrf_token():
 
     assert 'data-testid="support"' in page
     assert "csrfmiddlewaretoken" in page
+
+
+def test_english_status_badges_begin_with_a_capital(client):
+    proposal = make_proposal(title="编织", status="eligible")
+
+    listing = client.get(f"/c/{proposal.community.code}/proposals/").content.decode()
+    detail = client.get(reverse("proposals:detail", args=[proposal.pk])).content
+    detail = detail.decode()
+
+    assert ">Eligible</span>" in listing
+    assert ">Eligible</span>" in detail
+    assert ">eligible</span>" not in listing + detail
