@@ -5,8 +5,9 @@ import os
 AXE = os.path.join(os.path.dirname(__file__), "..", "vendor", "axe.min.js")
 
 
-def accessibility_violations(page) -> list[str]:
-    """Run axe-core (vendored, WCAG 2.2 A and AA rules) on the page; list what fails."""
+def accessibility_violations(page, impacts=None) -> list[str]:
+    """Run axe-core (vendored, WCAG 2.2 A and AA rules) on the page; list what
+    fails (only violations of these `impacts`, e.g. "serious", if given)."""
     page.add_script_tag(path=AXE)
     result = page.evaluate(
         "axe.run(document, {runOnly: {type: 'tag', values: "
@@ -15,5 +16,6 @@ def accessibility_violations(page) -> list[str]:
     return [
         f"{violation['id']}: {node['target']}"
         for violation in result["violations"]
+        if impacts is None or violation["impact"] in impacts
         for node in violation["nodes"]
     ]
