@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fundapp.idempotency import form_key_check, form_key_issue
+from fundapp.outbox import enqueue_on_commit
 from fundapp.permissions import require_perm
 from proposals.models import Proposal
 from proposals.selectors import proposal_get, proposals_eligible_for_agenda
@@ -307,7 +308,9 @@ def minutes_pdf(request, pk):
     if pdf is None and cache.add(
         f"councils:minutes-pdf:{minutes.pk}:{language}:{version}", True, 60
     ):
-        tasks.minutes_pdf_make.delay_on_commit(minutes_id=minutes.pk, language=language)
+        enqueue_on_commit(
+            tasks.minutes_pdf_make, minutes_id=minutes.pk, language=language
+        )
         # Celery runs in process in development: the PDF may be there now.
         pdf = MinutesPdf.objects.filter(
             minutes=minutes, language=language, version=version

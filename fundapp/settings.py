@@ -231,6 +231,13 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# proposals: notification emails that found the broker or the mail server down
+# are handed over again.
+CELERY_BEAT_SCHEDULE["send the notification emails still owed, every 5 minutes"] = {
+    "task": "proposals.tasks.notifications_send_pending",
+    "schedule": crontab(minute="*/5"),
+}
+
 # councils: meeting notices go out at each meeting's lead time.
 CELERY_BEAT_SCHEDULE["send the council meetings' due notices, every 15 minutes"] = {
     "task": "councils.tasks.meeting_notices_due",

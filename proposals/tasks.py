@@ -6,5 +6,8 @@ the worker.
 """
 
 from .services.notifications import notification_email_task as notification_email
+from .services.notifications import (
+    notifications_send_pending_task as notifications_send_pending,
+)
 
-__all__ = ["notification_email"]
+__all__ = ["notification_email", "notifications_send_pending"]

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fundapp.models import User
+from fundapp.outbox import enqueue_on_commit
 from fundapp.permissions import require_perm
 from proposals.models import Proposal
 from proposals.services import proposal_place_on_agenda
@@ -87,7 +88,7 @@ def meeting_schedule(
     )
     agenda_build(meeting=meeting, actor=actor)
     if meeting_notice_due_at(meeting) <= timezone.now():
-        meeting_notices_send_task.delay_on_commit(meeting_id=meeting.pk)
+        enqueue_on_commit(meeting_notices_send_task, meeting_id=meeting.pk)
     return meeting
 
 

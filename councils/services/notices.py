@@ -13,6 +13,8 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fundapp.outbox import enqueue_on_commit
+
 from ..models import Meeting, Notice, Seat
 
 
@@ -87,7 +89,7 @@ def meeting_notices_due() -> list[int]:
         if meeting_notice_due_at(meeting) <= now
     ]
     for meeting_id in due:
-        meeting_notices_send_task.delay_on_commit(meeting_id=meeting_id)
+        enqueue_on_commit(meeting_notices_send_task, meeting_id=meeting_id)
     return due
 
 

@@ -5,6 +5,8 @@ so that `notify_team` enqueues it without importing upward;
 `proposals.tasks` names it for the worker.
 """
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fundapp.models import User
+from fundapp.outbox import enqueue, enqueue_on_commit
 from proposals.models import Notification, Proposal
 from proposals.selectors import proposal_team_ids
 
@@ -36,7 +39,7 @@ def notify_team(proposal: Proposal, *, kind: str, actor: User) -> list[Notificat
     for notification in notifications:
         if notification.pk is None:  # backends without RETURNING
             continue
-        notification_email_task.delay_on_commit(notification_id=notification.pk)
+        enqueue_on_commit(notification_email_task, notification_id=notification.pk)
     return notifications
 
 
@@ -87,6 +90,39 @@ def notification_email_send(*, notification_id: int) -> Notification:
 )
 def notification_email_task(notification_id: int) -> None:
     notification_email_send(notification_id=notification_id)
+
+
+# A notification still unsent after this long was not handed over (the broker
+# was down, or the mail server refused it): the sweep hands it over again.
+PENDING_AFTER = timedelta(minutes=2)
+# Older news is no longer worth an email.
+PENDING_UNTIL = timedelta(days=7)
+
+
+def notifications_send_pending() -> list[int]:
+    """Hand every notification whose email is still owed to the broker again
+    (run by beat every five minutes); the ids handed over."""
+    now = timezone.now()
+    pending = list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lte=now - PENDING_AFTER,
+            created_at__gte=now - PENDING_UNTIL,
+        )
+        .exclude(recipient__email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [
+        notification_id
+        for notification_id in pending
+        if enqueue(notification_email_task, notification_id=notification_id)
+    ]
+
+
+@shared_task(name="proposals.tasks.notifications_send_pending")
+def notifications_send_pending_task() -> list[int]:
+    return notifications_send_pending()
 
 
 def notification_mark_read(
