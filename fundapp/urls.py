@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include((fund_patterns, "fund"))),
     path("", include("proposals.urls")),
     path("", include("councils.urls")),
+    path("", include("projects.urls")),
     path("", include("reports.urls")),
     path(
         "login/",

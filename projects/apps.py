@@ -7,4 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Funded projects")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            permissions,  # noqa: F401  (registers the rules)
+            sections,  # noqa: F401  (adds to the fund's and proposals' pages)
+        )

@@ -646,3 +646,28 @@ class DeviationFlag(models.Model):
 
     def can_move_to(self, state: str) -> bool:
         return state in self.NEXT_STATES.get(self.state, set())
+
+
+class SubmittedForm(models.Model):
+    """A project form's idempotency key once its request was carried out.
+
+    Written in the transaction of what the form did, so a form sent twice
+    (a double tap, a resent page) acts once: the second sending finds its key
+    here and changes nothing (projects.services.forms).
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    project = models.ForeignKey(
+        Project, models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # What was asked (fundapp.idempotency.request_digest).
+    request_digest = models.CharField(max_length=64)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("submitted form")
+        verbose_name_plural = _("submitted forms")
+
+    def __str__(self):
+        return self.key

@@ -31,7 +31,9 @@ def test_the_fund_page_links_to_the_proposals_outside_its_cache(client):
         page = client.get(url).content.decode()
 
     assert reverse("proposals:list", args=[call.community.code]) in page
-    assert len(captured) == 2  # the community and the ledger's version
+    # The community, the ledger's version, and the community's projects (a
+    # section outside the cache, projects.sections).
+    assert len(captured) == 3
 
 
 def test_every_page_links_to_the_communities_and_a_member_to_their_proposals():
