@@ -112,6 +112,18 @@ class ApproveForm(IdempotentForm):
     )
     paid_on = _date(_("Paid on"), required=False)
 
+    def require_payment(self):
+        """The second signature pays: how, when and the bank's reference."""
+        self.fields["method"].required = True
+        self.fields["method"].error_messages["required"] = _(
+            "Say how the money was paid."
+        )
+        self.fields["paid_on"].required = True
+        self.fields["paid_on"].error_messages["required"] = _(
+            "Give the day the money was paid."
+        )
+        self.fields["bank_reference"].help_text = _("Not needed for cash.")
+
 
 class ReasonForm(IdempotentForm):
     reason = forms.CharField(label=_("Reason"), max_length=300, widget=area(2))
@@ -266,10 +278,19 @@ class CompleteForm(IdempotentForm):
     completed_on = _date(_("Delivery ended on"))
 
 
+SCORES = [
+    (1, _("1 — not satisfied at all")),
+    (2, _("2 — not satisfied")),
+    (3, _("3 — so-so")),
+    (4, _("4 — satisfied")),
+    (5, _("5 — very satisfied")),
+]
+
+
 class RatingForm(IdempotentForm):
     score = forms.TypedChoiceField(
         label=_("Your satisfaction"),
-        choices=[(n, str(n)) for n in range(1, 6)],
+        choices=SCORES,
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={

@@ -63,6 +63,11 @@ class LineMoney:
     def over(self) -> bool:
         return self.accepted + self.waiting + self.queried > self.budget
 
+    @property
+    def left(self) -> Decimal:
+        """The budget not yet taken by an expense (below zero when over)."""
+        return cny(self.budget - self.accepted - self.waiting - self.queried)
+
 
 @dataclass
 class ProjectMoney:

@@ -64,7 +64,9 @@ def disbursement_sign(request, pk, disbursement_pk):
     form = ApproveForm(
         request.POST or None, user=request.user, form=f"sign:{disbursement.pk}"
     )
-    if not pays:
+    if pays:
+        form.require_payment()
+    else:
         for name in ("method", "bank_reference", "paid_on"):
             del form.fields[name]
     if request.method == "POST":
