@@ -56,12 +56,19 @@ PAST_BUSINESS = [
     ],
     [
         (
-            "环保倡导者 (Environmental Initiator)",
-            "资助环保倡导者 Fund the Environmental Initiator program",
-            Decimal("8500.00"),
+            "编织义卖 (Knitting)",
+            "资助编织义卖 Fund the Knitting program as requested",
+            None,
+            None,
+            "adopted",
+        ),
+        (
+            None,
+            "每周召开三次议事会 Meet three times a week",
+            None,
             None,
             "lost",
-        )
+        ),
     ],
     [
         (
@@ -80,10 +87,9 @@ PAST_BUSINESS = [
         ),
     ],
 ]
-# Granted programs whose delivery has begun.
-STARTED = ["夜间110巡逻 (Night 110)"]
-# Eligible programs on today's agenda, for a newcomer to take up.
-TODAY_BUSINESS = ["编织义卖 (Knitting)"]
+# Eligible programs on today's agenda, for a newcomer to take up. (The
+# granted programs are delivered by the projects' demo.)
+TODAY_BUSINESS = ["环保倡导者 (Environmental Initiator)"]
 # Councillors already checked in at today's meeting, so that a newcomer as
 # the chair (`coordinator`) and members (`councillor`, `jmjy_council01`)
 # makes a quorum (12 of 23) by checking in and can run a motion.
@@ -323,10 +329,6 @@ def load_councils_demo(communities, users) -> None:
                 approve=previous_minutes,
             )
         previous_minutes = Minutes.objects.filter(meeting=meeting).first()
-    for title in STARTED:
-        proposal = Proposal.objects.filter(community=community, title=title).first()
-        if proposal is not None and proposal.status == Proposal.Status.APPROVED:
-            proposal_services.proposal_start(proposal=proposal, actor=worker)
     today_meeting = _meeting(
         council,
         4,

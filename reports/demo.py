@@ -131,4 +131,5 @@ def load(communities, users) -> None:
     )  # fmt: skip
 
 
-register_demo_step(DemoStep("reports", load, after=("councils",)))
+# The annual report shows the projects' money and evaluation.
+register_demo_step(DemoStep("reports", load, after=("councils", "projects")))

@@ -38,12 +38,14 @@ def test_the_demo_meetings_decide_the_programs_of_the_proposals_demo():
     load_demo()
 
     mutual_aid = Proposal.objects.get(title="邻里互助金 (Mutual Aid)")
-    initiator = Proposal.objects.get(title="环保倡导者 (Environmental Initiator)")
-    assert mutual_aid.status == "approved"
+    knitting = Proposal.objects.get(title="编织义卖 (Knitting)")
+    # The projects' demo delivers what the meetings granted.
+    assert mutual_aid.status == "completed"
     assert str(mutual_aid.approved_amount) == "36000.00"
     assert mutual_aid.commitment_id is not None
     assert mutual_aid.decision_reference == "JMJY-1#19"
-    assert initiator.status == "rejected"
+    assert knitting.decision_reference.startswith("JMJY-2#")
+    assert knitting.commitment_id is not None
 
 
 def test_a_newcomer_can_run_a_motion_at_todays_meeting_as_chair_and_member():
@@ -54,10 +56,10 @@ def test_a_newcomer_can_run_a_motion_at_todays_meeting_as_chair_and_member():
     chair = User.objects.get(username="coordinator")
     member = User.objects.get(username="councillor")
     seconder = User.objects.get(username="jmjy_council01")
-    knitting = Proposal.objects.get(title="编织义卖 (Knitting)")
+    initiator = Proposal.objects.get(title="环保倡导者 (Environmental Initiator)")
     assert today.chair == chair
-    assert knitting.status == "on_agenda"
-    assert today.agenda_items.filter(proposal=knitting).exists()
+    assert initiator.status == "on_agenda"
+    assert today.agenda_items.filter(proposal=initiator).exists()
 
     for person in (chair, member, seconder):
         services.meeting_check_in(
@@ -68,9 +70,9 @@ def test_a_newcomer_can_run_a_motion_at_todays_meeting_as_chair_and_member():
         meeting=today,
         member=member,
         motion="main",
-        text="资助编织义卖",
-        proposal=knitting,
-        amount=Decimal("2820"),
+        text="资助环保倡导者",
+        proposal=initiator,
+        amount=Decimal("8500"),
         idempotency_key="t-m",
     )
     services.motion_second(meeting=today, member=seconder, idempotency_key="t-s")

@@ -12,15 +12,16 @@ def test_the_demo_adds_the_papers_programs_at_different_stages_once():
     load_demo()
 
     assert load_proposals_demo in [step.load for step in demo_steps()]
-    # The council's demo step runs after this one: it decides Mutual Aid and
-    # Environmental Initiator at past meetings and puts Knitting and Love
-    # Accompany on today's agenda.
+    # The council's demo step runs after this one: it grants Night 110, Safe
+    # JM Patrol, Mutual Aid and Knitting at past meetings, lays Love
+    # Accompany on the table and puts Environmental Initiator on today's
+    # agenda; the projects' demo then delivers what was granted.
     stages = dict(Proposal.objects.values_list("title", "status"))
-    assert stages["夜间110巡逻 (Night 110)"] == "active"
-    assert stages["平安JM巡逻 (Safe JM Patrol)"] == "approved"
-    assert stages["邻里互助金 (Mutual Aid)"] == "approved"
-    assert stages["环保倡导者 (Environmental Initiator)"] == "rejected"
-    assert stages["编织义卖 (Knitting)"] == "on_agenda"
+    assert stages["夜间110巡逻 (Night 110)"] == "evaluated"
+    assert stages["平安JM巡逻 (Safe JM Patrol)"] == "active"
+    assert stages["邻里互助金 (Mutual Aid)"] == "completed"
+    assert stages["环保倡导者 (Environmental Initiator)"] == "on_agenda"
+    assert stages["编织义卖 (Knitting)"] == "active"
     assert stages["爱心陪伴 (Love Accompany)"] == "on_agenda"
     assert stages["社区公园改造 (Remodelling the community park)"] == "submitted"
     assert Proposal.objects.count() == 9
