@@ -108,3 +108,32 @@ def cache_from_url(url: str) -> dict:
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ValueError(f"Unsupported cache URL scheme {scheme!r}.")
+
+
+# How often one person, or one address, may do a thing (fundapp/ratelimits.py):
+# scope: (requests, seconds).
+DEFAULT_RATE_LIMITS = {
+    "register": (5, 3600),
+    "comment": (20, 600),
+    "support": (60, 600),
+    "upload": (30, 600),
+    "api": (600, 60),
+}
+
+
+def rate_limits_from(text: str) -> dict[str, tuple[int, int]]:
+    """The defaults, changed by `scope=requests/seconds,…` (0 requests: no
+    limit); refuses anything else."""
+    limits = dict(DEFAULT_RATE_LIMITS)
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        scope, _, rate = part.partition("=")
+        count, _, seconds = rate.partition("/")
+        if scope not in DEFAULT_RATE_LIMITS or not (
+            count.isdigit() and seconds.isdigit() and int(seconds) >= 1
+        ):
+            raise ValueError(
+                f"LINLI_RATE_LIMITS: {part!r} is not scope=requests/seconds "
+                f"with a scope of {', '.join(DEFAULT_RATE_LIMITS)}"
+            )
+        limits[scope] = (int(count), int(seconds))
+    return limits

@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.db.models import Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from fundapp.filters import LedgerFilter
 from fundapp.models import (
@@ -416,3 +419,28 @@ def people_with_role(*, community: Community, role: str):
         memberships__role=role,
         memberships__verified_at__isnull=False,
     ).distinct()
+
+
+def logins_paused(*, community: Community) -> list[dict]:
+    """The community's members whose logins are paused now (django-axes): who,
+    how many wrong passwords, and the last one's time."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    usernames = Membership.objects.filter(community=community).values("user__username")
+    paused = list(
+        AccessAttempt.objects.filter(username__in=usernames, attempt_time__gte=since)
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-last")
+    )
+    users = User.objects.in_bulk(
+        [row["username"] for row in paused], field_name="username"
+    )
+    return [
+        {
+            "user": users[row["username"]],
+            "failures": row["failures"],
+            "last": row["last"],
+        }
+        for row in paused
+    ]

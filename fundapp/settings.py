@@ -5,6 +5,7 @@ process, console email) need nothing running, so `make run` works on a bare
 machine; production sets DJANGO_DEBUG=false and real services.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -18,6 +19,7 @@ from fundapp.environment import (
     env_bool,
     env_int,
     env_list,
+    rate_limits_from,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "axes",
     "fundapp.apps.FundConfig",
     "proposals.apps.ProposalsConfig",
     "councils.apps.CouncilsConfig",
@@ -67,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "fundapp.middleware.SessionLimits",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fundapp.urls"
@@ -114,6 +118,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "fundapp.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "fundapp.backends.PhoneOrUsernameBackend",
 ]
@@ -126,6 +131,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login lockout (django-axes): after LINLI_LOGIN_FAILURE_LIMIT wrong passwords
+# for one account (by phone or username alike), or from one address, logins
+# are refused for LINLI_LOGIN_LOCKOUT_MINUTES, or until a social worker
+# unlocks the account. Logins, failures and lockouts are recorded.
+AXES_FAILURE_LIMIT = env_int("LINLI_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LINLI_LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "fundapp.ratelimits.login_name"
+AXES_CLIENT_IP_CALLABLE = "fundapp.ratelimits.client_address"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+RATE_LIMITS = rate_limits_from(env("LINLI_RATE_LIMITS", ""))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "fund:home"
 LOGOUT_REDIRECT_URL = "fund:home"
@@ -205,6 +224,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    "DEFAULT_THROTTLE_CLASSES": ["fundapp.ratelimits.ApiThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Linli open data API",

@@ -20,6 +20,7 @@ fund_patterns = [
     path(
         "c/<str:code>/residents/<int:pk>/verify/", views.resident_verify, name="verify"
     ),
+    path("c/<str:code>/residents/<int:pk>/unlock/", views.login_unlock, name="unlock"),
     path("c/<str:code>/tranches/new/", views.tranche_record, name="tranche_record"),
     path("c/<str:code>/commitments/new/", views.commitment_create, name="commit"),
     path(

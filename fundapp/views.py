@@ -30,6 +30,7 @@ from fundapp.forms import (
 from fundapp.models import Commitment, LedgerTransaction, Membership
 from fundapp.money import format_cny
 from fundapp.permissions import require_perm
+from fundapp.ratelimits import rate_limited
 from fundapp.spreadsheet import spreadsheet_safe
 
 LEDGER_PAGE_SIZE = 50
@@ -158,6 +159,7 @@ def ledger_csv(request, code):
     return response
 
 
+@rate_limited("register")
 def register(request):
     if request.method == "POST":
         form = RegisterForm(request.POST)
@@ -219,6 +221,7 @@ def residents(request, code):
             "community": community,
             "pending": selectors.residents_waiting(community=community),
             "verified": selectors.residents_recently_verified(community=community),
+            "paused": selectors.logins_paused(community=community),
             "form": VerifyForm(),
         },
     )
@@ -242,6 +245,24 @@ def resident_verify(request, code, pk):
     else:
         messages.success(
             request, _("%(name)s is verified.") % {"name": membership.user}
+        )
+    return redirect("fund:residents", code=community.code)
+
+
+@require_POST
+@login_required
+def login_unlock(request, code, pk):
+    community = selectors.community_get(code=code)
+    membership = get_object_or_404(Membership, user_id=pk, community=community)
+    try:
+        services.login_unlock(
+            actor=request.user, community=community, user=membership.user
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request, _("%(name)s can log in again.") % {"name": membership.user}
         )
     return redirect("fund:residents", code=community.code)
 

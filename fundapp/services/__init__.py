@@ -10,10 +10,11 @@ from .money import (
     transaction_reverse,
 )
 from .payments import commitment_disburse, commitment_paid_out, commitment_return
-from .people import resident_register, resident_verify, role_grant
+from .people import login_unlock, resident_register, resident_verify, role_grant
 from .reconcile import LedgerProblem, fund_reconcile, fund_reconcile_record
 
 __all__ = [
+    "login_unlock",
     "commitment_create",
     "commitment_disburse",
     "commitment_paid_out",

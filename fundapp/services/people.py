@@ -1,5 +1,6 @@
 """People: registering residents, verifying them, granting staff roles."""
 
+from axes.utils import reset as login_failures_forget
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -110,3 +111,16 @@ def role_grant(
         membership.save(update_fields=["verified_at", "verified_by"])
     forget_roles(user)
     return membership
+
+
+def login_unlock(*, actor: User, community: Community, user: User) -> int:
+    """Let a resident whose logins are paused log in again now.
+
+    Needs `fundapp.verify_residents` in the community, of which the user must
+    be a member; forgets the account's failed logins (the record of them in
+    the failure log stays). Returns how many attempt records were forgotten.
+    """
+    require_perm(actor, "fundapp.verify_residents", community)
+    if not Membership.objects.filter(community=community, user=user).exists():
+        raise ValidationError(_("This person is not a member of the community."))
+    return login_failures_forget(username=user.username)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fundapp.permissions import require_perm
+from fundapp.ratelimits import rate_limited
 
 from .. import selectors, services
 from ..forms import (
@@ -145,6 +146,7 @@ def proposal_withdraw(request, pk):
 
 @require_POST
 @login_required
+@rate_limited("support")
 def proposal_support(request, pk):
     return _act(
         request,
@@ -156,6 +158,7 @@ def proposal_support(request, pk):
 
 @require_POST
 @login_required
+@rate_limited("support")
 def proposal_support_withdraw(request, pk):
     return _act(
         request,
@@ -167,6 +170,7 @@ def proposal_support_withdraw(request, pk):
 
 @require_POST
 @login_required
+@rate_limited("comment")
 def comment_add(request, pk):
     return _act(
         request,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fundapp.permissions import require_perm
+from fundapp.ratelimits import rate_limited
 from fundapp.views import attach_errors
 
 from .. import selectors, services
@@ -130,6 +131,7 @@ def _step_form(proposal, step):
 
 
 @login_required
+@rate_limited("upload", only_with_files=True)
 def proposal_edit(request, pk, step):
     if step not in STEP_NAMES:
         raise Http404

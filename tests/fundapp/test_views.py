@@ -172,7 +172,11 @@ def test_a_resident_registers_unverified_and_can_log_in_with_the_phone(client):
     membership = Membership.objects.get(user__phone="13712345678")
     assert membership.role == Role.RESIDENT and not membership.is_verified
     client.logout()
-    assert client.login(username="13712345678", password="hongmei-1958")
+    logged_in = client.post(
+        reverse("login"), {"username": "13712345678", "password": "hongmei-1958"}
+    )
+    assert logged_in.status_code == 302
+    assert client.session["_auth_user_id"] == str(membership.user_id)
 
 
 def test_registration_says_what_is_wrong_next_to_the_field(client):
