@@ -1,17 +1,18 @@
 """The council's reads: who sits, a meeting's setup, log and outcome, and the
 business it carries to the next (the live page's reads are in live.py).
 
-A meeting's state is replayed from its log by the engine (its whole log:
-councils/logs.py). The outcome is
-cached by (meeting, number of events), so a poll costs one query for the
-meeting row whatever the length of the log, and the replay runs once per new
-event per process.
+A meeting's state is the engine's after its whole log (councils/logs.py),
+kept between requests and advanced one event at a time
+(councils/meeting_state.py). The outcome and each person's actions are
+cached by (meeting, number of events), so a poll costs a fixed number of
+queries whatever the length of the log.
 """
 
 import datetime
 import re
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,8 +22,8 @@ from proposals.models import Proposal
 from proposals.selectors import proposal_conflicted_user_ids, proposals_granted_unpaid
 
 from .logs import meeting_log
+from .meeting_state import MeetingState, meeting_state, meeting_state_store
 from .models import AgendaItem, Council, Meeting, Seat
-from .procedure import actions_in_order, replay
 
 OUTCOME_CACHE_SECONDS = 6 * 3600
 
@@ -137,58 +138,27 @@ def earlier_decision(proposal: Proposal) -> dict:
     }
 
 
-def meeting_events(meeting: Meeting) -> list[dict]:
-    """The meeting's own events, in order."""
-    if not meeting.event_count:
-        return []
-    return list(meeting.events.order_by("sequence").values_list("payload", flat=True))
-
-
-def meeting_replay(meeting: Meeting, own_events: list[dict]) -> dict:
-    """The engine's outcome for the meeting's whole log (councils/logs.py),
-    with `log_offset`: the id of the meeting's first own event."""
-    log = meeting_log(
-        meeting, own_events, meeting.setup or meeting_setup_build(meeting)
-    )
-    return {**replay(log.setup, log.events), "log_offset": log.offset}
-
-
-def floor_holder(events: list[dict]) -> str | None:
-    """Who holds the floor after these (accepted) events."""
-    holder = None
-    for event in events:
-        kind = event.get("type")
-        if kind == "floor":
-            holder = event.get("member")
-        elif kind in ("yield", "move", "leave") and event.get("member") == holder:
-            holder = None
-        elif kind in ("announce", "new_meeting"):
-            holder = None
-    return holder
-
-
 def outcome_cache_key(meeting: Meeting, event_count: int) -> str:
     return f"councils:outcome:{meeting.pk}:{meeting.log_offset}:{event_count}"
 
 
-def outcome_with_floor(outcome: dict, events: list[dict]) -> dict:
-    """The engine's outcome plus `floor`: who holds the floor after these
-    (the meeting's own) events."""
-    return {**outcome, "floor": floor_holder(events)}
+def meeting_state_now(meeting: Meeting) -> MeetingState:
+    """The engine's state after the meeting's events (councils/meeting_state.py),
+    kept for the next reader once this transaction commits."""
+    state = meeting_state(meeting, meeting.setup or meeting_setup_build(meeting))
+    transaction.on_commit(lambda: meeting_state_store(meeting, state))
+    return state
 
 
-def meeting_outcome(meeting: Meeting, events: list[dict] | None = None) -> dict:
+def meeting_outcome(meeting: Meeting) -> dict:
     """The engine's outcome for the meeting, cached per event count.
 
-    Adds `floor`, the member holding the floor, and `log_offset`. A caller
-    that has already read the meeting's own events passes them as `events`.
+    Adds `floor`, the member holding the floor, and `log_offset`.
     """
     key = outcome_cache_key(meeting, meeting.event_count)
     outcome = cache.get(key)
     if outcome is None:
-        if events is None:
-            events = meeting_events(meeting)
-        outcome = outcome_with_floor(meeting_replay(meeting, events), events)
+        outcome = meeting_state_now(meeting).outcome()
         cache.set(key, outcome, OUTCOME_CACHE_SECONDS)
     return outcome
 
@@ -201,9 +171,7 @@ def meeting_actions(meeting: Meeting, actor: User) -> list:
     )
     actions = cache.get(key)
     if actions is None:
-        setup = meeting.setup or meeting_setup_build(meeting)
-        log = meeting_log(meeting, meeting_events(meeting), setup)
-        actions = list(actions_in_order(log.setup, log.events, member_id(actor.pk)))
+        actions = meeting_state_now(meeting).actions(member_id(actor.pk))
         cache.set(key, actions, OUTCOME_CACHE_SECONDS)
     return actions
 

@@ -7,7 +7,7 @@ log and tells the meeting pages what is pending and what was decided;
 Django.
 """
 
-from .actions import actions_in_order
+from .actions import actions_in_order, engine_actions
 from .engine import Engine, replay
 from .errors import ERROR_CODES, Refusal
 from .motions import MOTIONS, MotionType
@@ -37,6 +37,7 @@ __all__ = [
     "MotionType",
     "Refusal",
     "actions_in_order",
+    "engine_actions",
     "appeal_reversed",
     "chair_may_vote",
     "default_quorum",

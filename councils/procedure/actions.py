@@ -32,7 +32,12 @@ def actions_in_order(setup: dict, events: list, member: str) -> list[dict]:
     engine = Engine(setup)
     for index, event in enumerate(events):
         engine.apply(index, event)
-    position = len(events)
+    return engine_actions(engine, len(events), member)
+
+
+def engine_actions(engine: Engine, position: int, member: str) -> list[dict]:
+    """`actions_in_order` from an engine that has applied `position` events
+    (a meeting's state kept between requests); the engine is not changed."""
     return [
         candidate
         for candidate in _candidates(engine, member)

@@ -125,7 +125,10 @@ class Engine(
         # Read here only, never by `_configure`: a `new_meeting` that brings
         # its own setup must not add them again.
         self._read_earlier_decisions(setup)
-        self._handlers = {
+        self._handlers = self._event_handlers()
+
+    def _event_handlers(self) -> dict:
+        return {
             "arrive": self._arrive,
             "leave": self._leave,
             "call_to_order": self._call_to_order,
@@ -153,6 +156,17 @@ class Engine(
             "consent_calendar": self._present_calendar_item,
             "remove_from_calendar": self._remove_from_calendar,
         }
+
+    # The state is cached between requests (pickled): everything but the
+    # bound handlers, which are made again.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        del state["_handlers"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._handlers = self._event_handlers()
 
     def _configure(self, setup: dict) -> None:
         """Read the setup of §1: at the start, and at each `new_meeting` that

@@ -46,6 +46,10 @@ class MotionType:
     recusal_scope: bool = True
     applies_to: str = ""
 
+    def __reduce__(self):
+        # Pickled by name (the engine's state is cached): one row per motion.
+        return (_motion_type, (self.name,))
+
     @property
     def is_ranked(self) -> bool:
         """Privileged, subsidiary and main motions have a rank (RONR 5:8)."""
@@ -210,6 +214,11 @@ _ROWS = (
 # fmt: on
 
 MOTIONS: dict[str, MotionType] = {row.name: row for row in _ROWS}
+
+
+def _motion_type(name: str) -> MotionType:
+    return MOTIONS[name]
+
 
 # Motions that need no second even in assembly mode (§1b, §3.1 M3).
 NO_SECOND_NEEDED = frozenset(

@@ -1,8 +1,9 @@
 """The meeting's event log (the named actions that feed it are in actions.py).
 
 Every action taken in a meeting goes through `meeting_event_append`: in one
-transaction it locks the meeting row, replays the log with the new event, and
-stores the event only if the engine accepts it. Decisions on proposals take
+transaction it locks the meeting row, applies the new event to the engine's
+state kept for the meeting (councils/meeting_state.py), and stores the event
+only if the engine accepts it. Decisions on proposals take
 effect in that same transaction (`decisions_apply`).
 """
 
@@ -21,6 +22,7 @@ from fundapp.models import User
 
 from ..actions import EVENT_GIVERS
 from ..live_version import live_version_bump_on_commit
+from ..meeting_state import meeting_state, meeting_state_store
 from ..models import Attendance, FloorRequest, Meeting, MeetingEvent, Minutes, Vote
 from ..permissions import require_may_give
 from ..refusals import refusal_message
@@ -28,11 +30,7 @@ from ..selectors import (
     OUTCOME_CACHE_SECONDS,
     later_meeting_begun,
     meeting_after,
-    meeting_events,
-    meeting_outcome,
-    meeting_replay,
     outcome_cache_key,
-    outcome_with_floor,
 )
 from .decisions import decisions_apply
 from .meetings import agenda_carry_unfinished, meeting_log_begin
@@ -52,7 +50,11 @@ def meeting_event_append(
     """
     require_key_shape(idempotency_key)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    existing = MeetingEvent.objects.filter(idempotency_key=idempotency_key).first()
+    existing = (
+        MeetingEvent.objects.filter(idempotency_key=idempotency_key)
+        .order_by("pk")
+        .first()
+    )
     if existing is not None:
         # A retry of the same action by the same person returns it; the key
         # with anything else (another meeting, person or action) is refused.
@@ -67,21 +69,23 @@ def meeting_event_append(
         raise ValidationError(
             _("A later meeting of the council has begun; this one is closed.")
         )
-    if meeting.setup is None:
+    begins = meeting.setup is None
+    if begins:
         meeting_log_begin(meeting)
-    # The log is read once, under the lock: every vote of a busy meeting waits
-    # here, so nothing in this section may read it again.
-    events = meeting_events(meeting)
-    before = meeting_outcome(meeting, events)
+    # Every vote of a busy meeting waits here for the lock: the engine's state
+    # kept for the meeting takes the one new event, the log is not replayed
+    # (councils/meeting_state.py).
+    state = meeting_state(meeting, meeting.setup)
+    before = state.outcome()
     require_may_give(actor, meeting, EVENT_GIVERS.get(event.get("type")), event, before)
-    after = meeting_replay(meeting, [*events, event])
-    result = after["results"][-1]
-    if not result["ok"]:
-        raise ValidationError(refusal_message(result["error"]), code=result["error"])
+    code = state.apply(as_stored(event))
+    if code is not None:
+        raise ValidationError(refusal_message(code), code=code)
+    after = state.outcome()
     now = clock.now()
     row = MeetingEvent.objects.create(
         meeting=meeting,
-        sequence=len(events) + 1,
+        sequence=state.count,
         type=event["type"],
         payload=event,
         actor=actor,
@@ -90,7 +94,11 @@ def meeting_event_append(
     )
     row.warnings = []
     meeting.event_count = row.sequence
-    meeting.save(update_fields=["event_count", "setup", "log_from", "log_offset"])
+    meeting.save(
+        update_fields=["event_count", "setup", "log_from", "log_offset"]
+        if begins
+        else ["event_count"]
+    )
     _side_records(meeting=meeting, row=row, actor=actor, now=now)
     decisions_apply(meeting=meeting, before=before, after=after, row=row, actor=actor)
     if after["meeting"]["state"] == "ADJOURNED":
@@ -101,11 +109,12 @@ def meeting_event_append(
                 agenda_carry_unfinished(
                     meeting=upcoming, previous=meeting, actor=actor, outcome=after
                 )
-    # The next reader of the live page finds the new outcome ready; stored only
-    # once committed, so a rolled-back event never leaves an outcome behind.
-    settled = outcome_with_floor(after, [*events, event])
+    # The next reader of the live page finds the new outcome ready, and the
+    # next event the state; stored only once committed, so a rolled-back
+    # event never leaves either behind.
     key = outcome_cache_key(meeting, row.sequence)
-    transaction.on_commit(lambda: cache.set(key, settled, OUTCOME_CACHE_SECONDS))
+    transaction.on_commit(lambda: cache.set(key, after, OUTCOME_CACHE_SECONDS))
+    transaction.on_commit(lambda: meeting_state_store(meeting, state))
     live_version_bump_on_commit(meeting.pk)
     return row
 

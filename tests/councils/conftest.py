@@ -19,6 +19,47 @@ def _clear_outcome_cache():
     cache.clear()
 
 
+class _CommitsAtOnce:
+    """`transaction` for councils.services.events in tests: what it does on
+    commit is done at once (a test's transaction never commits)."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+    @staticmethod
+    def on_commit(func, using=None, robust=False):
+        func()
+
+
+@pytest.fixture(autouse=True)
+def every_event_checks_the_kept_state(monkeypatch, request):
+    """Every event appended in the council's tests starts from the engine's
+    state kept for the meeting (councils/meeting_state.py): it must equal a
+    replay of the meeting's stored log. In a test whose transaction never
+    commits, the state is kept at once after each event, so each append
+    takes the kept state's path, not the replay's; tests that commit (on
+    PostgreSQL, with threads) keep it on commit, as in production."""
+    from councils import meeting_state as kept
+    from councils.services import events
+
+    loaded, replay = events.meeting_state, kept.meeting_state_build
+
+    def checked(meeting, setup):
+        state = loaded(meeting, setup)
+        replayed = replay(meeting, setup)
+        assert state.outcome() == replayed.outcome(), "kept state is not the replay"
+        assert state.count == replayed.count == meeting.event_count
+        return state
+
+    monkeypatch.setattr(events, "meeting_state", checked)
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        monkeypatch.setattr(events, "transaction", _CommitsAtOnce(events.transaction))
+
+
 @pytest.fixture
 def council_meeting(db):
     """A council of a coordinator chair and five councillors, and a meeting."""

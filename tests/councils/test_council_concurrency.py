@@ -5,8 +5,10 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
+from django.urls import reverse
 
 from councils import services
+from councils.meeting_state import meeting_state, meeting_state_build
 from councils.models import Meeting, Vote
 from councils.selectors import meeting_outcome
 from tests.factories import make_council, make_meeting
@@ -97,6 +99,36 @@ def test_23_votes_in_the_same_second_are_each_counted_once():
     assert decision["no"] == stored.filter(choice="no").count() == choices.count("no")
     sequences = list(meeting.events.values_list("sequence", flat=True))
     assert sorted(sequences) == list(range(1, len(sequences) + 1))
+
+
+def test_23_votes_at_once_leave_the_kept_state_and_the_live_version_current(client):
+    """Each vote applies to the kept state on commit, whatever order the
+    commits and their stores come in; a poll from before the votes renders
+    the new count."""
+    meeting, chair, members, key = _open_vote(seats=23)
+    url = reverse("councils:live", args=[meeting.pk])
+    etag = client.get(url, HTTP_HX_REQUEST="true")["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    def vote(index):
+        close_old_connections()
+        services.vote_cast(
+            meeting=meeting,
+            member=members[index],
+            choice="yes",
+            idempotency_key=f"vote-{index}",
+        )
+
+    errors = _in_threads(23, vote)
+
+    assert errors == []
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    replayed = meeting_state_build(meeting, meeting.setup)
+    assert meeting_state(meeting, meeting.setup).outcome() == replayed.outcome()
+    assert len(replayed.engine.vote.choices) == 23
+    polled = client.get(url, HTTP_HX_REQUEST="true", HTTP_IF_NONE_MATCH=etag)
+    assert polled.status_code == 200
+    assert polled["ETag"] != etag
 
 
 def test_two_chairs_racing_on_announce_give_one_announcement():

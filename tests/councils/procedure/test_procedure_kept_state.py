@@ -1,0 +1,115 @@
+"""The engine's state kept between requests equals the replay of the log after
+every event, along meetings the engine allows and random logs (issue 13)."""
+
+import pickle
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from councils.procedure import Engine, replay
+from tests.bench.replay import benchmark_events, benchmark_setup
+from tests.councils.procedure.incremental import (
+    assert_incremental_equals_replay,
+    kept,
+    through_the_cache,
+)
+from tests.councils.procedure.test_procedure_contract import MEMBERS, SETUP, event
+
+# What takes business to a decision.
+ONWARD = frozenset(
+    {"second", "state", "put_question", "vote", "announce", "rule", "call_up"}
+)
+WORDING = {"text": "that the council fund it", "amount": "100"}
+
+
+def _worded(action: dict, proposal) -> dict:
+    """An offered action as the page sends it, with its wording."""
+    if action["type"] != "move":
+        return action
+    worded = {**WORDING, **action, "proposal": proposal}
+    if action["motion"] == "division_of_question":
+        worded["parts"] = ["first part", "second part"]
+    return worded
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.data())
+def test_the_kept_state_equals_replay_along_meetings_the_engine_allows(data):
+    """Each step is an action the engine offers someone now (sometimes a
+    random event, mostly refused), so the meetings get far: motions stacked,
+    votes, decisions, reconsiderations, sessions."""
+    state = kept(SETUP)
+    events = [{"type": "arrive", "member": m} for m in MEMBERS]
+    events.append({"type": "call_to_order", "chair": "X1"})
+    for one in events:
+        state.apply(one)
+    for _step in range(data.draw(st.integers(1, 60), label="length")):
+        # The chair (X1) as often as all the others together.
+        member = data.draw(st.sampled_from(["X1"] * 6 + MEMBERS), label="who")
+        proposal = data.draw(st.sampled_from([None, "P", "Q"]), label="proposal")
+        offered = state.actions(member)
+        # Mostly what moves business along (seconds, statements, votes,
+        # announcements, rulings), or new business when nothing is pending:
+        # the floor and a main motion; else any action offered, or anything.
+        onward = [a for a in offered if a["type"] in ONWARD]
+        roll = data.draw(st.integers(0, 9), label="kind of step")
+        if onward and roll < 6:
+            chosen = [data.draw(st.sampled_from(onward), label="action")]
+        elif roll < 7 and not state.engine.stack:
+            chosen = [
+                {"type": "floor", "member": member},
+                {"type": "move", "member": member, "motion": "main", **WORDING},
+            ]
+        elif offered and roll < 9:
+            chosen = [data.draw(st.sampled_from(offered), label="action")]
+        else:
+            chosen = [data.draw(event, label="random event")]
+        for one in chosen:
+            one = _worded(one, proposal)
+            events.append(one)
+            state = through_the_cache(state)
+            state.apply(one)
+
+    assert_incremental_equals_replay(SETUP, events, members=("X1", "c1", "c7"))
+    assert state.outcome()["results"] == replay(SETUP, events)["results"]
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(event, max_size=30))
+def test_the_kept_state_equals_replay_when_events_are_random(events):
+    assert_incremental_equals_replay(SETUP, events)
+
+
+def test_the_kept_state_of_the_benchmark_meeting_equals_its_replay():
+    setup, events = benchmark_setup(), benchmark_events(2000)
+    state = kept(setup)
+    for index, one in enumerate(events):
+        if index % 250 == 0:
+            state = through_the_cache(state)
+        state.apply(one)
+
+    assert {**replay(setup, events), "log_offset": 0} == {
+        key: value for key, value in state.outcome().items() if key != "floor"
+    }
+
+
+def test_a_pickled_engine_reads_back_its_motion_types_by_name():
+    engine = Engine(SETUP)
+    for index, one in enumerate(
+        [{"type": "arrive", "member": m} for m in ("X1", "c1", "c2", "c3")]
+        + [
+            {"type": "call_to_order", "chair": "X1"},
+            {"type": "move", "member": "c1", "motion": "main", "text": "x"},
+        ]
+    ):
+        engine.apply(index, one)
+
+    read_back = pickle.loads(pickle.dumps(engine))
+
+    (motion,) = read_back.awaiting
+    assert motion.kind is engine.awaiting[0].kind
+    assert read_back._handlers["move"].__self__ is read_back
