@@ -27,8 +27,9 @@ def is_on_project_team(user, project):
 
 
 # Receipts and bank references: the people who keep the money straight or
-# check it, not the public. (The superior departments hold no role in a
-# community: they read what the community submits to them, reports/.)
+# check it, not the public. The viewers of the departments that supervise the
+# community see them too: reports/permissions.py, a floor above, widens
+# `projects.view_receipts` with them.
 is_money_reader = holds(Role.FUND_COMMITTEE, Role.SOCIAL_WORKER, Role.EVALUATOR)
 
 rules.add_perm("projects.view_project", rules.always_allow)

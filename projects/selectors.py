@@ -20,6 +20,7 @@ from fundapp.money import ZERO, cny
 from projects.models import (
     DeviationFlag,
     Disbursement,
+    DisbursementApproval,
     Expense,
     Installment,
     ProgressReport,
@@ -170,7 +171,13 @@ def project_installments(project: Project, *, on_hold: bool) -> list[Installment
     signatures (two queries)."""
     live = Disbursement.objects.filter(
         status__in=[Disbursement.Status.REQUESTED, Disbursement.Status.PAID]
-    ).prefetch_related(Prefetch("approvals", to_attr="signature_list"))
+    ).prefetch_related(
+        Prefetch(
+            "approvals",
+            queryset=DisbursementApproval.objects.select_related("approver"),
+            to_attr="signature_list",
+        )
+    )
     installments = project.installments.prefetch_related(
         Prefetch("disbursements", queryset=live, to_attr="live")
     )
@@ -286,7 +293,7 @@ def project_timeline(project: Project) -> list[TimelineEntry]:
     )
     for day in days:
         entries.append(TimelineEntry(day["served_on"], "volunteers", day))
-    for observation in project.observations.all():
+    for observation in project.observations.select_related("evaluator"):
         entries.append(
             TimelineEntry(observation.observed_on, "observation", observation)
         )

@@ -10,6 +10,7 @@ for them (the views answer 404).
 import rules
 
 from fundapp.permissions import is_fund_committee, is_social_worker
+from projects.permissions import is_money_reader
 
 from .models import DepartmentViewer, ProgramOfficer, ReportVersion, Submission
 
@@ -84,3 +85,23 @@ rules.add_perm(
 )
 rules.add_perm("reports.make_program_report", is_program_officer)
 rules.add_perm("reports.view_department", is_department_viewer)
+
+
+@rules.predicate
+def is_viewer_of_supervising_department(user, project) -> bool:
+    """A viewer of a department that supervises the project's community."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and DepartmentViewer.objects.filter(
+            user=user, department__communities=project.community_id
+        ).exists()
+    )
+
+
+# A project's receipts and bank references are for the people who keep its
+# money straight or check it, and for the departments that supervise its
+# community (issue 10 §6). Departments stand a floor above projects, so this
+# app widens the rule projects declares.
+rules.set_perm(
+    "projects.view_receipts", is_money_reader | is_viewer_of_supervising_department
+)

@@ -39,6 +39,7 @@ def project_detail(request, pk):
     timeline, volunteer hours and evaluation summary."""
     project = project_for(request, pk, "projects.view_project")
     flags = page_flags(request.user, project)
+    timeline = selectors.project_timeline(project)
     context = {
         "project": project,
         "proposal": project.proposal,
@@ -49,9 +50,12 @@ def project_detail(request, pk):
         ),
         "delivery": selectors.project_delivery(project),
         "satisfaction": selectors.project_satisfaction(project),
-        "timeline": selectors.project_timeline(project),
+        "timeline": timeline,
         "milestones": list(project.milestones.all()),
-        "flags_raised": list(project.flags.all()),
+        # Read once, for the timeline: the flags in the order they were raised.
+        "flags_raised": [
+            entry.subject for entry in reversed(timeline) if entry.kind == "flag"
+        ],
         "rating_closes": selectors.rating_window_closes(project),
         **flags,
     }
@@ -86,7 +90,9 @@ def project_detail(request, pk):
         context["reports_queried"] = list(
             project.reports.filter(status=ProgressReport.Status.QUERIED)
         )
-    context["observations"] = list(project.observations.select_related("evaluator"))
+    context["observations"] = [
+        entry.subject for entry in reversed(timeline) if entry.kind == "observation"
+    ]
     if flags["can_rate"]:
         mine = project.ratings.filter(resident=request.user).first()
         context["my_rating"] = mine

@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from fundapp.models import Role
 from projects.models import Installment, Project, SubmittedForm
-from tests.factories import issued_key, make_approved_proposal, make_member
+from reports.models import Department, DepartmentViewer
+from tests.factories import (
+    issued_key,
+    make_approved_proposal,
+    make_member,
+    make_user,
+)
 from tests.projects.steps import pay, spend
 
 pytestmark = pytest.mark.django_db
@@ -233,3 +239,25 @@ def test_the_next_installment_is_offered_to_the_social_worker(client, crew):
     assert reverse("projects:request", args=[crew.project.pk, first.pk]) in body
     assert reverse("projects:request", args=[crew.project.pk, second.pk]) not in body
     assert date(2026, 1, 1).isoformat() in body
+
+
+def test_a_viewer_of_a_supervising_department_sees_receipts_and_another_does_not(
+    client, crew
+):
+    expense = spend(crew, "120.00")
+    url = reverse("projects:receipt", args=[crew.project.pk, expense.pk])
+    supervising = Department.objects.create(
+        code="D-SUP", name="民政局", name_en="Civil affairs", kind="civil_affairs"
+    )
+    supervising.communities.add(crew.project.community)
+    elsewhere = Department.objects.create(
+        code="D-ELSE", name="别处", name_en="Elsewhere", kind="civil_affairs"
+    )
+    viewer, stranger = make_user(), make_user()
+    DepartmentViewer.objects.create(user=viewer, department=supervising)
+    DepartmentViewer.objects.create(user=stranger, department=elsewhere)
+
+    client.force_login(viewer)
+    assert client.get(url).status_code == 200
+    client.force_login(stranger)
+    assert client.get(url).status_code == 403
