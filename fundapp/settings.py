@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "fundapp.middleware.DeclaredSizeLimit",
     # Before anything reads the session or the user: an unchanged poll of a
     # live meeting is answered here, with no query.
     "councils.middleware.LivePollUnchanged",
@@ -145,6 +146,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 RATE_LIMITS = rate_limits_from(env("LINLI_RATE_LIMITS", ""))
+# Uploads: a request that declares more than this is refused before its body is
+# read (a 10 MB file and its form); photos decoded at once in one process.
+MAX_REQUEST_BYTES = env_int("LINLI_MAX_REQUEST_BYTES", 11 * 1024 * 1024)
+IMAGE_REENCODING_AT_ONCE = env_int("LINLI_IMAGE_REENCODING_AT_ONCE", 2)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "fund:home"
 LOGOUT_REDIRECT_URL = "fund:home"

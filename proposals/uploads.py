@@ -6,9 +6,11 @@ data), anything hidden after the image, and files that only look like images.
 """
 
 import os
+import threading
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
@@ -24,9 +26,13 @@ ALLOWED_DESCRIPTION = gettext_lazy("a photo (JPEG or PNG) or a PDF")
 PHOTO_DESCRIPTION = gettext_lazy("a photo (JPEG or PNG)")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
-# A 40-megapixel photo is more than any phone takes; a larger one is more
-# likely a decompression bomb than a picture of the community.
-MAX_PIXELS = 40_000_000
+# A 24-megapixel photo is more than a community's report needs; a larger one
+# costs a worker hundreds of MB to decode, and may be a decompression bomb.
+MAX_PIXELS = 24_000_000
+# Photos decoded at once in one process: each 24-megapixel photo takes about
+# 150 MB while it is turned upright and encoded again, so eight uploads at
+# once wait their turn rather than take the worker past 512 MB.
+REENCODING = threading.BoundedSemaphore(settings.IMAGE_REENCODING_AT_ONCE)
 JPEG_QUALITY = 85
 
 
@@ -65,7 +71,7 @@ def reencode_image(upload, content_type: str) -> bytes:
                         "file": ValidationError(
                             _(
                                 "This photo is %(width)s × %(height)s pixels; the "
-                                "limit is 40 megapixels. Send a smaller copy."
+                                "limit is 24 megapixels. Send a smaller copy."
                             )
                             % {"width": probe.width, "height": probe.height},
                             code="too_many_pixels",
@@ -74,9 +80,11 @@ def reencode_image(upload, content_type: str) -> bytes:
                 )
             probe.verify()
         upload.seek(0)
-        with Image.open(upload) as image:
+        with REENCODING, Image.open(upload) as image:
             image.load()
-            upright = ImageOps.exif_transpose(image)
+            # In place: a photo already upright is not copied (72 MB less at
+            # 24 megapixels); one that is turned becomes a new image.
+            upright = ImageOps.exif_transpose(image, in_place=True) or image
             output = BytesIO()
             if expected == "JPEG":
                 if upright.mode not in ("RGB", "L"):
