@@ -9,8 +9,10 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fundapp.models import Fund, User
 from fundapp.money import cny
@@ -18,7 +20,7 @@ from fundapp.selectors import fund_available
 from proposals.models import Proposal
 
 from .actions import ACTIONS, MOTION_FIELDS, MeetingAction
-from .models import AgendaItem, FloorRequest, Meeting
+from .models import AgendaItem, FloorRequest, Meeting, MeetingEvent
 from .permissions import CHAIR, MEMBER, is_presiding
 from .refusals import refusal_message
 from .selectors import (
@@ -32,6 +34,7 @@ from .selectors import (
 )
 from .wording import (
     ALLOWS_LABELS,
+    CHOICE_LABELS,
     METHOD_LABELS,
     RESULT_LABELS,
     UNFINISHED_LABELS,
@@ -66,6 +69,92 @@ def funding_shortfall(
     available = fund_available(fund=fund, category=proposal.category, on=on)
     missing = amount - available
     return missing if missing > 0 else None
+
+
+# What the page shows of a motion: the engine's state, in the words of
+# the meeting (moved, seconded, stated, voting, decided).
+PHASE_LABELS = {
+    "moved": gettext_lazy("moved, awaiting a second"),
+    "seconded": gettext_lazy("seconded, awaiting the chair"),
+    "stated": gettext_lazy("stated: open for debate"),
+    "voting": gettext_lazy("voting is open"),
+}
+NEWS = {
+    "moved": gettext_lazy("Motion moved: %(label)s"),
+    "seconded": gettext_lazy("Motion seconded: %(label)s"),
+    "stated": gettext_lazy("Question stated: %(label)s"),
+    "voting": gettext_lazy("Voting is open: %(label)s"),
+}
+
+
+def motion_phase(motion: dict) -> str:
+    """Where a motion stands, from the engine's state and its seconder."""
+    state = motion.get("state")
+    if state == "MOVED":
+        return "seconded" if motion.get("seconder") else "moved"
+    if state == "PENDING":
+        return "stated"
+    if state == "VOTING":
+        return "voting"
+    return "decided"
+
+
+def meeting_news(outcome: dict, decision: dict | None) -> list[tuple[str, str]]:
+    """What a screen reader is told once as it happens: (key, words) of each
+    living motion's phase, the last result and the meeting's state. The page
+    announces only keys it has not shown before (councils/live.js)."""
+    news = []
+    state = outcome["meeting"]["state"]
+    if state in ("IN_SESSION", "RECESS", "ADJOURNED"):
+        news.append((f"s{outcome['meeting']['number']}:{state}", state_label(state)))
+    if decision is not None:
+        result = RESULT_LABELS.get(decision["result"], decision["result"])
+        news.append(
+            (
+                f"d{decision['index']}",
+                _("%(result)s %(yes)s–%(no)s: %(label)s")
+                % {
+                    "result": str(result).capitalize(),
+                    "yes": decision.get("yes", 0),
+                    "no": decision.get("no", 0),
+                    "label": decision["label"],
+                },
+            )
+        )
+    for key, motion in outcome["motions"].items():
+        phase = motion_phase(motion)
+        here = motion.get("meeting", 1) == outcome["meeting"]["number"]
+        if phase == "decided" or not here:
+            continue
+        news.append(
+            (
+                f"m{key}:{phase}",
+                NEWS[phase] % {"label": motion_label(motion["motion"])},
+            )
+        )
+    return news
+
+
+def my_vote(meeting: Meeting, me: str) -> str | None:
+    """This member's choice in the vote open now, as the log has it (one
+    query): their last vote since the chair last put a question."""
+    opened = (
+        MeetingEvent.objects.filter(meeting=meeting, type="put_question")
+        .order_by("-sequence")
+        .values("sequence")[:1]
+    )
+    payload = (
+        MeetingEvent.objects.filter(
+            meeting=meeting,
+            type="vote",
+            payload__member=me,
+            sequence__gt=Subquery(opened),
+        )
+        .order_by("-sequence")
+        .values_list("payload", flat=True)
+        .first()
+    )
+    return payload.get("choice") if payload else None
 
 
 def vote_open(outcome: dict) -> dict | None:
@@ -107,7 +196,10 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
             **question,
             "text": motion_wording(outcome, question["id"]),
             "label": motion_label(question["motion"]),
-            "state_label": state_label(question["state"]),
+            "state_label": PHASE_LABELS.get(
+                motion_phase(outcome["motions"].get(question["id"], question)),
+                state_label(question["state"]),
+            ),
             "mover": people.get(
                 outcome["motions"].get(question["id"], {}).get("mover")
             ),
@@ -122,6 +214,7 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
             "label": motion_label(motion["motion"]),
             "text": motion["text"],
             "mover": people.get(motion["mover"]),
+            "state_label": PHASE_LABELS[motion_phase(motion)],
         }
         for key, motion in outcome["motions"].items()
         if motion["state"] == "MOVED"
@@ -146,10 +239,35 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
     recused_from = sorted(p for p, ids in recusals.items() if me in ids)
     # This meeting's own results (the log may continue an earlier meeting's).
     decisions = [
-        d for d in outcome["decisions"] if d.get("meeting", 1) == state["number"]
+        {**d, "index": index}
+        for index, d in enumerate(outcome["decisions"])
+        if d.get("meeting", 1) == state["number"]
     ]
+    last_decision = (
+        {
+            **decisions[-1],
+            "label": motion_label(decisions[-1]["motion"])
+            if decisions[-1]["motion_id"] is not None
+            else METHOD_LABELS["unanimous_consent"],
+            "text": motion_wording(outcome, decisions[-1]["motion_id"])
+            or decisions[-1]["text"],
+        }
+        if decisions
+        else None
+    )
+    voting = vote_open(outcome)
+    vote_choices = [a["choice"] for a in actions if a["type"] == "vote"]
+    voted = my_vote(meeting, me) if voting and me in people else None
     return {
         "outcome": outcome,
+        "news": meeting_news(outcome, last_decision),
+        # The vote buttons stay on the page while a question is before the
+        # meeting, so they never move under a finger; until the vote opens
+        # (or for someone who may not vote) pressing one says why not.
+        "vote_buttons": bool(me in people and (vote_choices or not is_chair))
+        and bool(voting or pending or awaiting),
+        "vote_ready": bool(vote_choices),
+        "my_vote": CHOICE_LABELS.get(voted, voted) if voted else None,
         "state": state,
         "state_label": state_label(state["state"]),
         "present_count": len(state["present"]),
@@ -178,18 +296,9 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
             }
             for move in moves
         ],
-        "vote_choices": [a["choice"] for a in actions if a["type"] == "vote"],
-        "vote_open": vote_open(outcome),
-        "last_decision": {
-            **decisions[-1],
-            "label": motion_label(decisions[-1]["motion"])
-            if decisions[-1]["motion_id"] is not None
-            else METHOD_LABELS["unanimous_consent"],
-            "text": motion_wording(outcome, decisions[-1]["motion_id"])
-            or decisions[-1]["text"],
-        }
-        if decisions
-        else None,
+        "vote_choices": vote_choices or ["yes", "no", "abstain"],
+        "vote_open": voting,
+        "last_decision": last_decision,
         "shortfall": shortfall,
         "recused_from": recused_from,
         "methods": METHOD_LABELS,

@@ -190,7 +190,14 @@ def meeting_live_fragment(request, pk):
     version = live_version(pk)
     meeting = meeting_get(pk)
     context = _live_context(request, meeting, version)
-    response = render(request, "councils/includes/meeting_live.html", context)
+    # To htmx, the fragment; opened on its own, a page with the page's
+    # language and title (the vary headers say which was sent).
+    template = (
+        "councils/includes/meeting_live.html"
+        if request.headers.get("HX-Request") == "true"
+        else "councils/meeting_live_page.html"
+    )
+    response = render(request, template, context)
     return live_headers(response, context["live_version"])
 
 

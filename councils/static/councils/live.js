@@ -1,0 +1,113 @@
+// The live meeting page (issue 15). Updates morph #live in place (idiomorph,
+// static/vendor), so focus, a pressed button and the scroll stay. This file:
+// - keeps what a person is typing or choosing in a form, and a section they
+//   opened, across updates (the server does not know them);
+// - says once, in a polite live region, what changed ("Motion seconded",
+//   "Voting is open", "Adopted 14–3"): the fragment lists its news with keys
+//   (`ul.news`) and only keys not heard before are read;
+// - clears a form once the server took what it sent.
+(function () {
+  "use strict";
+  var edited = new WeakSet();
+  var heard = new Set();
+
+  function isEdited(node) {
+    var field = node.closest ? node.closest("input, select, textarea") : null;
+    return field !== null && edited.has(field);
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.closest && event.target.closest("#live form")) {
+      edited.add(event.target);
+    }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.closest && event.target.closest("#live form")) {
+      edited.add(event.target);
+    }
+  });
+
+  function news() {
+    var items = document.querySelectorAll("#live ul.news li[data-key]");
+    var fresh = [];
+    items.forEach(function (item) {
+      if (!heard.has(item.dataset.key)) {
+        heard.add(item.dataset.key);
+        fresh.push(item.textContent.trim());
+      }
+    });
+    return fresh;
+  }
+
+  function announce() {
+    var fresh = news();
+    if (fresh.length) {
+      document.getElementById("live-news").textContent = fresh.join(". ");
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.Idiomorph) {
+      // Only the person changes what they typed, chose or opened.
+      window.Idiomorph.defaults.callbacks.beforeAttributeUpdated = function (
+        name,
+        node,
+      ) {
+        if (name === "open" && node.tagName === "DETAILS") {
+          return false;
+        }
+        if (
+          (name === "value" || name === "checked" || name === "selected") &&
+          isEdited(node)
+        ) {
+          return false;
+        }
+        return true;
+      };
+    }
+    news(); // What the page showed when it opened is not news.
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target.id === "live" || event.target.id === "live-message") {
+      announce();
+    }
+  });
+
+  // A press the server could not take (busy, offline) is never silent.
+  function unsent(event) {
+    var form = event.detail.elt;
+    var message = document.getElementById("live-message");
+    if (!form || form.tagName !== "FORM" || !message) {
+      return;
+    }
+    var paragraph = document.createElement("p");
+    paragraph.className = "errorlist";
+    paragraph.setAttribute("role", "alert");
+    paragraph.textContent = message.dataset.unsent;
+    message.replaceChildren(paragraph);
+  }
+  document.addEventListener("htmx:responseError", unsent);
+  document.addEventListener("htmx:sendError", unsent);
+
+  // A form whose action the server took starts afresh; a refused one keeps
+  // what was typed, and the refusal says why (#live-message).
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || form.tagName !== "FORM" || !event.detail.successful) {
+      return;
+    }
+    var message = document.getElementById("live-message");
+    if (message && message.textContent.trim()) {
+      return;
+    }
+    form.querySelectorAll("input, select, textarea").forEach(function (field) {
+      edited.delete(field);
+    });
+    form.reset();
+    var details = form.closest("details");
+    if (details) {
+      details.open = false;
+    }
+  });
+})();
