@@ -286,7 +286,11 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
         # The registry's actions offered now: buttons for those without
         # fields, and every motion in order with only its fields.
         "offered": {action.name for action in offered},
-        "buttons": [action for action in offered if not action.fields],
+        # Leaving is a small control of its own, confirmed (issue 12 §2).
+        "buttons": [
+            action for action in offered if not action.fields and action.name != "leave"
+        ],
+        "adjourned": state["state"] == "ADJOURNED",
         "moves": [
             {
                 **move,

@@ -103,3 +103,53 @@ def test_each_change_has_its_own_key_so_it_is_said_once():
 )
 def test_the_phase_shown_is_the_engines_state(state, seconder, phase):
     assert motion_phase({"state": state, "seconder": seconder}) == phase
+
+
+def test_leaving_is_a_separate_control_that_asks_first(client, in_session):
+    meeting, chair, members = in_session
+    client.force_login(members[0])
+    client.cookies["django_language"] = "en"
+
+    html = client.get(reverse("councils:live", args=[meeting.pk]), headers=HTMX).text
+
+    actions = re.search(r'<div class="actions">(.*?)</div>', html, re.S).group(1)
+    assert 'data-action="leave"' not in actions
+    leave = re.search(r'<details class="leave">(.*?)</details>', html, re.S).group(1)
+    assert "<summary>Leave the meeting</summary>" in leave
+    assert 'data-action="leave">Yes, leave the meeting</button>' in leave
+
+
+def test_after_adjournment_the_page_offers_only_the_minutes(client, in_session, key):
+    meeting, chair, members = in_session
+    services.motion_move(
+        meeting=meeting, member=members[0], motion="adjourn", idempotency_key=key()
+    )
+    services.motion_second(meeting=meeting, member=members[1], idempotency_key=key())
+    services.meeting_act(
+        meeting=meeting, actor=chair, action="state", idempotency_key=key()
+    )
+    services.meeting_act(
+        meeting=meeting,
+        actor=chair,
+        action="put_question",
+        idempotency_key=key(),
+        method="voice",
+    )
+    for member in members:
+        services.meeting_act(
+            meeting=meeting,
+            actor=member,
+            action="vote",
+            idempotency_key=key(),
+            choice="yes",
+        )
+    services.meeting_act(
+        meeting=meeting, actor=chair, action="announce", idempotency_key=key()
+    )
+    client.force_login(members[0])
+    client.cookies["django_language"] = "en"
+
+    html = client.get(reverse("councils:live", args=[meeting.pk]), headers=HTMX).text
+
+    assert "Read the minutes" in html
+    assert "<form" not in html
