@@ -27,6 +27,10 @@ from proposals.models import Proposal
 from .common import act_once, project_for
 from .flags import page_flags
 
+# The newest entries of a project's timeline shown at first (a patrol logs
+# volunteer hours every day); the whole of it is one link away.
+TIMELINE_SHOWN = 40
+
 DEFAULT_SCHEDULE = [
     {"percent": "50", "trigger": Installment.Trigger.START},
     {"percent": "30", "trigger": Installment.Trigger.PROGRESS},
@@ -50,7 +54,10 @@ def project_detail(request, pk):
         ),
         "delivery": selectors.project_delivery(project),
         "satisfaction": selectors.project_satisfaction(project),
-        "timeline": timeline,
+        "timeline": timeline
+        if request.GET.get("timeline") == "all"
+        else timeline[:TIMELINE_SHOWN],
+        "timeline_count": len(timeline),
         "milestones": list(project.milestones.all()),
         # Read once, for the timeline: the flags in the order they were raised.
         "flags_raised": [

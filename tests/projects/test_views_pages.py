@@ -1,12 +1,14 @@
 """The project's pages: the grant agreement, the public page, the money page,
 and what the fund's and the proposal's pages show of projects."""
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from fundapp.models import Role
+from projects import services
 from projects.models import Installment, Project, SubmittedForm
 from reports.models import Department, DepartmentViewer
 from tests.factories import (
@@ -261,3 +263,24 @@ def test_a_viewer_of_a_supervising_department_sees_receipts_and_another_does_not
     assert client.get(url).status_code == 200
     client.force_login(stranger)
     assert client.get(url).status_code == 403
+
+
+def test_a_long_timeline_shows_its_newest_entries_and_links_to_the_whole(client, crew):
+    for day in range(1, 46):
+        services.volunteer_shift_record(
+            project=crew.project,
+            actor=crew.team,
+            activity="夜巡",
+            served_on=date(2026, 1, 1) + timedelta(days=day),
+            hours=Decimal("2"),
+            volunteer_name="张大爷",
+        )
+    url = crew.project.get_absolute_url()
+
+    first = client.get(url)
+    whole = client.get(url, {"timeline": "all"})
+
+    assert len(first.context["timeline"]) == 40
+    assert first.context["timeline"][0].on == date(2026, 2, 15)
+    assert "?timeline=all" in first.content.decode()
+    assert len(whole.context["timeline"]) == 45
