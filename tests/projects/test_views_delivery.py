@@ -1,6 +1,8 @@
 """Co-delivery and co-evaluation from the pages: reports with photos,
 volunteer hours, ratings, observations, flags and their holds."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -11,6 +13,7 @@ from projects import services
 from projects.models import (
     DeviationFlag,
     ProgressReport,
+    Project,
     Rating,
     VolunteerShift,
 )
@@ -232,3 +235,77 @@ def test_the_social_worker_marks_delivery_done(client, crew):
     )
 
     assert crew.proposal.status == "completed"
+
+
+def test_the_social_worker_adds_a_milestone_and_a_date_outside_is_refused(client, crew):
+    client.force_login(crew.worker)
+    url = reverse("projects:milestone", args=[crew.project.pk])
+
+    refused = post_form(client, url, title="中期检查", due_on="2027-06-01")
+    post_form(client, url, title="中期检查", due_on="2026-06-01")
+
+    assert "within the project's dates" in refused.context["form"].errors["due_on"][0]
+    assert crew.project.milestones.filter(title="中期检查").count() == 1
+
+
+def test_a_queried_report_is_corrected_by_the_team(client, crew):
+    report = file_report(crew, accept=False)
+    client.force_login(crew.worker)
+    page = client.get(crew.project.get_absolute_url())
+    _report, form = page.context["reports_waiting"][0]
+    client.post(
+        reverse("projects:report_review", args=[crew.project.pk, report.pk]),
+        {
+            "idempotency_key": form["idempotency_key"].value(),
+            "query_it": "1",
+            "query": "参与人数怎么算的？",
+        },
+    )
+    client.force_login(crew.team)
+
+    post_form(
+        client,
+        reverse("projects:report_answer", args=[crew.project.pk, report.pk]),
+        summary="按签到表计算。",
+    )
+
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.SUBMITTED
+    assert report.summary == "按签到表计算。"
+
+
+def test_after_the_window_the_evaluator_marks_evaluated_and_the_fund_closes(
+    client, crew
+):
+    running(crew)
+    file_report(crew, "final")
+    services.project_complete(
+        project=crew.project, actor=crew.worker, completed_on=timezone.localdate()
+    )
+    long_ago = timezone.localdate() - timedelta(days=90)
+    Project.objects.filter(pk=crew.project.pk).update(
+        completed_on=long_ago, starts_on=long_ago - timedelta(days=10)
+    )
+    client.force_login(crew.evaluator)
+    post_form(client, reverse("projects:evaluated", args=[crew.project.pk]))
+    assert crew.proposal.status == "evaluated"
+    client.force_login(crew.signers[0])
+    close = reverse("projects:close", args=[crew.project.pk])
+    unspent = post_form(client, close)
+    assert "neither spent nor returned" in unspent.content.decode()
+
+    post_form(
+        client,
+        reverse("projects:return", args=[crew.project.pk]),
+        amount=str(crew.project.installments.get(position=1).amount),
+        returned_on=timezone.localdate().isoformat(),
+        bank_reference="RET-ALL",
+    )
+    post_form(client, close)
+
+    assert crew.proposal.status == "closed"
+    assert (
+        not crew.project.installments.filter(cancelled_at__isnull=True)
+        .exclude(position=1)
+        .exists()
+    )
