@@ -4,8 +4,8 @@
   members and 50 observers polling it, then 23 members voting at once
   (tests/bench/council_live.py). Run alone: `make bench BENCH_ARGS="--only
   council"`.
-- The procedure engine's replay of a 2,000-event meeting, which the meeting
-  page runs on every load (tests/bench/replay.py).
+- The procedure engine's replay of a 2,000-event meeting, which a meeting
+  whose kept state is missing runs once (tests/bench/replay.py).
 """
 
 from fundapp.bench import (

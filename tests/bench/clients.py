@@ -10,11 +10,14 @@ Modes (spec["mode"]):
 - "poll": each client (a Cookie header, or "" for an anonymous one) GETs
   one path at `rate` requests per second (a fixed schedule, like htmx's
   `every 1s`; a client late on its schedule sends at once and the lateness is
-  counted), or as fast as it can when `rate` is 0, for `seconds`;
-- "act": each client first GETs `page` (its CSRF cookie and token, as a
-  browser does), then all POST `form` to `path` at the same moment (a
-  barrier), then optional `after` POSTs run one by one (e.g. the chair's
-  announcement).
+  counted), or as fast as it can when `rate` is 0, for `seconds`; with
+  `conditional`, each sends back the ETag of its last answer (If-None-Match),
+  as the live page does, and the unchanged answers (204, 304) are counted;
+- "act": each client first GETs `page` (its CSRF cookie and token, and the
+  idempotency key the page issues it, as a browser does), then all POST
+  `form` to `path` at the same moment (a barrier), then optional `after`
+  POSTs run one by one (e.g. the chair's announcement). A form's
+  `idempotency_key` that begins with "-" is a suffix to the issued key.
 
 Without Django: the standard library only, so that it starts fast.
 """
@@ -32,6 +35,8 @@ from urllib.parse import urlencode, urlsplit
 
 TIMEOUT = 30.0
 TOKEN = re.compile(r'"X-CSRFToken":\s*"([^"]+)"')
+# The idempotency key a page issues its reader (fundapp.idempotency.FORM_KEY).
+ISSUED_KEY = re.compile(r"f[0-9a-f]{16}\.[0-9a-f]{24}")
 
 
 def percentile(ordered: list[float], share: float) -> float:
@@ -75,7 +80,10 @@ class Client:
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         if response.getheader("Connection", "").lower() == "close":
             self.connection.close()  # gunicorn's sync workers close each time
+        self.etag = response.getheader("ETag") or self.etag
         return response.status, data
+
+    etag = None
 
     def close(self) -> None:
         self.connection.close()
@@ -84,6 +92,7 @@ class Client:
 def run_poll(spec: dict, host: str, port: int) -> dict:
     path, rate, seconds = spec["path"], float(spec["rate"]), float(spec["seconds"])
     headers = spec.get("headers", {})
+    conditional = spec.get("conditional", False)
     cookies = spec["clients"]
     lock = threading.Lock()
     found = {"latencies": [], "non_2xx": 0, "errors": 0, "late": 0, "statuses": {}}
@@ -108,14 +117,17 @@ def run_poll(spec: dict, host: str, port: int) -> dict:
             elif time.monotonic() >= deadline:
                 break
             sent = time.perf_counter()
+            sending = dict(headers)
+            if conditional and client.etag:
+                sending["If-None-Match"] = client.etag
             try:
-                status, _body = client.request("GET", path, headers=headers)
+                status, _body = client.request("GET", path, headers=sending)
             except (OSError, http.client.HTTPException):
                 failed += 1
                 continue
             mine.append((time.perf_counter() - sent) * 1000)
             statuses[status] = statuses.get(status, 0) + 1
-            if not 200 <= status < 300:
+            if not (200 <= status < 300 or status == 304):
                 bad += 1
         client.close()
         with lock:
@@ -146,6 +158,17 @@ def run_poll(spec: dict, host: str, port: int) -> dict:
     }
 
 
+def _with_issued_key(form: dict, page: str) -> dict:
+    """The form with its idempotency key made from the one the page issued."""
+    suffix = form.get("idempotency_key", "")
+    if not suffix.startswith("-"):
+        return form
+    issued = ISSUED_KEY.search(page)
+    if issued is None:
+        raise SystemExit("The page issued no idempotency key.")
+    return {**form, "idempotency_key": issued.group(0) + suffix}
+
+
 def _form_post(client: Client, path: str, form: dict, token: str, referer: str):
     body = urlencode(form)
     headers = {
@@ -166,10 +189,11 @@ def run_act(spec: dict, host: str, port: int) -> dict:
     for actor in actors:
         client = Client(host, port, actor["cookie"])
         status, body = client.request("GET", page)
-        match = TOKEN.search(body.decode("utf-8", "replace"))
+        text = body.decode("utf-8", "replace")
+        match = TOKEN.search(text)
         if status != 200 or not match:
             raise SystemExit(f"GET {page} answered {status} without a CSRF token.")
-        prepared.append((client, match.group(1), actor["form"]))
+        prepared.append((client, match.group(1), _with_issued_key(actor["form"], text)))
     barrier = threading.Barrier(len(prepared))
     results: list[dict] = [{} for _ in prepared]
 
@@ -198,8 +222,10 @@ def run_act(spec: dict, host: str, port: int) -> dict:
     for step in spec.get("after", []):
         client = Client(host, port, step["cookie"])
         status, body = client.request("GET", page)
-        token = TOKEN.search(body.decode("utf-8", "replace")).group(1)
-        status, body = _form_post(client, path, step["form"], token, referer)
+        text = body.decode("utf-8", "replace")
+        token = TOKEN.search(text).group(1)
+        form = _with_issued_key(step["form"], text)
+        status, body = _form_post(client, path, form, token, referer)
         after.append(
             {"status": status, "refused": 'role="alert"' in body.decode("utf-8")}
         )

@@ -95,6 +95,10 @@ def server_environment(database_url: str, *, allowed_hosts="127.0.0.1") -> dict:
         DJANGO_LOG_LEVEL="ERROR",
         # One address asks hundreds of times a second: the API's limit is off.
         LINLI_RATE_LIMITS="api=0/60",
+        # Loopback over plain HTTP: no redirect to HTTPS, cookies sent back.
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SESSION_COOKIE_SECURE="false",
+        DJANGO_CSRF_COOKIE_SECURE="false",
     )
     return environment
 
@@ -102,7 +106,15 @@ def server_environment(database_url: str, *, allowed_hosts="127.0.0.1") -> dict:
 class Gunicorn:
     """gunicorn on a free loopback port; `stop()` always ends it (and its workers)."""
 
-    def __init__(self, *, database_url: str, workers: int, cwd: Path, log: Path):
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        workers: int,
+        cwd: Path,
+        log: Path,
+        environment: dict | None = None,
+    ):
         self.port = free_port()
         self.workers = workers
         self.log_path = log
@@ -126,7 +138,7 @@ class Gunicorn:
         self.process = subprocess.Popen(  # noqa: S603 (fixed arguments)
             self.command,
             cwd=cwd,
-            env=server_environment(database_url),
+            env={**server_environment(database_url), **(environment or {})},
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )

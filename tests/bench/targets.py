@@ -42,6 +42,8 @@ class ServedRow:
     queries: str = "-"
     verdict: str = "-"  # "yes", "no: …", "FAILED …", or "-" (no target)
     notes: list[str] = field(default_factory=list)
+    # The machine's load averages when the row's load began and ended.
+    load: tuple | None = None
 
     @property
     def met(self) -> bool:
