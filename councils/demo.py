@@ -1,4 +1,6 @@
-"""The council's part of the demo: JMJY's two council terms and its meetings.
+"""The councils' part of the demo: JMJY's resident council, its two terms and
+its meetings, and XWJ's residents' conference, its term of resident
+representatives and its meetings of 2015.
 
 Idempotent: people, terms and seats are looked up by natural keys, meetings
 by number, and every event goes through the services with a fixed
@@ -13,12 +15,61 @@ from django.utils import timezone
 from fundapp import clock
 from fundapp import services as fund_services
 from fundapp.demo import DemoLogin, DemoStep, demo_user, register_demo_step
-from fundapp.models import Role
+from fundapp.models import Role, User
 from proposals import services as proposal_services
 from proposals.models import Proposal
 
 from . import services
 from .models import Council, Meeting, Minutes, Seat, Term
+
+# XWJ's residents' conference (居民会议): the use of the granted fund "should
+# be determined through the deliberation of residents' conference" (paper
+# §2.2). Its first term began when XWJ became the pilot community, early in
+# 2015; its representatives are XWJ's residents.
+XWJ_TERM = ("第一届居民会议", datetime.date(2015, 3, 1))
+XWJ_PLACE = "XWJ社区活动中心"
+# Representatives beside the chair (xwj_chair) and the demo's XWJ residents:
+# (username, phone, name).
+XWJ_REPRESENTATIVES = [
+    ("xwj_rep01", "13900000401", "钱秀兰"),
+    ("xwj_rep02", "13900000402", "孙德明"),
+    ("xwj_rep03", "13900000403", "李淑珍"),
+    ("xwj_rep04", "13900000404", "吴国强"),
+    ("xwj_rep05", "13900000405", "郑玉梅"),
+]
+# The conference's meetings of 2015, each (scheduled at, business): the
+# first decides the three programs of XWJ's call of 2015 (after-school
+# care, vocational skill training, remodelling the community park); the
+# second approves its minutes.
+XWJ_MEETINGS = [
+    (
+        datetime.date(2015, 4, 18),
+        [
+            (
+                "四点半课堂 (After-school care)",
+                "资助四点半课堂 Fund the after-school care as requested",
+                None,
+                None,
+                "adopted",
+            ),
+            (
+                "职业技能培训 (Vocational skill training)",
+                "资助职业技能培训 Fund the vocational skill training as requested",
+                None,
+                None,
+                "adopted",
+            ),
+            (
+                "社区公园改造 (Remodelling the community park)",
+                "资助社区公园改造 Fund the remodelling of the community park",
+                Decimal("43600.00"),
+                Decimal("40000.00"),
+                "adopted",
+            ),
+        ],
+    ),
+    (datetime.date(2015, 5, 16), []),
+]
 
 PHASE_1 = ("第一届居民议事会", datetime.date(2014, 3, 1), datetime.date(2015, 12, 31))
 PHASE_2 = ("第二届居民议事会", datetime.date(2016, 1, 1), None)
@@ -180,14 +231,14 @@ def _terms(council, community, users):
     return coordinators, councillors
 
 
-def _meeting(council, number, when, chair, worker):
+def _meeting(council, number, when, chair, worker, place="JMJY社区议事厅"):
     meeting = Meeting.objects.filter(council=council, number=number).first()
     if meeting is None:
         meeting = services.meeting_schedule(
             council=council,
             actor=worker,
             scheduled_at=when,
-            place="JMJY社区议事厅",
+            place=place,
             chair=chair,
             secretary=worker,
         )
@@ -203,6 +254,8 @@ def _run_past_meeting(meeting, chair, worker, councillors, business, approve=Non
     later event comes a little after the one before.
     """
     present = councillors[:16]
+    voters = present
+    code = meeting.council.community.code
     arrivals = [chair, *present]
     step = iter(range(1000))
     opens_at = meeting.scheduled_at - ARRIVAL_GAP * (len(arrivals) + 1)
@@ -211,7 +264,7 @@ def _run_past_meeting(meeting, chair, worker, councillors, business, approve=Non
         def key(seconds):
             """The next event's key, with the clock moved on `seconds` first."""
             held.advance(seconds=seconds)
-            return f"demo:JMJY:m{meeting.number}:{next(step)}"
+            return f"demo:{code}:m{meeting.number}:{next(step)}"
 
         for person in arrivals:
             services.meeting_check_in(
@@ -303,11 +356,12 @@ def _recused(meeting, proposal) -> list[str]:
     return setup.get("recusals", {}).get(str(proposal.pk), [])
 
 
-def load_councils_demo(communities, users) -> None:
+def load_jmjy_council(communities, users) -> None:
+    """JMJY's resident council: two terms, three past meetings and today's."""
     community = communities["JMJY"]
     worker = users["socialworker"]
-    council, _created = Council.objects.get_or_create(
-        community=community, defaults={"name": "JMJY社区居民议事会"}
+    council = services.council_create(
+        community=community, actor=worker, kind=Council.Kind.RESIDENT_COUNCIL
     )
     coordinators, councillors = _terms(council, community, users)
     chair = coordinators[0]
@@ -349,6 +403,92 @@ def load_councils_demo(communities, users) -> None:
             member=person,
             idempotency_key=f"demo:JMJY:m4:arrive:{person.username}",
         )
+
+
+def _xwj_representatives(community, users) -> list:
+    """XWJ's residents who sit in its conference beside the chair."""
+    people = []
+    for username, phone, name in XWJ_REPRESENTATIVES:
+        user = demo_user(DemoLogin(username, phone, name, "XWJ", Role.RESIDENT))
+        fund_services.role_grant(
+            user=user, community=community, role=Role.RESIDENT, granted_by=None
+        )
+        people.append(user)
+    # The demo's XWJ residents who proposed programs sit in it too, and are
+    # recused from their own programs.
+    named = ["xwj_resident", "xwj_neighbour1", "xwj_neighbour2"]
+    found = {user.username: user for user in User.objects.filter(username__in=named)}
+    return [found[name] for name in named if name in found] + people
+
+
+def _xwj_term(council, community, users, worker):
+    """The conference's first term and its seats, through the roster's services."""
+    name, starts = XWJ_TERM
+    representatives = _xwj_representatives(community, users)
+    chair = users["xwj_chair"]
+    fund_services.role_grant(
+        user=chair, community=community, role=Role.RESIDENT, granted_by=None
+    )
+    term = Term.objects.filter(council=council, name=name).first()
+    if term is None:
+        term = services.term_create(
+            council=council,
+            actor=worker,
+            name=name,
+            starts_on=starts,
+            councillor_seats=len(representatives),
+            coordinator_seats=1,
+        )
+    seated = set(term.seats.values_list("holder_id", flat=True))
+    for person, role in [
+        (chair, Seat.Role.COORDINATOR),
+        *((person, Seat.Role.COUNCILLOR) for person in representatives),
+    ]:
+        if person.pk not in seated:
+            services.seat_assign(
+                term=term, holder=person, role=role, starts_on=starts, actor=worker
+            )
+    return chair, representatives
+
+
+def load_xwj_conference(communities, users) -> None:
+    """XWJ's residents' conference: its term, its seats of resident
+    representatives, the meeting of April 2015 that decided XWJ's three
+    programs of 2015 and the meeting of May 2015 that approved its minutes,
+    each held through the services on its own day (idempotent)."""
+    community = communities["XWJ"]
+    worker = users["xwj_socialworker"]
+    council = services.council_create(
+        community=community,
+        actor=worker,
+        kind=Council.Kind.RESIDENTS_CONFERENCE,
+    )
+    chair, representatives = _xwj_term(council, community, users, worker)
+    zone = timezone.get_current_timezone()
+    previous_minutes = None
+    for number, (day, business) in enumerate(XWJ_MEETINGS, start=1):
+        when = datetime.datetime.combine(day, datetime.time(19, 0), tzinfo=zone)
+        meeting = Meeting.objects.filter(council=council, number=number).first()
+        if meeting is None:
+            # Scheduled three weeks before, with its notice.
+            with clock.clock_set(when - datetime.timedelta(days=21)):
+                meeting = _meeting(council, number, when, chair, worker, XWJ_PLACE)
+        if meeting.event_count == 0:
+            _run_past_meeting(
+                meeting,
+                chair,
+                worker,
+                representatives,
+                business,
+                approve=previous_minutes,
+            )
+        previous_minutes = Minutes.objects.filter(meeting=meeting).first()
+
+
+def load_councils_demo(communities, users) -> None:
+    """JMJY's resident council and XWJ's residents' conference (idempotent)."""
+    load_jmjy_council(communities, users)
+    load_xwj_conference(communities, users)
 
 
 # Its meetings decide the demo proposals, found by title.

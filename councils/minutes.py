@@ -252,7 +252,7 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
     )
     return {
         "kind": meeting.get_kind_display(),
-        "council": meeting.council.name,
+        "council": meeting.council.display_name,
         "date": timezone.localtime(
             called.created_at if called else meeting.scheduled_at
         ),

@@ -41,6 +41,11 @@ def now() -> datetime.datetime:
     return timezone.now() if clock is None else clock.at
 
 
+def today() -> datetime.date:
+    """The date to record, in the reader's time zone: `now()`'s local date."""
+    return timezone.localdate(now())
+
+
 @contextmanager
 def clock_set(at: datetime.datetime) -> Iterator[SetClock]:
     """Make `now()` answer `at`, and what the clock is moved on to, inside."""

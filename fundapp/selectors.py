@@ -36,7 +36,7 @@ from fundapp.services.money import reversed_tranche_ids, spendable_tranches
 
 def community_get(*, code: str) -> Community:
     return get_object_or_404(
-        Community.objects.select_related("fund"), code=code.upper()
+        Community.objects.select_related("fund", "council"), code=code.upper()
     )
 
 
@@ -46,7 +46,7 @@ def community_list():
     The external sources' accounts give the money, so they run negative: what
     was raised is the opposite of their sum.
     """
-    return Community.objects.select_related("fund").annotate(
+    return Community.objects.select_related("fund", "council").annotate(
         raised=-Sum(
             "fund__accounts__balance",
             filter=Q(fund__accounts__kind=Account.Kind.EXTERNAL_SOURCE),

@@ -19,6 +19,7 @@ from drf_spectacular.utils import (
 from rest_framework import routers, serializers, viewsets
 from rest_framework.response import Response
 
+from fundapp.filters import FreshFilters
 from fundapp.models import Category
 from proposals.models import Proposal
 
@@ -61,7 +62,7 @@ def documented(serializer, item: str):
 # Filters ----------------------------------------------------------------
 
 
-class ProjectFilter(filters.FilterSet):
+class ProjectFilter(FreshFilters, filters.FilterSet):
     """Community, the proposal's status and category, the grantee, the year."""
 
     community = filters.CharFilter(
@@ -96,7 +97,7 @@ class ProjectFilter(filters.FilterSet):
         ).filter(starts_on__year__lte=value, last_year__gte=value)
 
 
-class InstallmentFilter(filters.FilterSet):
+class InstallmentFilter(FreshFilters, filters.FilterSet):
     """The project, its community, the installment's trigger and state."""
 
     STATES = [
@@ -135,7 +136,7 @@ class InstallmentFilter(filters.FilterSet):
         )
 
 
-class ProgressReportFilter(filters.FilterSet):
+class ProgressReportFilter(FreshFilters, filters.FilterSet):
     """The project, its community, the kind and review of the report, the year."""
 
     project = filters.NumberFilter(field_name="project_id", label=_("Project"))

@@ -5,16 +5,19 @@ JMJY's programs (Night 110, Safe JM Patrol, Mutual Aid, Knitting, Love
 Accompany, Environmental Initiator) and XWJ's (after-school care, vocational
 skill training, remodelling the community park), written, supported and
 screened through the services, and some placed on an agenda. Only a meeting
-decides a proposal: the council's demo decides JMJY's at its past meetings;
-XWJ's after-school care waits on the agenda for XWJ's residents'
-conference. Idempotent: a call is found by (community, title) and a proposal
+decides a proposal: the council's demo decides JMJY's at its past meetings,
+and XWJ's residents' conference decides XWJ's at its meeting of April 2015.
+XWJ's programs are written at their own time (spring 2015, when XWJ became
+the pilot community), on the clock of `fundapp.clock`. Idempotent: a call is found by (community, title) and a proposal
 by (call, title); one that exists is left as it is.
 """
 
-from datetime import timedelta
+import contextlib
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from fundapp import clock
 from fundapp import services as fund_services
 from fundapp.demo import DemoStep, register_demo_step
 from fundapp.models import Role, User
@@ -52,6 +55,11 @@ CALLS = {
         "minimum_supports": 2,
     },
 }
+
+# When a community's programs were written: XWJ's call opened in March 2015
+# (XWJ was chosen as the pilot community at the beginning of 2015); each
+# program is written a day after the one before. None: the load's own time.
+WRITTEN_FROM = {"JMJY": None, "XWJ": (2015, 3, 9, 9, 30)}
 
 # (community, proposer, co-proposers, stage, text, category, budget lines)
 PROPOSALS = [
@@ -266,7 +274,7 @@ def _call(community, worker) -> Round:
     existing = Round.objects.filter(community=community, title=spec["title"]).first()
     if existing is not None:
         return existing
-    today = timezone.localdate()
+    today = clock.today()
     return services.round_open(
         community=community,
         actor=worker,
@@ -324,20 +332,37 @@ def _supporters(proposal, people, code):
     return [people[name] for name in names if people[name].pk not in team]
 
 
+def _written_at(code):
+    """The clock of a community's programs: set to their own time, if any."""
+    start = WRITTEN_FROM[code]
+    if start is None:
+        return contextlib.nullcontext()
+    return clock.clock_set(datetime(*start, tzinfo=timezone.get_default_timezone()))
+
+
 def load_proposals_demo(communities, users) -> None:
     """Add the paper's programs as proposals at different stages (idempotent)."""
     people = _neighbours(communities, users)
+    for code in ("JMJY", "XWJ"):
+        with _written_at(code) as held:
+            _load_programs(communities[code], users, people, held)
+
+
+def _load_programs(community, users, people, held) -> None:
+    code = community.code
     staff = {
         "JMJY": (users["socialworker"], users["coordinator"]),
         "XWJ": (users["xwj_socialworker"], users["xwj_chair"]),
     }
     agendas = {"JMJY": "JMJY居民议事会", "XWJ": "XWJ居民会议"}
-    calls = {code: _call(communities[code], staff[code][0]) for code in ("JMJY", "XWJ")}
+    call = _call(community, staff[code][0])
     for spec in PROPOSALS:
-        code = spec["community"]
-        call = calls[code]
+        if spec["community"] != code:
+            continue
         if Proposal.objects.filter(round=call, title=spec["title"]).exists():
             continue
+        if held is not None:
+            held.advance(days=1)
         worker, agenda_setter = staff[code]
         proposal = _write(call, spec, people)
         proposer = proposal.proposer

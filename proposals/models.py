@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fundapp.models import Category
@@ -487,7 +488,7 @@ class ProposalEvent(models.Model):
     idempotency_key = models.CharField(
         max_length=80, null=True, blank=True, unique=True
     )
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("proposal event")

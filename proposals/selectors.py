@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from fundapp import clock
 from fundapp.models import Category, Community, Role, User
 from fundapp.money import ZERO, format_cny
 from fundapp.permissions import verified_roles
@@ -253,7 +254,7 @@ def proposal_problems(proposal: Proposal, *, on=None, for_submission=True) -> li
     A returned proposal may be resubmitted after the call closes, since
     screening itself happens after it.
     """
-    on = on or timezone.localdate()
+    on = on or clock.today()
     call = proposal.round
     problems = []
     first_submission = proposal.submitted_at is None

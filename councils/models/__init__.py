@@ -1,4 +1,5 @@
-"""The resident council: its rules, terms and seats, meetings and their record.
+"""The council (a resident council or a residents' conference): its rules,
+terms and seats, meetings and their record.
 
 `roster` holds the council, its rule settings, terms and seats; `meetings`
 the meetings with their agenda, notices and append-only event log (each row
@@ -22,7 +23,9 @@ from .meetings import (
 )
 from .minutes import Minutes, MinutesPdf, minutes_pdf_path
 from .roster import (
+    KIND_NAMES,
     Council,
+    CouncilKind,
     CouncilSettingsChange,
     Seat,
     SeatRole,
@@ -31,11 +34,13 @@ from .roster import (
 )
 
 __all__ = [
+    "KIND_NAMES",
     "SECTION_ORDER",
     "AgendaItem",
     "AgendaSection",
     "Attendance",
     "Council",
+    "CouncilKind",
     "CouncilSettingsChange",
     "FloorRequest",
     "Meeting",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from fundapp.money import CNYField
@@ -19,13 +20,39 @@ class SmallBoardRules(models.TextChoices):
     ON = "on", _("on")
 
 
+class CouncilKind(models.TextChoices):
+    """What the community calls its decision body; the procedure is the same."""
+
+    RESIDENT_COUNCIL = "resident_council", _("resident council")
+    RESIDENTS_CONFERENCE = "residents_conference", _("residents' conference")
+
+
+# The name a body of each kind takes by default: (Chinese, English), of the
+# community's names (JMJY's 居民议事会, XWJ's 居民会议).
+KIND_NAMES = {
+    CouncilKind.RESIDENT_COUNCIL: ("%s居民议事会", "%s Resident Council"),
+    CouncilKind.RESIDENTS_CONFERENCE: ("%s居民会议", "%s Residents' Conference"),
+}
+
+
 class Council(models.Model):
-    """The resident council of one community, with its rule settings (§0)."""
+    """The decision body of one community (a resident council or a residents'
+    conference), with its rule settings (§0)."""
+
+    Kind = CouncilKind
 
     community = models.OneToOneField(
         "fundapp.Community", models.PROTECT, related_name="council"
     )
-    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(
+        _("kind"),
+        max_length=24,
+        choices=CouncilKind.choices,
+        default=CouncilKind.RESIDENT_COUNCIL,
+        db_default=CouncilKind.RESIDENT_COUNCIL,
+    )
+    name = models.CharField(_("name (Chinese)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     quorum = models.PositiveSmallIntegerField(
         _("fixed quorum"),
         null=True,
@@ -47,8 +74,8 @@ class Council(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("resident council")
-        verbose_name_plural = _("resident councils")
+        verbose_name = _("council")
+        verbose_name_plural = _("councils")
         constraints = [
             models.CheckConstraint(
                 condition=Q(small_board_rules__in=SmallBoardRules.values),
@@ -58,13 +85,23 @@ class Council(models.Model):
                 condition=Q(quorum__isnull=True) | Q(quorum__gt=0),
                 name="council_quorum_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=CouncilKind.values), name="council_kind_known"
+            ),
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
 
     def get_absolute_url(self):
         return reverse("councils:council", kwargs={"code": self.community.code})
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: English where the data has it."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
 
     def rule_settings(self) -> dict:
         """The settings of ROBERTS_RULES §0 as plain data, for the log of changes."""

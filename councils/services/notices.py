@@ -49,7 +49,7 @@ def meeting_notices_send(*, meeting_id: int) -> int:
                 _("Council meeting %(number)s") % {"number": meeting.number},
                 _("%(council)s meets on %(when)s at %(place)s.")
                 % {
-                    "council": meeting.council.name,
+                    "council": meeting.council.display_name,
                     "when": timezone.localtime(meeting.scheduled_at).strftime(
                         "%Y-%m-%d %H:%M"
                     ),

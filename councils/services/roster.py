@@ -10,18 +10,40 @@ from fundapp.models import Community, Membership, User
 from fundapp.money import cny
 from fundapp.permissions import require_perm
 
-from ..models import Council, CouncilSettingsChange, Seat, Term
+from ..models import KIND_NAMES, Council, CouncilKind, CouncilSettingsChange, Seat, Term
 
 
 @transaction.atomic
-def council_create(*, community: Community, actor: User, name: str = "") -> Council:
-    """Create the community's council (one per community), with default settings."""
+def council_create(
+    *,
+    community: Community,
+    actor: User,
+    kind: str = CouncilKind.RESIDENT_COUNCIL,
+    name: str = "",
+    name_en: str = "",
+) -> Council:
+    """Create the community's decision body (one per community), with default
+    settings: a resident council or a residents' conference, named after its
+    kind in both languages unless names are given. Returns the existing one
+    unchanged if the community has it."""
     require_perm(actor, "councils.manage_council", community)
+    if kind not in CouncilKind.values:
+        raise ValidationError(
+            {
+                "kind": ValidationError(
+                    _("Choose a resident council or a residents' conference."),
+                    code="unknown_kind",
+                )
+            }
+        )
+    chinese, english = KIND_NAMES[kind]
     council, _created = Council.objects.get_or_create(
         community=community,
         defaults={
-            "name": name
-            or _("Resident Council of %(community)s") % {"community": community.name}
+            "kind": kind,
+            "name": name.strip() or chinese % community.name,
+            "name_en": name_en.strip()
+            or (english % community.name_en if community.name_en else ""),
         },
     )
     return council

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fundapp import clock
 from fundapp.idempotency import request_digest
 from fundapp.models import (
     Account,
@@ -270,7 +270,7 @@ def commitment_create(
     decision = decision.strip()
     require_money_authority(actor=actor, fund=fund, decision=decision)
     amount = parse_amount(amount)
-    on = on or timezone.localdate()
+    on = on or clock.today()
     purpose = purpose.strip()
     if category not in Category.values:
         raise ValidationError({"category": _("Choose a category from the list.")})
@@ -398,7 +398,7 @@ def commitment_release(
     require_money_authority(actor=actor, fund=fund, decision=decision)
     amount = parse_amount(amount) if amount is not None else None
     reason = reason.strip()
-    on = on or timezone.localdate()
+    on = on or clock.today()
 
     def movement() -> LedgerTransaction:
         committed = lock_accounts(
@@ -485,7 +485,7 @@ def transaction_reverse(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why this movement is being reversed.")})
-    on = on or timezone.localdate()
+    on = on or clock.today()
 
     def movement() -> LedgerTransaction:
         locked = LedgerTransaction.objects.select_for_update().get(pk=original.pk)

@@ -1,9 +1,9 @@
 """What every proposal service shares: locking, transition checks, the audit row."""
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fundapp import clock
 from proposals.models import Notification, Proposal, ProposalEvent
 
 from .notifications import notify_team
@@ -50,7 +50,7 @@ def record_transition(
     The caller has set `proposal.status`; the team hears about it by email
     once the transaction commits.
     """
-    proposal.status_changed_at = timezone.now()
+    proposal.status_changed_at = clock.now()
     proposal.save(update_fields=["status", "status_changed_at", "updated_at", *fields])
     event = ProposalEvent.objects.create(
         proposal=proposal,
@@ -60,6 +60,7 @@ def record_transition(
         to_status=proposal.status,
         reason=reason,
         idempotency_key=idempotency_key,
+        at=proposal.status_changed_at,
     )
     notify_team(proposal, kind=Notification.Kind.STATUS, actor=actor)
     return event

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fundapp import clock
 from fundapp.models import Category, Membership, Role, User
 from fundapp.permissions import require_perm
 from proposals.budget import clean_lines
@@ -70,7 +71,7 @@ def proposal_create(*, round: Round, actor: User, title: str) -> Proposal:
         raise ValidationError({"title": _("Give the proposal a title.")})
     # Read again: the caller's copy may predate an early closing.
     round = Round.objects.get(pk=round.pk)
-    today = timezone.localdate()
+    today = clock.today()
     if today < round.opens_on:
         raise ValidationError(
             _("The call opens on %(date)s; start your proposal then.")
@@ -96,6 +97,7 @@ def proposal_create(*, round: Round, actor: User, title: str) -> Proposal:
         actor=actor,
         action=ProposalEvent.Action.CREATED,
         to_status=proposal.status,
+        at=clock.now(),
     )
     return proposal
 

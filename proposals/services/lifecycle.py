@@ -23,10 +23,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fundapp import clock
 from fundapp.models import User
 from fundapp.money import format_cny, parse_amount
 from fundapp.permissions import require_perm
@@ -149,7 +149,7 @@ def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
             raise ValidationError(problems, code="incomplete")
         proposal.version_number += 1
         if proposal.submitted_at is None:
-            proposal.submitted_at = timezone.now()
+            proposal.submitted_at = clock.now()
         ProposalVersion.objects.create(
             proposal=proposal,
             number=proposal.version_number,
@@ -299,7 +299,7 @@ ON_THE_AGENDA = (
 
 
 def _decided(proposal: Proposal, decision: str) -> tuple[str, ...]:
-    proposal.decided_at = timezone.now()
+    proposal.decided_at = clock.now()
     proposal.decision_reference = decision
     proposal.tabled_at = None
     return ("decided_at", "decision_reference", "tabled_at")
@@ -450,7 +450,7 @@ def proposal_lay_on_table(
     decision = _citation(decision)
 
     def change(proposal: Proposal) -> tuple[str, ...]:
-        proposal.tabled_at = timezone.now()
+        proposal.tabled_at = clock.now()
         proposal.decision_reference = decision
         return ("tabled_at", "decision_reference")
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fundapp import clock
 from fundapp.models import Category, Community, User
 from fundapp.money import parse_amount
 from fundapp.permissions import require_perm
@@ -95,7 +95,7 @@ def round_close(*, round: Round, actor: User, reason: str = "") -> Round:
     require_perm(actor, "proposals.open_round", call.community)
     if call.closed_at is not None:
         return call
-    if timezone.localdate() > call.closes_on:
+    if clock.today() > call.closes_on:
         raise ValidationError(
             _("This call already closed on %(date)s.") % {"date": call.closes_on},
             code="already_closed",
@@ -103,7 +103,7 @@ def round_close(*, round: Round, actor: User, reason: str = "") -> Round:
     reason = (reason or "").strip()
     if len(reason) > 300:
         raise ValidationError({"reason": _("Keep the reason to 300 characters.")})
-    call.closed_at = timezone.now()
+    call.closed_at = clock.now()
     call.closed_by = actor
     call.closing_reason = reason
     call.save(update_fields=["closed_at", "closed_by", "closing_reason"])

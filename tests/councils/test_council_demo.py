@@ -1,6 +1,8 @@
-"""The demo gives JMJY its council, past meetings with minutes, and one today."""
+"""The demo gives JMJY its council, past meetings with minutes, and one today;
+and XWJ its residents' conference, which decided XWJ's programs in 2015."""
 
 import datetime
+import html
 from decimal import Decimal
 
 import pytest
@@ -28,7 +30,9 @@ def test_the_demo_loads_the_council_and_is_idempotent():
     assert council.terms.count() == 2
     assert council.terms.get(name="第二届居民议事会").seats.count() == 23
     assert MeetingEvent.objects.count() == events > 0
-    assert Minutes.objects.filter(status="approved").count() == 2
+    assert (
+        Minutes.objects.filter(meeting__council=council, status="approved").count() == 2
+    )
     assert Meeting.objects.filter(
         council=council, scheduled_at__date=timezone.localdate()
     ).exists()
@@ -186,3 +190,66 @@ def test_todays_demo_meeting_records_at_the_real_time():
     assert arrivals
     assert all(loaded_from <= at <= timezone.now() for at in arrivals)
     assert abs(clock.now() - timezone.now()) < datetime.timedelta(seconds=5)
+
+
+XWJ_PROGRAMS = [
+    "四点半课堂 (After-school care)",
+    "职业技能培训 (Vocational skill training)",
+    "社区公园改造 (Remodelling the community park)",
+]
+
+
+def test_the_demo_gives_xwj_its_residents_conference_of_resident_representatives():
+    load_demo()
+    load_demo()
+
+    conference = Council.objects.get(community__code="XWJ")
+    assert conference.kind == Council.Kind.RESIDENTS_CONFERENCE
+    assert (conference.name, conference.name_en) == (
+        "XWJ社区居民会议",
+        "XWJ Community Residents' Conference",
+    )
+    term = conference.terms.get()
+    seats = term.seats.filter(ends_on__isnull=True)
+    assert seats.count() == 9
+    assert seats.get(role="coordinator").holder.username == "xwj_chair"
+    assert all(
+        seat.holder.memberships.filter(role="resident", community__code="XWJ")
+        .exclude(verified_at=None)
+        .exists()
+        for seat in seats
+    )
+
+
+def test_the_xwj_conference_decided_its_three_programs_in_2015_with_minutes():
+    load_demo()
+
+    conference = Council.objects.get(community__code="XWJ")
+    first, second = conference.meetings.order_by("number")
+    programs = Proposal.objects.filter(title__in=XWJ_PROGRAMS)
+    assert {p.status for p in programs} == {"approved"}
+    for program in programs:
+        assert timezone.localtime(program.decided_at).date() == datetime.date(
+            2015, 4, 18
+        )
+        assert program.decision_reference.startswith("XWJ-1#")
+        assert program.submitted_at.year == 2015
+        committed = program.commitment.transactions.get(kind="commit")
+        assert committed.effective_on == datetime.date(2015, 4, 18)
+    park = programs.get(title=XWJ_PROGRAMS[2])
+    assert park.approved_amount == Decimal("40000.00")
+    minutes = Minutes.objects.get(meeting=first)
+    assert minutes.status == "approved"
+    assert minutes.approved_at_meeting == second
+    assert timezone.localtime(minutes.approved_at).date() == datetime.date(2015, 5, 16)
+
+
+def test_the_xwj_minutes_name_the_conference_and_the_recused_proposers(client):
+    load_demo()
+    first = Meeting.objects.get(council__community__code="XWJ", number=1)
+
+    page = html.unescape(client.get(reverse("councils:minutes", args=[first.pk])).text)
+
+    assert "XWJ Community Residents' Conference" in page
+    assert "2015-04-18" in page
+    assert "马桂英" in page  # the after-school care's proposer, recused
