@@ -515,9 +515,11 @@ def park(proposal, staff) -> None:
     starts = decided + datetime.timedelta(days=1)
     if (today - starts).days < 2:
         return
+    # The conference decided it in April 2015: the works ran for 90 days.
+    ends = starts + datetime.timedelta(days=90)
     project = _open(
         proposal, worker,
-        opened=decided, starts=starts, ends=starts + datetime.timedelta(days=90),
+        opened=decided, starts=starts, ends=ends,
         grantee="公园改造居民小组 (Residents' park group)", contact=("陈军", "13900000302"),
         schedule=THIRDS, milestones=[],
     )  # fmt: skip
@@ -527,7 +529,7 @@ def park(proposal, staff) -> None:
         "xwj_neighbour2", "xwj_resident", "xwj_neighbour1", "xwj_neighbour3"
     )
     day = starts
-    while day < today:
+    while day < min(today, ends):
         for person in residents:
             works.volunteer(
                 day, "2", "共同种植和铺路 (planting and paving together)", who=person

@@ -227,7 +227,8 @@ def test_the_xwj_conference_decided_its_three_programs_in_2015_with_minutes():
     conference = Council.objects.get(community__code="XWJ")
     first, second = conference.meetings.order_by("number")
     programs = Proposal.objects.filter(title__in=XWJ_PROGRAMS)
-    assert {p.status for p in programs} == {"approved"}
+    # Granted; the park's works began (the projects' demo delivers it).
+    assert {p.status for p in programs} == {"approved", "active"}
     for program in programs:
         assert timezone.localtime(program.decided_at).date() == datetime.date(
             2015, 4, 18

@@ -16,7 +16,6 @@ from projects.demo import (
     NIGHT_110,
     PARK,
     SAFE_PATROL,
-    load_projects_demo,
 )
 from projects.models import (
     Disbursement,
@@ -26,7 +25,6 @@ from projects.models import (
     VolunteerShift,
 )
 from projects.selectors import project_installments, project_on_hold, project_summary
-from proposals import services as proposal_services
 from proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +66,7 @@ def test_the_demo_delivers_each_program_once_through_the_services():
         MUTUAL_AID,
         KNITTING,
         SAFE_PATROL,
+        PARK,
     }
     steps = [step.app for step in demo_steps()]
     assert steps.index("councils") < steps.index("projects") < steps.index("reports")
@@ -161,24 +160,8 @@ def test_jmjy_has_two_fund_committee_members_and_the_fund_page_figures_add_up():
 
 
 def test_xwjs_park_is_delivered_with_residents_hours_once_it_is_approved():
+    """XWJ's residents' conference approved it on 18 April 2015."""
     load_demo()
-    park = Proposal.objects.get(title=PARK)
-    worker = User.objects.get(username="xwj_socialworker")
-    chair = User.objects.get(username="xwj_chair")
-    park = proposal_services.proposal_mark_eligible(proposal=park, actor=worker)
-    park = proposal_services.proposal_place_on_agenda(
-        proposal=park, actor=chair, agenda="XWJ居民会议"
-    )
-    proposal_services.proposal_approve(
-        proposal=park, actor=chair, decision="XWJ-1#3", idempotency_key="t-park"
-    )
-    Proposal.objects.filter(pk=park.pk).update(
-        decided_at=timezone.now() - datetime.timedelta(days=9)
-    )
-    communities = {p.community.code: p.community for p in [park, project(NIGHT_110)]}
-    users = {u.username: u for u in User.objects.all()}
-
-    load_projects_demo(communities, users)
 
     works = project(PARK)
     residents = set(works.shifts.values_list("volunteer__username", flat=True))
@@ -190,3 +173,5 @@ def test_xwjs_park_is_delivered_with_residents_hours_once_it_is_approved():
         "xwj_neighbour2",
         "xwj_neighbour3",
     }
+    served = set(works.shifts.values_list("served_on__year", flat=True))
+    assert served == {2015}

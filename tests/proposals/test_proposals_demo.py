@@ -24,7 +24,7 @@ def test_the_demo_adds_the_papers_programs_at_different_stages_once():
     assert stages["编织义卖 (Knitting)"] == "active"
     assert stages["爱心陪伴 (Love Accompany)"] == "on_agenda"
     # XWJ's residents' conference decided XWJ's three programs in April 2015.
-    assert stages["社区公园改造 (Remodelling the community park)"] == "approved"
+    assert stages["社区公园改造 (Remodelling the community park)"] == "active"
     assert stages["四点半课堂 (After-school care)"] == "approved"
     assert Proposal.objects.count() == 9
     assert Proposal.objects.get(title="爱心陪伴 (Love Accompany)").versions.count() == 2
