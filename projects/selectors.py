@@ -272,36 +272,59 @@ class TimelineEntry:
     subject: object
 
 
-def project_timeline(project: Project) -> list[TimelineEntry]:
+def project_timeline(
+    project: Project, *, limit: int | None = None
+) -> list[TimelineEntry]:
     """Everything that happened, newest first: payments, reports, expenses,
-    volunteer days, observations, flags, returns (a query for each kind)."""
+    volunteer days, observations, flags, returns (a query for each kind).
+
+    With `limit`, only the newest `limit` entries: each kind reads at most
+    that many rows, so the biggest project costs what a small one does.
+    """
+
+    def newest(queryset, *order):
+        queryset = queryset.order_by(*order)
+        return queryset if limit is None else queryset[:limit]
+
     entries = []
-    for disbursement in Disbursement.objects.filter(
-        installment__project=project, status=Disbursement.Status.PAID
-    ).select_related("installment"):
+    for disbursement in newest(
+        Disbursement.objects.filter(
+            installment__project=project, status=Disbursement.Status.PAID
+        ).select_related("installment"),
+        "-paid_on",
+        "-id",
+    ):
         entries.append(TimelineEntry(disbursement.paid_on, "payment", disbursement))
-    for report in project.reports.prefetch_related("photos").select_related(
-        "milestone"
+    for report in newest(
+        project.reports.prefetch_related("photos").select_related("milestone"),
+        "-happened_on",
+        "-id",
     ):
         entries.append(TimelineEntry(report.happened_on, "report", report))
-    for expense in project.expenses.select_related("budget_line"):
+    for expense in newest(
+        project.expenses.select_related("budget_line"), "-spent_on", "-id"
+    ):
         entries.append(TimelineEntry(expense.spent_on, "expense", expense))
-    days = (
-        project.shifts.values("served_on")
-        .annotate(hours=Sum("hours"), people=Count("id"))
-        .order_by("served_on")
+    days = newest(
+        project.shifts.values("served_on").annotate(
+            hours=Sum("hours"), people=Count("id")
+        ),
+        "-served_on",
     )
     for day in days:
         entries.append(TimelineEntry(day["served_on"], "volunteers", day))
-    for observation in project.observations.select_related("evaluator"):
+    for observation in newest(
+        project.observations.select_related("evaluator"), "-observed_on", "-id"
+    ):
         entries.append(
             TimelineEntry(observation.observed_on, "observation", observation)
         )
-    for flag in project.flags.all():
+    for flag in newest(project.flags.all(), "-raised_at", "-id"):
         entries.append(TimelineEntry(timezone.localdate(flag.raised_at), "flag", flag))
-    for returned in project.returns.all():
+    for returned in newest(project.returns.all(), "-returned_on", "-id"):
         entries.append(TimelineEntry(returned.returned_on, "return", returned))
-    return sorted(entries, key=lambda entry: entry.on, reverse=True)
+    entries.sort(key=lambda entry: entry.on, reverse=True)
+    return entries if limit is None else entries[:limit]
 
 
 @dataclass

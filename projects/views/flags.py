@@ -11,9 +11,13 @@ from proposals.models import Proposal
 DONE = frozenset({Proposal.Status.COMPLETED, Proposal.Status.EVALUATED})
 
 
-def page_flags(user, project: Project) -> dict:
+def page_flags(user, project: Project, *, flags=None) -> dict:
+    """`flags`: the project's deviation flags when the page reads them anyway."""
     status = project.proposal.status
-    on_hold = selectors.project_on_hold(project)
+    if flags is None:
+        on_hold = selectors.project_on_hold(project)
+    else:
+        on_hold = any(flag.holds for flag in flags)
 
     def may(perm: str) -> bool:
         return user.has_perm(perm, project)

@@ -1,6 +1,7 @@
 """A project's public page, its money page, the grant agreement, its files."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, When
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,7 +30,10 @@ from .flags import page_flags
 
 # The newest entries of a project's timeline shown at first (a patrol logs
 # volunteer hours every day); the whole of it is one link away.
-TIMELINE_SHOWN = 40
+TIMELINE_SHOWN = 30
+
+# The expenses listed at first on the money page (the totals count them all).
+EXPENSES_SHOWN = 40
 
 DEFAULT_SCHEDULE = [
     {"percent": "50", "trigger": Installment.Trigger.START},
@@ -42,8 +46,12 @@ def project_detail(request, pk):
     """Anyone's view of a funded project: its money in and out, its
     timeline, volunteer hours and evaluation summary."""
     project = project_for(request, pk, "projects.view_project")
-    flags = page_flags(request.user, project)
-    timeline = selectors.project_timeline(project)
+    raised = list(project.flags.all())
+    flags = page_flags(request.user, project, flags=raised)
+    whole = request.GET.get("timeline") == "all"
+    timeline = selectors.project_timeline(
+        project, limit=None if whole else TIMELINE_SHOWN + 1
+    )
     context = {
         "project": project,
         "proposal": project.proposal,
@@ -54,15 +62,10 @@ def project_detail(request, pk):
         ),
         "delivery": selectors.project_delivery(project),
         "satisfaction": selectors.project_satisfaction(project),
-        "timeline": timeline
-        if request.GET.get("timeline") == "all"
-        else timeline[:TIMELINE_SHOWN],
-        "timeline_count": len(timeline),
+        "timeline": timeline[:TIMELINE_SHOWN] if not whole else timeline,
+        "timeline_cut": len(timeline) > TIMELINE_SHOWN and not whole,
         "milestones": list(project.milestones.all()),
-        # Read once, for the timeline: the flags in the order they were raised.
-        "flags_raised": [
-            entry.subject for entry in reversed(timeline) if entry.kind == "flag"
-        ],
+        "flags_raised": raised,
         "rating_closes": selectors.rating_window_closes(project),
         **flags,
     }
@@ -97,9 +100,7 @@ def project_detail(request, pk):
         context["reports_queried"] = list(
             project.reports.filter(status=ProgressReport.Status.QUERIED)
         )
-    context["observations"] = [
-        entry.subject for entry in reversed(timeline) if entry.kind == "observation"
-    ]
+    context["observations"] = list(project.observations.select_related("evaluator"))
     if flags["can_rate"]:
         mine = project.ratings.filter(resident=request.user).first()
         context["my_rating"] = mine
@@ -112,29 +113,36 @@ def project_detail(request, pk):
 
 
 def project_money(request, pk):
-    """Approved, paid, spent, queried and unspent, per budget line."""
+    """Approved, paid, spent, queried and unspent, per budget line; the
+    expenses that wait for someone first, then the newest."""
     project = project_for(request, pk, "projects.view_project")
     flags = page_flags(request.user, project)
+    whole = request.GET.get("expenses") == "all"
     expenses = project.expenses.select_related("budget_line").order_by(
-        "-spent_on", "-id"
+        Case(
+            When(status=Expense.Status.SUBMITTED, then=0),
+            When(status=Expense.Status.QUERIED, then=1),
+            default=2,
+        ),
+        "-spent_on",
+        "-id",
     )
+    expenses = list(expenses if whole else expenses[: EXPENSES_SHOWN + 1])
+    for expense in expenses:
+        if flags["can_review"] and expense.status == Expense.Status.SUBMITTED:
+            expense.review_form = ReviewForm(
+                user=request.user, form=f"review:{project.pk}"
+            )
     context = {
         "project": project,
         "proposal": project.proposal,
         "community": project.community,
         "money": selectors.project_money(project),
-        "expenses": expenses,
+        "expenses": expenses if whole else expenses[:EXPENSES_SHOWN],
+        "expenses_cut": not whole and len(expenses) > EXPENSES_SHOWN,
         "returns": list(project.returns.all()),
         **flags,
     }
-    if flags["can_review"] or flags["can_record_expense"]:
-        expenses = list(expenses)
-        for expense in expenses:
-            if flags["can_review"] and expense.status == Expense.Status.SUBMITTED:
-                expense.review_form = ReviewForm(
-                    user=request.user, form=f"review:{project.pk}"
-                )
-        context["expenses"] = expenses
     return render(request, "projects/project_money.html", context)
 
 

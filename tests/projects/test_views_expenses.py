@@ -208,3 +208,37 @@ def test_closing_before_evaluation_is_refused_in_words(client, crew):
     response = client.post(url, {"idempotency_key": issued_key(client, url)})
 
     assert "closed once it is evaluated" in response.content.decode()
+
+
+def test_the_money_page_lists_waiting_expenses_first_and_links_to_every_one(
+    client, crew
+):
+    accepted = spend(crew, "1.00")
+    Expense.objects.bulk_create(
+        Expense(
+            project=crew.project,
+            budget_line=accepted.budget_line,
+            amount=Decimal("1.00"),
+            spent_on=accepted.spent_on,
+            description=f"物品{number}",
+            receipt=accepted.receipt.name,
+            receipt_name="r.png",
+            receipt_type="image/png",
+            receipt_size=10,
+            status=Expense.Status.ACCEPTED,
+            recorded_by=crew.team,
+            recorded_at=accepted.recorded_at,
+        )
+        for number in range(44)
+    )
+    waiting = spend(crew, "2.00", accept=False)
+    Expense.objects.filter(pk=waiting.pk).update(spent_on="2026-01-02")
+    url = reverse("projects:money", args=[crew.project.pk])
+
+    first = client.get(url)
+    every = client.get(url, {"expenses": "all"})
+
+    assert first.context["expenses"][0].pk == waiting.pk
+    assert len(first.context["expenses"]) == 40
+    assert "?expenses=all" in first.content.decode()
+    assert len(every.context["expenses"]) == 46

@@ -280,7 +280,7 @@ def test_a_long_timeline_shows_its_newest_entries_and_links_to_the_whole(client,
     first = client.get(url)
     whole = client.get(url, {"timeline": "all"})
 
-    assert len(first.context["timeline"]) == 40
+    assert len(first.context["timeline"]) == 30
     assert first.context["timeline"][0].on == date(2026, 2, 15)
     assert "?timeline=all" in first.content.decode()
     assert len(whole.context["timeline"]) == 45
