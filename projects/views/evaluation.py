@@ -1,6 +1,7 @@
 """Co-evaluation: residents' ratings, observations, deviation flags and
 their holds, and the mark of EVALUATED."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,13 +15,27 @@ from projects.forms import (
     RatingForm,
 )
 from projects.models import DeviationFlag
+from projects.permissions import is_on_project_team
 
 from .common import act_once, back_to, form_page, project_for
 
 
+def _why_not_rate(user, project) -> str:
+    """Why this person may not rate the project, in words."""
+    if is_on_project_team(user, project):
+        return _("Members of the project's team do not rate their own project.")
+    return _(
+        "Only verified residents of %(community)s rate its projects; a social "
+        "worker verifies residents against the roster."
+    ) % {"community": project.community.display_name}
+
+
 @login_required
 def rating_set(request, pk):
-    project = project_for(request, pk, "projects.rate_project")
+    project = project_for(request, pk, "projects.view_project")
+    if not request.user.has_perm("projects.rate_project", project):
+        messages.error(request, _why_not_rate(request.user, project))
+        return back_to(project, "evaluation")
     mine = project.ratings.filter(resident=request.user).first()
     form = RatingForm(
         request.POST or None,

@@ -1,6 +1,7 @@
 """Paying the grant (requests and two signatures), expenses, returns, closing."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -122,6 +123,11 @@ def disbursement_sign(request, pk, disbursement_pk):
 @login_required
 def disbursement_withdraw(request, pk, disbursement_pk):
     project = project_for(request, pk, "projects.view_project")
+    if not (
+        request.user.has_perm("projects.approve_installment", project)
+        or request.user.has_perm("projects.request_installment", project)
+    ):
+        raise PermissionDenied
     disbursement = _disbursement(project, disbursement_pk)
     form = ReasonForm(
         request.POST or None, user=request.user, form=f"withdraw:{disbursement.pk}"

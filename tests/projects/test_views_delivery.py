@@ -4,6 +4,7 @@ volunteer hours, ratings, observations, flags and their holds."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -145,11 +146,25 @@ def test_the_team_a_stranger_and_an_unverified_resident_cannot_rate(client, crew
     unverified = make_member(crew.project.community, Role.RESIDENT)
     unverified.memberships.update(verified_at=None)
 
-    for person in (crew.team, stranger, unverified):
+    said = {}
+    for name, person in (
+        ("team", crew.team),
+        ("stranger", stranger),
+        ("unverified", unverified),
+    ):
         client.force_login(person)
-        response = client.get(reverse("projects:rate", args=[crew.project.pk]))
-        assert response.status_code == 403
+        response = client.post(
+            reverse("projects:rate", args=[crew.project.pk]),
+            {"idempotency_key": "f0", "score": "4"},
+        )
+        assert response.status_code == 302
+        said[name] = [str(m) for m in get_messages(response.wsgi_request)][-1]
     assert not Rating.objects.exists()
+    assert said["team"] == (
+        "Members of the project's team do not rate their own project."
+    )
+    assert said["stranger"].startswith("Only verified residents of")
+    assert said["unverified"].startswith("Only verified residents of")
 
 
 def test_rating_before_the_project_runs_is_refused_in_words(client, crew):
