@@ -320,6 +320,13 @@ def _write(call, spec, people) -> Proposal:
             actor=proposer,
             co_proposer_phones=[people[name].phone for name in spec["team"]],
         )
+        for name in spec["team"]:
+            services.invitation_accept(
+                invitation=proposal.invitations.get(
+                    phone=people[name].phone, answered_at=None
+                ),
+                actor=people[name],
+            )
     return services.proposal_submit(proposal=proposal, actor=proposer)
 
 

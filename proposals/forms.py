@@ -102,7 +102,9 @@ class TeamForm(forms.Form):
         label=_("Co-proposers' mobile numbers"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "inputmode": "tel"}),
-        help_text=_("One number per line. Each must be a verified resident here."),
+        help_text=_(
+            "One number per line. Each gets an invitation; they join when they accept."
+        ),
     )
 
     def clean_co_proposers(self) -> list[str]:

@@ -123,6 +123,19 @@ class ProposalStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
+# A co-proposer may still join while the proposal is written or read by the
+# social workers; not once it is on a council's agenda or decided.
+TEAM_OPEN_STATUSES = frozenset(
+    {
+        ProposalStatus.DRAFT,
+        ProposalStatus.RETURNED,
+        ProposalStatus.SUBMITTED,
+        ProposalStatus.SCREENING,
+        ProposalStatus.ELIGIBLE,
+    }
+)
+
+
 class Proposal(models.Model):
     """What residents ask the fund to pay for, from the first draft to closing.
 
@@ -325,6 +338,53 @@ class Support(models.Model):
 
     def __str__(self):
         return f"{self.resident} → {self.proposal_id}"
+
+
+class CoProposerInvitation(models.Model):
+    """An invitation to join a proposal's team, addressed to a mobile number.
+
+    The number is what the proposer typed; nobody is told whether it belongs to
+    anyone. A verified resident of the community whose number it is sees the
+    invitation and becomes a co-proposer only by accepting it: until then
+    their name shows nowhere and they have no right to edit.
+    """
+
+    proposal = models.ForeignKey(Proposal, models.CASCADE, related_name="invitations")
+    phone = models.CharField(_("mobile phone"), max_length=11)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    accepted = models.BooleanField(null=True)
+
+    class Meta:
+        verbose_name = _("co-proposer invitation")
+        verbose_name_plural = _("co-proposer invitations")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "phone"],
+                condition=Q(answered_at__isnull=True),
+                name="invitation_one_open_per_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, accepted__isnull=True)
+                | Q(answered_at__isnull=False, accepted__isnull=False),
+                name="invitation_answered_with_an_answer",
+            ),
+        ]
+        indexes = [models.Index(fields=["phone", "answered_at"])]
+
+    def __str__(self):
+        return f"{self.phone} → {self.proposal_id}"
 
 
 class Comment(models.Model):

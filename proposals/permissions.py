@@ -33,6 +33,21 @@ def is_proposer(user, proposal):
 
 
 @rules.predicate
+def is_invited(user, proposal):
+    """Holds an open invitation to the team, addressed to their number, as a
+    verified resident of the proposal's community: they may read what they
+    are asked to join."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and bool(user.phone)
+        and proposal.invitations.filter(
+            phone=user.phone, answered_at__isnull=True
+        ).exists()
+        and is_resident(user, proposal)
+    )
+
+
+@rules.predicate
 def is_public(user, proposal):
     return proposal.submitted_at is not None
 
@@ -41,7 +56,10 @@ is_agenda_setter = holds(Role.SOCIAL_WORKER, Role.COORDINATOR)
 
 rules.add_perm("proposals.open_round", is_social_worker)
 rules.add_perm("proposals.create_proposal", is_resident)
-rules.add_perm("proposals.view_proposal", is_public | is_on_team | is_social_worker)
+rules.add_perm(
+    "proposals.view_proposal",
+    is_public | is_on_team | is_social_worker | is_invited,
+)
 rules.add_perm("proposals.edit_proposal", is_on_team & is_resident)
 rules.add_perm("proposals.submit_proposal", is_proposer & is_resident)
 rules.add_perm("proposals.withdraw_proposal", is_proposer)

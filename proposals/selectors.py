@@ -14,13 +14,15 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from fundapp import clock
-from fundapp.models import Category, Community, Role, User
+from fundapp.models import Category, Community, Membership, Role, User
 from fundapp.money import ZERO, format_cny
 from fundapp.permissions import verified_roles
 
 from .filters import ProposalFilter
 from .models import (
+    TEAM_OPEN_STATUSES,
     Comment,
+    CoProposerInvitation,
     Notification,
     Proposal,
     ProposalEvent,
@@ -415,3 +417,29 @@ def notification_list(*, actor: User) -> QuerySet[Notification]:
 
 def notification_unread_count(*, actor: User) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).count()
+
+
+def proposal_invitations(proposal: Proposal):
+    """The invitations to a proposal's team, by the numbers typed, with their
+    answers: for its team's eyes only."""
+    return proposal.invitations.order_by("-created_at", "-id")
+
+
+def invitations_for(*, actor: User):
+    """The open invitations addressed to the actor's number, in communities
+    where they are a verified resident, for proposals whose team is open."""
+    if not actor.is_authenticated or not actor.phone:
+        return CoProposerInvitation.objects.none()
+    communities = Membership.objects.filter(
+        user=actor, role=Role.RESIDENT, verified_at__isnull=False
+    ).values("community_id")
+    return (
+        CoProposerInvitation.objects.filter(
+            phone=actor.phone,
+            answered_at__isnull=True,
+            proposal__community_id__in=communities,
+            proposal__status__in=TEAM_OPEN_STATUSES,
+        )
+        .select_related("proposal__proposer", "proposal__community")
+        .order_by("-created_at", "-id")
+    )

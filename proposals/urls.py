@@ -11,6 +11,16 @@ urlpatterns = [
     path("rounds/<int:round_pk>/proposals/new/", views.proposal_create, name="create"),
     path("proposals/mine/", views.my_proposals, name="mine"),
     path("notifications/", views.notifications, name="notifications"),
+    path(
+        "invitations/<int:pk>/accept/",
+        views.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "invitations/<int:pk>/decline/",
+        views.invitation_decline,
+        name="invitation_decline",
+    ),
     path("proposals/<int:pk>/", views.proposal_detail, name="detail"),
     path("proposals/<int:pk>/edit/<slug:step>/", views.proposal_edit, name="edit"),
     path(

@@ -245,6 +245,21 @@ def make_draft(
     )
 
 
+def make_team(proposal, *members: User):
+    """The members invited by their numbers, each accepting: the proposal's team."""
+    from proposals import services as proposal_services
+
+    proposal_services.proposal_save_team(
+        proposal=proposal,
+        actor=proposal.proposer,
+        co_proposer_phones=[member.phone for member in members],
+    )
+    for member in members:
+        invitation = proposal.invitations.get(phone=member.phone, answered_at=None)
+        proposal_services.invitation_accept(invitation=invitation, actor=member)
+    return proposal
+
+
 def make_proposal(round=None, *, status: str = "submitted", proposer=None, **fields):
     """A proposal brought to `status` through the lifecycle services."""
     from proposals import services

@@ -8,7 +8,6 @@ from .drafting import (
     proposal_save_budget,
     proposal_save_plan,
     proposal_save_problem,
-    proposal_save_team,
 )
 from .engagement import (
     SUPPORT_WITHDRAWABLE,
@@ -39,8 +38,11 @@ from .lifecycle import (
 )
 from .notifications import notification_email_send, notification_mark_read
 from .rounds import round_close, round_open
+from .team import invitation_accept, invitation_decline, proposal_save_team
 
 __all__ = [
+    "invitation_accept",
+    "invitation_decline",
     "SUPPORT_WITHDRAWABLE",
     "InvalidTransition",
     "attachment_add",

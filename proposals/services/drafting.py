@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fundapp import clock
-from fundapp.models import Category, Membership, Role, User
+from fundapp.models import Category, User
 from fundapp.permissions import require_perm
 from proposals.budget import clean_lines
 from proposals.models import (
@@ -23,7 +23,6 @@ from proposals.uploads import clean_upload
 from .common import lock_proposal
 
 MAX_ATTACHMENTS = 10
-MAX_CO_PROPOSERS = 10
 
 
 def _check_text(fields: dict[str, str], limits: dict[str, int] | None = None) -> dict:
@@ -187,50 +186,6 @@ def proposal_save_budget(
     )
     proposal.requested_amount = total
     proposal.save(update_fields=["requested_amount", "updated_at"])
-    return proposal
-
-
-@transaction.atomic
-def proposal_save_team(
-    *, proposal: Proposal, actor: User, co_proposer_phones: list[str]
-) -> Proposal:
-    """Set the co-proposers, named by their mobile numbers.
-
-    Each must be a verified resident of the proposal's community, other than
-    the proposer; at most ten.
-    """
-    proposal = _lock_editable(proposal, actor)
-    phones = list(dict.fromkeys(p.strip() for p in co_proposer_phones if p.strip()))
-    if len(phones) > MAX_CO_PROPOSERS:
-        raise ValidationError(
-            {
-                "co_proposers": _("A proposal has at most %(limit)s co-proposers.")
-                % {"limit": MAX_CO_PROPOSERS}
-            }
-        )
-    residents = {
-        membership.user.phone: membership.user
-        for membership in Membership.objects.filter(
-            community_id=proposal.community_id,
-            role=Role.RESIDENT,
-            verified_at__isnull=False,
-            user__phone__in=phones,
-        ).select_related("user")
-    }
-    errors = []
-    for phone in phones:
-        user = residents.get(phone)
-        if user is None:
-            errors.append(
-                _("No verified resident of this community has the number %(phone)s.")
-                % {"phone": phone}
-            )
-        elif user.pk == proposal.proposer_id:
-            errors.append(_("The proposer is already on the team."))
-    if errors:
-        raise ValidationError({"co_proposers": errors})
-    proposal.co_proposers.set([residents[phone] for phone in phones])
-    proposal.save(update_fields=["updated_at"])
     return proposal
 
 

@@ -27,8 +27,11 @@ from .screening import (
     proposal_screen,
     screening_queue,
 )
+from .team import invitation_accept, invitation_decline
 
 __all__ = [
+    "invitation_accept",
+    "invitation_decline",
     "attachment_download",
     "attachment_remove",
     "budget_totals",

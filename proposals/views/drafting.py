@@ -123,8 +123,11 @@ def _step_form(proposal, step):
             }
         )
     if step == "team":
-        phones = "\n".join(user.phone or "" for user in proposal.co_proposers.all())
-        return TeamForm(initial={"co_proposers": phones})
+        phones = [user.phone or "" for user in proposal.co_proposers.all()]
+        phones += proposal.invitations.filter(answered_at__isnull=True).values_list(
+            "phone", flat=True
+        )
+        return TeamForm(initial={"co_proposers": "\n".join(dict.fromkeys(phones))})
     if step == "files":
         return AttachmentForm()
     return None
@@ -192,6 +195,9 @@ def proposal_edit(request, pk, step):
         "problems": selectors.proposal_problems(proposal) if step == "review" else [],
         "can_submit": request.user.has_perm("proposals.submit_proposal", proposal),
         "next_step": _next_step(step),
+        "invitations": selectors.proposal_invitations(proposal)
+        if step == "team"
+        else [],
     }
     return render(request, "proposals/proposal_edit.html", context)
 

@@ -55,7 +55,10 @@ def my_proposals(request):
     return render(
         request,
         "proposals/proposal_mine.html",
-        {"proposals": selectors.proposal_list_of_user(actor=request.user)},
+        {
+            "proposals": selectors.proposal_list_of_user(actor=request.user),
+            "invitations": selectors.invitations_for(actor=request.user),
+        },
     )
 
 

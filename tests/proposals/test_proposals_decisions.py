@@ -10,7 +10,7 @@ from fundapp.models import Role
 from fundapp.selectors import fund_balances
 from proposals import selectors, services
 from proposals.models import Proposal
-from tests.factories import make_member, make_proposal, make_tranche
+from tests.factories import make_member, make_proposal, make_team, make_tranche
 
 pytestmark = pytest.mark.django_db
 Status = Proposal.Status
@@ -287,11 +287,7 @@ def test_reconsidering_needs_a_decided_proposal(on_agenda):
 def test_the_team_is_conflicted_on_its_own_proposal():
     proposal = make_proposal(status="draft")
     partner = make_member(proposal.community, phone="13822223333")
-    services.proposal_save_team(
-        proposal=proposal,
-        actor=proposal.proposer,
-        co_proposer_phones=["13822223333"],
-    )
+    make_team(proposal, partner)
 
     assert selectors.proposal_conflicted_user_ids(proposal) == {
         proposal.proposer_id,

@@ -17,6 +17,7 @@ from tests.factories import (
     make_member,
     make_proposal,
     make_round,
+    make_team,
 )
 
 pytestmark = pytest.mark.django_db
@@ -103,11 +104,7 @@ def test_submission_after_the_call_closed_is_refused():
 def test_a_co_proposer_cannot_submit_for_the_proposer():
     proposal = make_draft()
     partner = make_member(proposal.community, phone="13811112222")
-    services.proposal_save_team(
-        proposal=proposal,
-        actor=proposal.proposer,
-        co_proposer_phones=["13811112222"],
-    )
+    make_team(proposal, partner)
 
     with pytest.raises(PermissionDenied, match="right to do this"):
         services.proposal_submit(proposal=proposal, actor=partner)

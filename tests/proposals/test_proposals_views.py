@@ -118,7 +118,8 @@ def test_a_resident_writes_a_proposal_in_steps_and_submits_it(client):
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED
     assert str(proposal.requested_amount) == "660.00"
-    assert proposal.co_proposers.count() == 1
+    assert proposal.co_proposers.count() == 0
+    assert proposal.invitations.get().phone == "13755556666"
     assert proposal.attachments.count() == 1
 
 
