@@ -117,7 +117,9 @@ MOTION_FIELDS = {
     "limit_debate": (TEXT,),
     "postpone_definitely": (ActionField("until", (str, int)), TEXT),
     "refer": (TEXT,),
-    "amend": (TEXT, AMOUNT, APPLIES_TO),
+    # `new_text`: the amended motion's whole new wording (the engine keeps
+    # `text` for the amendment's own words, "strike … insert …").
+    "amend": (TEXT, AMOUNT, APPLIES_TO, ActionField("new_text")),
     "postpone_indefinitely": (),
     "main": (TEXT, AMOUNT, PROPOSAL),
     "point_of_order": (TEXT, APPLIES_TO, ActionField("continuing", bool)),

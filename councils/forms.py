@@ -28,6 +28,9 @@ FORM_FIELDS = {
         choices=[(name, MOTION_LABELS.get(name, name)) for name in MOTION_FIELDS]
     ),
     "text": lambda meeting: forms.CharField(label=_("Wording"), max_length=1000),
+    "new_text": lambda meeting: forms.CharField(
+        label=_("The motion as amended would read"), max_length=1000
+    ),
     "amount": lambda meeting: AmountField(label=_("Amount (¥)")),
     "proposal": lambda meeting: forms.ModelChoiceField(
         queryset=Proposal.objects.filter(agenda_items__meeting=meeting)

@@ -230,6 +230,21 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
             amount=cny(mains[0]["amount"]),
             on=timezone.localdate(),
         )
+    # Warned before the question is put (issue 12 §2): a grant moved for
+    # more than its proposal asks now (a tabled motion keeps the amount of
+    # the version it was made on).
+    over_asked = [
+        {
+            "id": q["id"],
+            "title": grants[q["proposal"]].title,
+            "amount": cny(q["amount"]),
+            "asked": grants[q["proposal"]].requested_amount,
+        }
+        for q in mains
+        if q["amount"]
+        and q["proposal"] in grants
+        and cny(q["amount"]) > grants[q["proposal"]].requested_amount
+    ]
     queue = list(speakers_queue(meeting))
     in_queue = any(request.member_id == actor.pk for request in queue)
     offered = console(
@@ -260,7 +275,15 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
     voted = my_vote(meeting, me) if voting and me in people else None
     return {
         "outcome": outcome,
-        "news": meeting_news(outcome, last_decision),
+        "news": meeting_news(outcome, last_decision)
+        + [
+            (
+                f"w{grant['id']}:{grant['amount']}",
+                _("More than the proposal now asks: %(amount)s")
+                % {"amount": grant["amount"]},
+            )
+            for grant in over_asked
+        ],
         # The vote buttons stay on the page while a question is before the
         # meeting, so they never move under a finger; until the vote opens
         # (or for someone who may not vote) pressing one says why not.
@@ -291,19 +314,18 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
             action for action in offered if not action.fields and action.name != "leave"
         ],
         "adjourned": state["state"] == "ADJOURNED",
-        "moves": [
-            {
-                **move,
-                "label": motion_label(move["motion"]),
-                "method_label": METHOD_LABELS.get(move.get("method"), ""),
-                "fields": [field.name for field in MOTION_FIELDS[move["motion"]]],
-            }
-            for move in moves
-        ],
+        "moves": moves,
+        "menu": motion_menu(
+            [move for move in moves if move["motion"] in MOTION_FIELDS],
+            outcome,
+            pending=pending,
+            agenda=agenda,
+        ),
         "vote_choices": vote_choices or ["yes", "no", "abstain"],
         "vote_open": voting,
         "last_decision": last_decision,
         "shortfall": shortfall,
+        "over_asked": over_asked,
         "recused_from": recused_from,
         "methods": METHOD_LABELS,
         "agenda_proposals": agenda,
@@ -319,6 +341,130 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
         ],
         "ruling_codes": _ruling_codes() if is_chair else [],
     }
+
+
+# The motions most used first (issue 12 §2); the rest in the registry's order.
+COMMON_MOTIONS = (
+    "main",
+    "amend",
+    "refer",
+    "postpone_definitely",
+    "lay_on_table",
+    "previous_question",
+    "limit_debate",
+    "postpone_indefinitely",
+    "adjourn",
+    "recess",
+)
+# Motions whose `applies_to` names a motion on the floor (not a decision).
+FLOOR_REFERENCES = ("point_of_order", "request_to_withdraw")
+
+
+def motion_menu(
+    moves: list[dict],
+    outcome: dict,
+    *,
+    pending: list[dict],
+    agenda: list[AgendaItem],
+) -> list[dict]:
+    """The motions in order now, one entry each, with only their fields and
+    the wording the meeting already knows.
+
+    A motion the engine offers for several decisions (reconsider, rescind,
+    amend what was adopted) is one entry listing each decision once, by its
+    wording; an amendment starts from the wording and amount of the question
+    it amends; a main motion from the next proposal on the agenda and what
+    it asks now.
+    """
+    by_name: dict[str, dict] = {}
+    for move in moves:
+        name = move["motion"]
+        entry = by_name.setdefault(
+            name,
+            {
+                "motion": name,
+                "label": motion_label(name),
+                "fields": [
+                    field.name
+                    for field in MOTION_FIELDS[name]
+                    if field.name not in ("applies_to", "method")
+                ],
+                "targets": [],
+                "methods": [],
+                "prefill": {},
+            },
+        )
+        if move.get("applies_to") is not None:
+            target = move["applies_to"]
+            if target not in (t["id"] for t in entry["targets"]):
+                entry["targets"].append(
+                    {"id": target, "label": _target_label(outcome, name, target)}
+                )
+        if move.get("method"):
+            entry["methods"].append((move["method"], METHOD_LABELS[move["method"]]))
+    for name, entry in by_name.items():
+        if name in FLOOR_REFERENCES:
+            entry["targets"] = [
+                {"id": q["id"], "label": f"{q['label']}: {q['text']}"}
+                for q in reversed(pending)
+            ]
+        if name in DECISION_WORDING and len(entry["targets"]) == 1:
+            decisions = outcome["decisions"]
+            decision = decisions[entry["targets"][0]["id"]]
+            entry["prefill"]["text"] = (
+                motion_wording(outcome, decision.get("motion_id"))
+                or decision.get("text")
+                or ""
+            )
+            if decision.get("amount"):
+                entry["prefill"]["amount"] = decision["amount"]
+    immediate = pending[-1] if pending else None
+    if "amend" in by_name and immediate is not None:
+        by_name["amend"]["prefill"] = {
+            "new_text": immediate["text"],
+            "amount": immediate.get("amount") or "",
+        }
+    if "main" in by_name:
+        decided = {
+            str(d.get("proposal")) for d in outcome["decisions"] if d.get("proposal")
+        }
+        waiting = [item for item in agenda if str(item.proposal_id) not in decided]
+        if waiting:
+            proposal = waiting[0].proposal
+            by_name["main"]["prefill"] = {
+                "proposal": proposal.pk,
+                "amount": proposal.requested_amount,
+                "text": _("That the council fund “%(title)s”")
+                % {"title": proposal.title},
+            }
+    order = {name: index for index, name in enumerate(COMMON_MOTIONS)}
+    return sorted(
+        by_name.values(),
+        key=lambda entry: (order.get(entry["motion"], len(order)),),
+    )
+
+
+# Motions that bring back a decision, whose own form starts from its wording.
+DECISION_WORDING = ("amend_previously_adopted",)
+
+
+def _target_label(outcome: dict, motion: str, target) -> str:
+    """A decision (by index) or a motion (by id) that a motion applies to,
+    by its wording."""
+    if motion in ("reconsider", "rescind", "amend_previously_adopted"):
+        decisions = outcome["decisions"]
+        decision = decisions[target] if 0 <= target < len(decisions) else {}
+        wording = motion_wording(outcome, decision.get("motion_id")) or decision.get(
+            "text", ""
+        )
+        result = RESULT_LABELS.get(decision.get("result"), decision.get("result"))
+        return f"“{wording}” ({result})" if result else f"“{wording}”"
+    wording = motion_wording(outcome, target)
+    motion_row = outcome["motions"].get(target) or outcome["motions"].get(
+        str(target), {}
+    )
+    label = motion_label(motion_row["motion"]) if motion_row.get("motion") else ""
+    return f"{label}: “{wording}”" if label else f"“{wording}”"
 
 
 def console(

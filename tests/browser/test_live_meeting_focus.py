@@ -14,6 +14,7 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from councils.models import MeetingEvent
+from tests.browser.accessibility import accessibility_violations
 from tests.browser.test_council_meeting import Phone, _session_of
 from tests.factories import make_council, make_meeting
 
@@ -65,6 +66,10 @@ def test_a_member_votes_with_the_keyboard_while_three_updates_arrive(
     expect(page.locator(".status")).to_contain_text("5 present of 5")
     phones[mover].act("move", motion="main", text="That the council buy chairs")
     expect(page.locator("#vote-yes")).to_be_visible()
+    # A motion's short form open: no serious or critical violation.
+    page.locator("details.motion summary").first.click()
+    assert accessibility_violations(page, impacts=("serious", "critical")) == []
+    page.locator("details.motion summary").first.click()
 
     # The keyboard alone: Tab until the "Yes" button has focus.
     for _ in range(60):

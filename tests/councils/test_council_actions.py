@@ -148,12 +148,14 @@ def test_a_chairs_action_is_refused_to_a_member(in_session, key):
 def test_the_chair_is_offered_the_chairs_buttons_and_a_member_not(in_session):
     meeting, chair, members = in_session
 
-    chair_buttons = {action.name for action in meeting_live(meeting, chair)["buttons"]}
-    member_buttons = {
-        action.name for action in meeting_live(meeting, members[0])["buttons"]
-    }
+    chair_live = meeting_live(meeting, chair)
+    member_live = meeting_live(meeting, members[0])
+    chair_buttons = {action.name for action in chair_live["buttons"]}
+    member_buttons = {action.name for action in member_live["buttons"]}
 
-    assert "leave" in chair_buttons & member_buttons
+    # Leaving is offered to both, as its own confirmed control.
+    assert "leave" in chair_live["offered"] & member_live["offered"]
+    assert "leave" not in chair_buttons | member_buttons
     assert "seek_floor" in member_buttons - chair_buttons
     assert "reconvene" not in chair_buttons | member_buttons
 
@@ -161,12 +163,12 @@ def test_the_chair_is_offered_the_chairs_buttons_and_a_member_not(in_session):
 def test_each_motion_in_order_lists_only_its_fields(in_session):
     meeting, _chair, members = in_session
 
-    moves = {
-        move["motion"]: move for move in meeting_live(meeting, members[0])["moves"]
+    menu = {
+        entry["motion"]: entry for entry in meeting_live(meeting, members[0])["menu"]
     }
 
-    assert moves["main"]["fields"] == ["text", "amount", "proposal"]
-    assert moves["adjourn"]["fields"] == []
+    assert menu["main"]["fields"] == ["text", "amount", "proposal"]
+    assert menu["adjourn"]["fields"] == []
 
 
 def test_an_action_declared_once_is_offered_posted_and_recorded(
