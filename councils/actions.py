@@ -104,6 +104,7 @@ PROPOSAL = ActionField("proposal", Proposal)
 APPLIES_TO = ActionField("applies_to", int)
 APPLIES_TO_REQUIRED = ActionField("applies_to", int, required=True)
 PREVIOUS_NOTICE = ActionField("previous_notice", bool)
+UNTIL = ActionField("until", (str, int))
 
 # The fields of each kind of motion (ROBERTS_RULES §1, `move`).
 MOTION_FIELDS = {
@@ -115,18 +116,22 @@ MOTION_FIELDS = {
     "lay_on_table": (),
     "previous_question": (),
     "limit_debate": (TEXT,),
-    "postpone_definitely": (ActionField("until", (str, int)), TEXT),
+    "postpone_definitely": (UNTIL, TEXT),
     "refer": (TEXT,),
     # `new_text`: the amended motion's whole new wording (the engine keeps
     # `text` for the amendment's own words, "strike … insert …").
-    "amend": (TEXT, AMOUNT, APPLIES_TO, ActionField("new_text")),
+    # `until`: amending a postponement's time.
+    "amend": (TEXT, AMOUNT, APPLIES_TO, ActionField("new_text"), UNTIL),
     "postpone_indefinitely": (),
     "main": (TEXT, AMOUNT, PROPOSAL),
     "point_of_order": (TEXT, APPLIES_TO, ActionField("continuing", bool)),
     "appeal": (APPLIES_TO, TEXT),
     "suspend_rules": (ActionField("allows"), TEXT),
     "objection_to_consideration": (),
-    "division_of_question": (ActionField("parts", list, required=True),),
+    "division_of_question": (
+        ActionField("parts", list, required=True),
+        ActionField("amounts", list),
+    ),
     "division_of_assembly": (),
     "voting_method": (ActionField("method", required=True),),
     "inquiry": (TEXT,),
@@ -134,7 +139,7 @@ MOTION_FIELDS = {
     "take_from_table": (APPLIES_TO_REQUIRED,),
     "rescind": (APPLIES_TO_REQUIRED, PREVIOUS_NOTICE, TEXT),
     "amend_previously_adopted": (APPLIES_TO_REQUIRED, TEXT, AMOUNT, PREVIOUS_NOTICE),
-    "discharge_committee": (APPLIES_TO_REQUIRED,),
+    "discharge_committee": (APPLIES_TO_REQUIRED, PREVIOUS_NOTICE),
     "reconsider": (APPLIES_TO_REQUIRED,),
 }
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fundapp.models import User
-from fundapp.money import AmountField
+from fundapp.money import AmountField, parse_amount
 from proposals.models import Proposal
 
 from .actions import ACTIONS, MOTION_FIELDS
@@ -18,6 +18,26 @@ class PartsField(forms.CharField):
     def to_python(self, value) -> list[str]:
         text = super().to_python(value)
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class AmountsField(forms.CharField):
+    """An amount or nothing per line, one line for each part of a divided
+    question (the engine checks that they match the parts)."""
+
+    def to_python(self, value) -> list[str | None]:
+        text = super().to_python(value)
+        lines = [line.strip() for line in text.splitlines()]
+        while lines and not lines[-1]:
+            lines.pop()
+        return [str(parse_amount(line)) if line else None for line in lines]
+
+
+class UntilField(forms.CharField):
+    """When a postponed question comes back: "next_meeting" or a number."""
+
+    def to_python(self, value) -> str | int:
+        text = super().to_python(value)
+        return int(text) if text.isdigit() else text
 
 
 CHOICES = ("yes", "no", "abstain", "blank", "illegal")
@@ -36,7 +56,8 @@ FORM_FIELDS = {
         queryset=Proposal.objects.filter(agenda_items__meeting=meeting)
     ),
     "applies_to": lambda meeting: forms.IntegerField(min_value=0),
-    "until": lambda meeting: forms.CharField(max_length=20),
+    # "next_meeting", or a later meeting's number (ROBERTS_RULES §1, move).
+    "until": lambda meeting: UntilField(max_length=20),
     "method": lambda meeting: forms.ChoiceField(choices=list(METHOD_LABELS.items())),
     "choice": lambda meeting: forms.ChoiceField(
         choices=[(choice, CHOICE_LABELS[choice]) for choice in CHOICES]
@@ -48,6 +69,9 @@ FORM_FIELDS = {
     # A division of a question: one part per line.
     "parts": lambda meeting: PartsField(
         label=_("Parts, one per line"), max_length=4000
+    ),
+    "amounts": lambda meeting: AmountsField(
+        label=_("Amounts, one per line (empty: none)"), max_length=4000
     ),
     "allows": lambda meeting: forms.ChoiceField(choices=list(ALLOWS_LABELS.items())),
     "continuing": lambda meeting: forms.BooleanField(),

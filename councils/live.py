@@ -420,10 +420,17 @@ def motion_menu(
                 entry["prefill"]["amount"] = decision["amount"]
     immediate = pending[-1] if pending else None
     if "amend" in by_name and immediate is not None:
-        by_name["amend"]["prefill"] = {
+        amend = by_name["amend"]
+        amend["prefill"] = {
             "new_text": immediate["text"],
             "amount": immediate.get("amount") or "",
         }
+        # The time of a postponement is amended only on a postponement.
+        if immediate["motion"] == "postpone_definitely":
+            row = outcome["motions"].get(immediate["id"]) or {}
+            amend["prefill"]["until"] = row.get("until") or "next_meeting"
+        else:
+            amend["fields"] = [name for name in amend["fields"] if name != "until"]
     if "main" in by_name:
         decided = {
             str(d.get("proposal")) for d in outcome["decisions"] if d.get("proposal")

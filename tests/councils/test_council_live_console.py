@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from councils import services
 from councils.live import meeting_live
+from councils.models import MeetingEvent
 from fundapp.models import Role
-from tests.factories import make_member, make_proposal, make_round
+from tests.factories import action_key, make_member, make_proposal, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,110 @@ def test_the_council_is_warned_when_a_grant_exceeds_what_the_proposal_asks(
 
     assert "more than the proposal now asks" in html
     assert 'data-action="state"' not in html  # stated; the chair may put it
+
+
+def _post(client, meeting, member, **fields):
+    client.force_login(member)
+    return client.post(
+        reverse("councils:act", args=[meeting.pk]),
+        {"idempotency_key": action_key(member, meeting), **fields},
+        headers={"HX-Request": "true"},
+    )
+
+
+def _last_event(meeting) -> dict:
+    return MeetingEvent.objects.filter(meeting=meeting).order_by("-sequence")[0].payload
+
+
+def test_a_member_orders_a_method_of_voting_from_its_short_form(
+    client, in_session, move_and_state
+):
+    meeting, chair, members = in_session
+    move_and_state(meeting, chair, members[0], members[1], motion="main", text="Buy")
+    menu = _menu(meeting, members[2])
+    assert [value for value, _label in menu["voting_method"]["methods"]] == [
+        "counted",
+        "roll_call",
+        "ballot",
+    ]
+
+    response = _post(
+        client,
+        meeting,
+        members[2],
+        action="move",
+        motion="voting_method",
+        method="ballot",
+    )
+
+    assert 'role="alert"' not in response.text
+    assert _last_event(meeting)["method"] == "ballot"
+
+
+def test_an_amendment_carries_the_whole_new_wording(client, in_session, move_and_state):
+    meeting, chair, members = in_session
+    move_and_state(meeting, chair, members[0], members[1], motion="main", text="Buy")
+
+    _post(
+        client,
+        meeting,
+        members[2],
+        action="move",
+        motion="amend",
+        text="insert “ten chairs”",
+        new_text="Buy ten chairs",
+    )
+
+    event = _last_event(meeting)
+    assert (event["motion"], event["new_text"]) == ("amend", "Buy ten chairs")
+
+
+def test_a_division_carries_an_amount_per_part(client, in_session, move_and_state):
+    meeting, chair, members = in_session
+    move_and_state(
+        meeting,
+        chair,
+        members[0],
+        members[1],
+        motion="main",
+        text="Buy chairs and paint",
+        amount=Decimal("300.00"),
+    )
+
+    _post(
+        client,
+        meeting,
+        members[2],
+        action="move",
+        motion="division_of_question",
+        parts="Buy chairs\nPaint",
+        amounts="100\n200",
+    )
+
+    event = _last_event(meeting)
+    assert (event["parts"], event["amounts"]) == (
+        ["Buy chairs", "Paint"],
+        ["100.00", "200.00"],
+    )
+
+
+def test_the_time_of_a_postponement_is_offered_only_on_a_postponement(
+    in_session, key, move_and_state
+):
+    meeting, chair, members = in_session
+    move_and_state(meeting, chair, members[0], members[1], motion="main", text="Buy")
+    before = _menu(meeting, members[2])["amend"]["fields"]
+    move_and_state(
+        meeting,
+        chair,
+        members[0],
+        members[1],
+        motion="postpone_definitely",
+        until="next_meeting",
+    )
+
+    on_postponement = _menu(meeting, members[2])["amend"]
+
+    assert "until" not in before
+    assert "until" in on_postponement["fields"]
+    assert on_postponement["prefill"]["until"] == "next_meeting"
