@@ -398,7 +398,11 @@ def motion_menu(
             target = move["applies_to"]
             if target not in (t["id"] for t in entry["targets"]):
                 entry["targets"].append(
-                    {"id": target, "label": _target_label(outcome, name, target)}
+                    {
+                        "id": target,
+                        "label": _target_label(outcome, name, target),
+                        **_decision_wording(outcome, name, target),
+                    }
                 )
         if move.get("method"):
             entry["methods"].append((move["method"], METHOD_LABELS[move["method"]]))
@@ -408,16 +412,12 @@ def motion_menu(
                 {"id": q["id"], "label": f"{q['label']}: {q['text']}"}
                 for q in reversed(pending)
             ]
-        if name in DECISION_WORDING and len(entry["targets"]) == 1:
-            decisions = outcome["decisions"]
-            decision = decisions[entry["targets"][0]["id"]]
-            entry["prefill"]["text"] = (
-                motion_wording(outcome, decision.get("motion_id"))
-                or decision.get("text")
-                or ""
-            )
-            if decision.get("amount"):
-                entry["prefill"]["amount"] = decision["amount"]
+        if name in DECISION_WORDING and entry["targets"]:
+            # The first decision's; choosing another fills in its own (live.js).
+            first = entry["targets"][0]
+            entry["prefill"]["text"] = first["wording"]
+            if first["amount"]:
+                entry["prefill"]["amount"] = first["amount"]
     immediate = pending[-1] if pending else None
     if "amend" in by_name and immediate is not None:
         amend = by_name["amend"]
@@ -453,6 +453,21 @@ def motion_menu(
 
 # Motions that bring back a decision, whose own form starts from its wording.
 DECISION_WORDING = ("amend_previously_adopted",)
+
+
+def _decision_wording(outcome: dict, motion: str, target) -> dict:
+    """The wording and amount of the decision a motion would amend."""
+    if motion not in DECISION_WORDING:
+        return {}
+    decisions = outcome["decisions"]
+    decision = decisions[target] if 0 <= target < len(decisions) else {}
+    row = outcome["motions"].get(decision.get("motion_id")) or {}
+    return {
+        "wording": motion_wording(outcome, decision.get("motion_id"))
+        or decision.get("text")
+        or "",
+        "amount": decision.get("amount") or row.get("amount") or "",
+    }
 
 
 def _target_label(outcome: dict, motion: str, target) -> str:

@@ -82,8 +82,13 @@ def test_a_member_votes_with_the_keyboard_while_three_updates_arrive(
     phones[seconder].act("second")
     expect(page.locator("#live-news")).to_contain_text("Motion seconded")
     assert _focused_id(page) == "vote-yes"
+    # The console offers only what is in order: no amendment before the
+    # question is stated, then one button that opens its short form.
+    expect(page.locator("#move-amend")).to_have_count(0)
     phones[chair].act("state")
     expect(page.locator("ol.pending")).to_contain_text("stated: open for debate")
+    expect(page.locator("#move-amend summary")).to_have_text("Amend")
+    assert page.locator("#move-amend summary").bounding_box()["height"] >= 44
     assert _focused_id(page) == "vote-yes"
     phones[chair].act("put_question", method="counted")
     expect(page.locator("#live-news")).to_contain_text("Voting is open")

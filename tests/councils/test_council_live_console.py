@@ -226,3 +226,22 @@ def test_the_time_of_a_postponement_is_offered_only_on_a_postponement(
     assert "until" not in before
     assert "until" in on_postponement["fields"]
     assert on_postponement["prefill"]["until"] == "next_meeting"
+
+
+def test_amending_an_adopted_decision_starts_from_each_decisions_wording(
+    client, in_session, key, move_and_state
+):
+    meeting, chair, members = in_session
+    _adopt(meeting, chair, members, key, move_and_state, "Buy chairs")
+    _adopt(meeting, chair, members, key, move_and_state, "Paint the hall")
+    client.force_login(members[2])
+
+    html = client.get(
+        reverse("councils:live", args=[meeting.pk]), headers={"HX-Request": "true"}
+    ).text
+
+    form = html[html.index('id="move-amend_previously_adopted"') :]
+    form = form[: form.index("</details>")]
+    assert 'data-wording="Buy chairs"' in form
+    assert 'data-wording="Paint the hall"' in form
+    assert 'value="Buy chairs"' in form  # the first one's, until another is chosen

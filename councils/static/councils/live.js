@@ -25,6 +25,20 @@
     if (event.target.closest && event.target.closest("#live form")) {
       edited.add(event.target);
     }
+    // Amending an adopted decision starts from the wording of the one chosen.
+    var option = event.target.selectedOptions && event.target.selectedOptions[0];
+    if (event.target.name === "applies_to" && option && "wording" in option.dataset) {
+      var form = event.target.form;
+      [["text", option.dataset.wording], ["amount", option.dataset.amount]].forEach(
+        function (pair) {
+          var field = form.elements[pair[0]];
+          if (field && !edited.has(field)) {
+            field.value = pair[1];
+            edited.add(field); // chosen by the person: updates keep it
+          }
+        },
+      );
+    }
   });
 
   function news() {
