@@ -276,6 +276,14 @@ ACTIONS = {
             (APPLIES_TO_REQUIRED,),
         ),
         MeetingAction(
+            "declare_interest",
+            MEMBER,
+            _("Declare an interest"),
+            "declare_interest",
+            (ActionField("proposal", Proposal, required=True), TEXT),
+            actor_key="member",
+        ),
+        MeetingAction(
             "executed",
             STAFF,
             _("The decision was carried out"),

@@ -165,3 +165,22 @@ class CouncilSettingsForm(forms.Form):
     )
     consent_calendar = forms.BooleanField(label=_("Consent calendar"), required=False)
     reason = forms.CharField(label=_("Reason for the change"), max_length=200)
+
+
+class InterestForm(forms.Form):
+    """A member declares an interest in a proposal on a meeting's agenda."""
+
+    proposal = forms.TypedChoiceField(label=_("Proposal"), coerce=int, choices=())
+    reason = forms.CharField(
+        label=_("Your interest (optional)"),
+        help_text=_("A relative on its team, a business that would supply it, …"),
+        max_length=200,
+        required=False,
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, proposals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].choices = [
+            (proposal.pk, str(proposal)) for proposal in proposals
+        ]

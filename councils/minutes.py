@@ -244,6 +244,17 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
         for proposal, members in setup.get("recusals", {}).items()
         if members
     ]
+    # Interests declared in this meeting (its part of the log).
+    offset = meeting.log_offset or 0
+    interests = [
+        {
+            "name": _name(people, entry["member"]),
+            "proposal": titles.get(str(entry["proposal"]), entry["proposal"]),
+            "reason": entry.get("text") or "",
+        }
+        for entry in outcome.get("interests", [])
+        if entry["event"] >= offset
+    ]
     adjourned_at = (
         rows[-1].created_at if state["state"] == "ADJOURNED" and rows else None
     )
@@ -278,6 +289,7 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
         "subjects": subjects,
         "secondary": secondary,
         "recusals": recusals,
+        "interests": interests,
         "rulings": rulings,
         "adjourned_at": timezone.localtime(adjourned_at) if adjourned_at else None,
         "status": minutes.status if minutes else "draft",

@@ -80,6 +80,8 @@ rules.add_perm("councils.view_meeting", rules.always_allow)
 rules.add_perm("councils.view_draft_minutes", may_read_draft_minutes)
 # On the meeting: its minutes are public once approved.
 rules.add_perm("councils.view_minutes", has_approved_minutes | may_read_draft_minutes)
+# On a meeting (or its council): a member declares an interest in its business.
+rules.add_perm("councils.declare_interest", holds_a_seat)
 # On the later meeting at which the minutes are approved: its chair.
 rules.add_perm("councils.approve_minutes", is_meeting_chair)
 

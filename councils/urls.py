@@ -13,6 +13,11 @@ urlpatterns = [
     path("meetings/<int:pk>/live/", views.meeting_live_fragment, name="live"),
     path("meetings/<int:pk>/act/", views.meeting_act, name="act"),
     path("meetings/<int:pk>/agenda/add/", views.agenda_add, name="agenda_add"),
+    path(
+        "meetings/<int:pk>/interests/new/",
+        views.interest_declare,
+        name="interest_declare",
+    ),
     path("meetings/<int:pk>/minutes/", views.minutes_detail, name="minutes"),
     path("meetings/<int:pk>/minutes/pdf/", views.minutes_pdf, name="minutes_pdf"),
     path(

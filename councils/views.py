@@ -20,6 +20,7 @@ from proposals.selectors import proposal_get, proposals_eligible_for_agenda
 from . import services, tasks
 from .forms import (
     CouncilSettingsForm,
+    InterestForm,
     MeetingScheduleForm,
     MinutesApproveForm,
     SeatAssignForm,
@@ -32,6 +33,7 @@ from .middleware import live_headers
 from .minutes import minutes_build, minutes_pdf_find
 from .models import Meeting, Minutes, MinutesPdf, Seat
 from .selectors import (
+    agenda_proposals,
     council_get,
     meeting_get,
     meetings_of,
@@ -55,6 +57,7 @@ def council_detail(request, code):
             "meetings": meetings_of(council),
             "changes": council.settings_changes.select_related("changed_by")[:20],
             "can_manage": request.user.has_perm("councils.manage_council", council),
+            "can_declare": request.user.has_perm("councils.declare_interest", council),
             "schedule_form": MeetingScheduleForm(),
             "terms": council.terms.order_by("-starts_on"),
             "seat_form": SeatAssignForm(
@@ -365,3 +368,49 @@ def minutes_approve(request, pk):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return redirect("councils:minutes", pk=meeting.pk)
+
+
+def _interest_form_name(meeting) -> str:
+    return f"interest:{meeting.pk}"
+
+
+@login_required
+def interest_declare(request, pk):
+    """A member declares an interest in a proposal on the meeting's agenda,
+    before the meeting or during it; the minutes will say so."""
+    meeting = meeting_get(pk)
+    require_perm(request.user, "councils.declare_interest", meeting)
+    proposals = agenda_proposals(meeting)
+    form = InterestForm(request.POST or None, proposals=proposals)
+    if request.method == "POST" and form.is_valid():
+        chosen = {proposal.pk: proposal for proposal in proposals}
+        try:
+            form_key_check(
+                form.cleaned_data["idempotency_key"],
+                user=request.user,
+                form=_interest_form_name(meeting),
+            )
+            services.interest_declare(
+                meeting=meeting,
+                member=request.user,
+                proposal=chosen[form.cleaned_data["proposal"]],
+                reason=form.cleaned_data["reason"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _("Your interest is recorded: you will not vote on this proposal."),
+            )
+            return redirect(meeting)
+    form.initial["idempotency_key"] = form_key_issue(
+        user=request.user, form=_interest_form_name(meeting)
+    )
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data["idempotency_key"] = form.initial["idempotency_key"]
+    return render(
+        request, "councils/interest_form.html", {"meeting": meeting, "form": form}
+    )

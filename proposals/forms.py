@@ -107,17 +107,32 @@ class TeamForm(forms.Form):
         ),
     )
 
+    beneficiaries = forms.CharField(
+        label=_("Named beneficiaries' mobile numbers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "inputmode": "tel"}),
+        help_text=_(
+            "Residents the proposal would benefit by name, one number per line. "
+            "A councillor among them does not vote on it."
+        ),
+    )
+
     def clean_co_proposers(self) -> list[str]:
-        phones = [
-            p for p in re.split(r"[\s,，;；]+", self.cleaned_data["co_proposers"]) if p
-        ]
-        bad = [phone for phone in phones if not PHONE.match(phone)]
-        if bad:
-            raise ValidationError(
-                _("Not a mobile number: %(numbers)s."),
-                params={"numbers": ", ".join(bad)},
-            )
-        return phones
+        return _phones(self.cleaned_data["co_proposers"])
+
+    def clean_beneficiaries(self) -> list[str]:
+        return _phones(self.cleaned_data["beneficiaries"])
+
+
+def _phones(text: str) -> list[str]:
+    phones = [p for p in re.split(r"[\s,，;；]+", text) if p]
+    bad = [phone for phone in phones if not PHONE.match(phone)]
+    if bad:
+        raise ValidationError(
+            _("Not a mobile number: %(numbers)s."),
+            params={"numbers": ", ".join(bad)},
+        )
+    return phones
 
 
 class AttachmentForm(forms.Form):

@@ -185,6 +185,13 @@ class Proposal(models.Model):
     co_proposers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="co_proposals", blank=True
     )
+    # The mobile numbers of residents the proposal would benefit by name
+    # (DESIGN §4): a council member with one of them is recused from its
+    # questions, as the team is. Kept as numbers, like invitations: naming
+    # one tells the proposer nothing about who has it.
+    beneficiary_phones = models.JSONField(
+        _("named beneficiaries' mobile numbers"), default=list, blank=True
+    )
     title = models.CharField(_("title"), max_length=120)
     category = models.CharField(
         _("category"), max_length=24, choices=Category.choices, blank=True

@@ -183,10 +183,21 @@ def proposal_team_ids(proposal: Proposal) -> set[int]:
 def proposal_conflicted_user_ids(proposal: Proposal) -> set[int]:
     """Who must be recused from council questions on this proposal.
 
-    The proposer and the co-proposers (DESIGN §4: conflict of interest).
-    Uses the co-proposers prefetched by the caller's selector, if any.
+    The proposer, the co-proposers and the named beneficiaries (DESIGN §4:
+    conflict of interest). Uses those prefetched by the caller's selector,
+    if any.
     """
-    return {proposal.proposer_id, *(user.pk for user in proposal.co_proposers.all())}
+    named = proposal.beneficiary_phones or []
+    beneficiaries = (
+        User.objects.filter(phone__in=named).values_list("pk", flat=True)
+        if named
+        else []
+    )
+    return {
+        proposal.proposer_id,
+        *(user.pk for user in proposal.co_proposers.all()),
+        *beneficiaries,
+    }
 
 
 def proposals_granted_unpaid(*, community: Community) -> QuerySet[Proposal]:

@@ -122,6 +122,8 @@ class Engine(
         self.suspensions: list[str] = []
         self.adjourned_meeting_fixed = False
         self.dry = False
+        # Interests members declared (§4.6 C1), in order; each recuses them.
+        self.interests: list[dict] = []
         # Read here only, never by `_configure`: a `new_meeting` that brings
         # its own setup must not add them again.
         self._read_earlier_decisions(setup)
@@ -130,6 +132,7 @@ class Engine(
     def _event_handlers(self) -> dict:
         return {
             "arrive": self._arrive,
+            "declare_interest": self._declare_interest,
             "leave": self._leave,
             "call_to_order": self._call_to_order,
             "chair": self._take_chair,
@@ -309,6 +312,7 @@ class Engine(
                 {"id": m.id, "applies_to": m.decision, "meeting": m.meeting}
                 for m in self.reconsiderations
             ],
+            "interests": [dict(entry) for entry in self.interests],
         }
 
     def _unfinished(self) -> list[dict]:

@@ -7,6 +7,7 @@ from .errors import (
     CHAIR_MUST_VACATE,
     NOT_IN_SESSION,
     NOT_PRESENT,
+    RECUSED,
     UNTIMELY,
     VOTING_IN_PROGRESS,
     Refusal,
@@ -48,6 +49,43 @@ class MeetingRules:
             if member in self.voting:
                 self.voting_present += 1
             self._attendance_changed()
+
+    def _declare_interest(self, index: int, event: dict) -> None:
+        """A member declares an interest in a proposal (a relative on its
+        team, a business that would supply it, ...), before or during the
+        meeting: recused from its questions from now on, as its proposers
+        are (§4.6 C1). A vote on it already open loses the member's vote."""
+        member = event.get("member")
+        proposal = event.get("proposal")
+        if member not in self.order:
+            raise Refusal(NOT_PRESENT)
+        if self.state == ADJOURNED:
+            raise Refusal(NOT_IN_SESSION)
+        if not isinstance(proposal, str) or not proposal:
+            raise Refusal(UNTIMELY)
+        if self._recused(member, proposal):
+            raise Refusal(RECUSED)
+        self._commit()
+        self.recusals[proposal] = self.recusals.get(proposal, frozenset()) | {member}
+        text = event.get("text")
+        self.interests.append(
+            {
+                "member": member,
+                "proposal": proposal,
+                "text": text if isinstance(text, str) else "",
+                "event": index,
+            }
+        )
+        vote = self.vote
+        motion = vote.motion if vote is not None else None
+        if (
+            motion is not None
+            and motion.kind.recusal_scope
+            and motion.proposal == proposal
+            and member in vote.eligible
+        ):
+            vote.eligible = vote.eligible - {member}
+            vote.withdraw(member)
 
     def _leave(self, index: int, event: dict) -> None:
         member = event.get("member")

@@ -260,6 +260,12 @@ class Vote:
         self.choices[member] = choice
         self._count(choice, 1)
 
+    def withdraw(self, member: str) -> None:
+        """Take back `member`'s vote, if cast (they are recused from it)."""
+        old = self.choices.pop(member, None)
+        if old is not None:
+            self._count(old, -1)
+
     def _count(self, choice: str, step: int) -> None:
         if choice == "yes":
             self.yes += step

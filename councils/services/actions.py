@@ -30,6 +30,9 @@ def _require_on_agenda(meeting: Meeting, proposal: Proposal) -> None:
         raise ValidationError(_("This proposal is not on the agenda."))
 
 
+INTEREST_REASON_LIMIT = 200
+
+
 def meeting_act(
     *, meeting: Meeting, actor: User, action: str, idempotency_key: str, **values
 ) -> MeetingEvent | FloorRequest:
@@ -222,6 +225,43 @@ def question_put(
         action="put_question",
         idempotency_key=idempotency_key,
         method=method,
+    )
+
+
+def interest_declare(
+    *,
+    meeting: Meeting,
+    member: User,
+    proposal: Proposal,
+    reason: str = "",
+    idempotency_key: str,
+) -> MeetingEvent:
+    """The member declares an interest in a proposal on the agenda.
+
+    Before the meeting or during it: recorded as an event of the meeting's
+    log (`declare_interest`), after which the engine recuses the member from
+    the proposal's questions, as it does its proposers; the minutes list it.
+    Only a member of the meeting, for themselves; refused after adjournment
+    and for an interest already recused (the engine's codes).
+    """
+    reason = reason.strip()
+    if len(reason) > INTEREST_REASON_LIMIT:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Say it in at most %(limit)s characters.")
+                    % {"limit": INTEREST_REASON_LIMIT},
+                    code="too_long",
+                )
+            }
+        )
+    return meeting_act(
+        meeting=meeting,
+        actor=member,
+        action="declare_interest",
+        idempotency_key=idempotency_key,
+        proposal=proposal,
+        text=reason,
     )
 
 

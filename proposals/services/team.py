@@ -23,13 +23,20 @@ MAX_CO_PROPOSERS = 10
 
 @transaction.atomic
 def proposal_save_team(
-    *, proposal: Proposal, actor: User, co_proposer_phones: list[str]
+    *,
+    proposal: Proposal,
+    actor: User,
+    co_proposer_phones: list[str],
+    beneficiary_phones: list[str] | None = None,
 ) -> Proposal:
-    """Invite the co-proposers named by their mobile numbers (at most ten).
+    """Invite the co-proposers named by their mobile numbers (at most ten),
+    and, if given, set the named beneficiaries' numbers (at most ten).
 
     A number already on the team or already invited stays as it is; a
     co-proposer or an open invitation whose number is no longer listed is
-    removed. New numbers get an invitation, whoever they belong to.
+    removed. New numbers get an invitation, whoever they belong to. A
+    council member whose number is a named beneficiary's is recused from the
+    proposal's questions; naming a number tells nobody whose it is.
     """
     proposal = _lock_editable(proposal, actor)
     phones = list(dict.fromkeys(p.strip() for p in co_proposer_phones if p.strip()))
@@ -44,6 +51,20 @@ def proposal_save_team(
         raise ValidationError(
             {"co_proposers": _("That is your own number: you are the proposer.")}
         )
+    fields = ["updated_at"]
+    if beneficiary_phones is not None:
+        named = list(dict.fromkeys(p.strip() for p in beneficiary_phones if p.strip()))
+        if len(named) > MAX_CO_PROPOSERS:
+            raise ValidationError(
+                {
+                    "beneficiaries": _(
+                        "A proposal names at most %(limit)s beneficiaries."
+                    )
+                    % {"limit": MAX_CO_PROPOSERS}
+                }
+            )
+        proposal.beneficiary_phones = named
+        fields.append("beneficiary_phones")
     members = list(proposal.co_proposers.all())
     proposal.co_proposers.remove(*[u for u in members if u.phone not in phones])
     open_invitations = proposal.invitations.filter(answered_at__isnull=True)
@@ -56,7 +77,7 @@ def proposal_save_team(
         for phone in phones
         if phone not in known
     )
-    proposal.save(update_fields=["updated_at"])
+    proposal.save(update_fields=fields)
     return proposal
 
 

@@ -78,6 +78,7 @@ def _save_step(request, proposal, step):
                 proposal=proposal,
                 actor=user,
                 co_proposer_phones=form.cleaned_data["co_proposers"],
+                beneficiary_phones=form.cleaned_data["beneficiaries"],
             )
         except ValidationError as error:
             attach_errors(form, error)
@@ -127,7 +128,12 @@ def _step_form(proposal, step):
         phones += proposal.invitations.filter(answered_at__isnull=True).values_list(
             "phone", flat=True
         )
-        return TeamForm(initial={"co_proposers": "\n".join(dict.fromkeys(phones))})
+        return TeamForm(
+            initial={
+                "co_proposers": "\n".join(dict.fromkeys(phones)),
+                "beneficiaries": "\n".join(proposal.beneficiary_phones),
+            }
+        )
     if step == "files":
         return AttachmentForm()
     return None

@@ -14,11 +14,12 @@ from tests.councils.procedure.meetings import COUNCILLORS, Log
 PACKAGE = pathlib.Path(__file__).parents[3] / "councils" / "procedure"
 
 
-def test_outcome_has_the_five_documented_keys_and_five_of_its_own_when_replayed():
+def test_outcome_has_the_five_documented_keys_and_six_of_its_own_when_replayed():
     """§1's five keys, plus `rulings` that the minutes need (§6),
     `unfinished` that the next meeting's agenda needs (§2.5), `divisions`
-    of questions (I5), the open `consent_calendar` (U2) and
-    `reconsiderations` that may be called up (B4)."""
+    of questions (I5), the open `consent_calendar` (U2),
+    `reconsiderations` that may be called up (B4) and the `interests`
+    members declared (§4.6 C1)."""
     log = Log().open()
     log.main()
 
@@ -33,6 +34,7 @@ def test_outcome_has_the_five_documented_keys_and_five_of_its_own_when_replayed(
         "divisions",
         "consent_calendar",
         "reconsiderations",
+        "interests",
     }
 
 
