@@ -37,6 +37,18 @@ class RowIdsInRange:
         return None
 
 
+class PermissionsPolicy:
+    """Every answer turns off the browser features no page uses."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
 class DeclaredSizeLimit:
     """A request that declares a body over `MAX_REQUEST_BYTES` is answered 413
     before a byte of it is read: a 50 MB upload is refused at once, in the

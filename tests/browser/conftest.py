@@ -56,3 +56,27 @@ def phone(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def nothing_breaks_the_content_security_policy(browser, monkeypatch):
+    """Every page a browser test opens runs under the site's CSP: a script,
+    style or eval it refuses is reported in the console, and fails the test."""
+    refused = []
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on(
+            "console",
+            lambda message: (
+                refused.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield
+    assert refused == []
