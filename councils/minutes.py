@@ -10,6 +10,7 @@ import re
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .logs import meeting_log
 from .models import AgendaItem, Meeting, Minutes, MinutesPdf
@@ -59,6 +60,11 @@ COUNTED = frozenset({"counted", "roll_call", "ballot"})
 def _name(people, member) -> str:
     person = people.get(member)
     return str(person) if person is not None else str(member or "")
+
+
+def _listed(names) -> str:
+    """Names as one list in the reader's language (“，” in Chinese)."""
+    return pgettext("list separator", ", ").join(names)
 
 
 def _vote_line(decision: dict, people) -> dict:
@@ -199,6 +205,10 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
             made_at = motion.get("meeting", 1)
             subjects.append(
                 {
+                    # A motion that brings a question back (take from the
+                    # table) is worded as that, not as the question itself,
+                    # which has its own paragraph.
+                    "brings_back": motion["motion"] in BRINGS_BACK_MOTION,
                     "label": motion_label(motion["motion"]),
                     "text": motion_wording(outcome, motion_id),
                     "made_at": log.segments[made_at - 1][1].number
@@ -239,7 +249,7 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
     recusals = [
         {
             "proposal": titles.get(proposal, proposal),
-            "names": [_name(people, member) for member in members],
+            "names": _listed(_name(people, member) for member in members),
         }
         for proposal, members in setup.get("recusals", {}).items()
         if members
@@ -272,7 +282,7 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
         if state.get("chair")
         else (str(meeting.chair) if meeting.chair else ""),
         "secretary": str(meeting.secretary) if meeting.secretary else "",
-        "present": [_name(people, member) for member in state["present"]],
+        "present": _listed(_name(people, member) for member in state["present"]),
         "present_count": len(state["present"]),
         "members": state["members"],
         "quorum": state["quorum"],

@@ -6,6 +6,7 @@ exactly as it was left (with its amendments), because the next meeting's log
 continues the previous one's (councils/logs.py).
 """
 
+import html
 from decimal import Decimal
 
 import pytest
@@ -496,3 +497,32 @@ def test_the_live_page_offers_the_orders_of_the_day_only_with_nothing_pending(
             idempotency_key=next_key(),
         )
     assert refused.value.code == "UNTIMELY"
+
+
+def test_the_section_taking_a_grant_from_the_table_does_not_read_as_its_adoption(
+    client, council
+):
+    first, _second, third = _tabled_then_an_adjourned_meeting(council)
+    tabled = _tabled_items(third, council.members[0])
+    council.move(third, "take_from_table", applies_to=tabled[0]["id"])
+    council.vote(third)
+    council.vote(third)
+    client.force_login(council.members[0])
+    wording = f"That the council fund {council.proposal.title}"
+
+    with translation.override("en"):
+        page = html.unescape(
+            client.get(reverse("councils:minutes", args=[third.pk])).text
+        )
+    client.cookies["django_language"] = "zh-hans"
+    chinese = html.unescape(
+        client.get(reverse("councils:minutes", args=[third.pk])).text
+    )
+
+    assert f"to take “{wording}” from the table — " in page
+    assert f"“{wording}” — <strong>" not in page.split("Take from the table")[1][:400]
+    assert f"恢复审议“{wording}”" in chinese
+    assert "出席人员：" in chinese
+    assert "出席人员:" not in chinese
+    assert "</strong>。" in chinese
+    assert "</strong>." not in chinese

@@ -431,3 +431,15 @@ def test_a_version_number_beyond_any_version_is_a_form_error(client):
 
     assert response.status_code == 200
     assert response.context["form"].errors["old"]
+
+
+def test_on_a_phone_the_fund_page_says_its_tables_scroll_and_dates_stay_on_a_line(
+    client,
+):
+    community, _keeper, tranche = make_funded_community()
+
+    page = client.get(reverse("fund:fund", args=[community.code])).text
+
+    assert "Swipe the table sideways to see every year." in page
+    assert page.count('class="table-wrap scrolls"') == 2
+    assert f'<td class="date">{tranche.received_on:%Y-%m-%d}</td>' in page
