@@ -1,15 +1,18 @@
 """What the live meeting page shows one person, and the chair's warning.
 
-Reads only: the engine's outcome and this person's actions come from
-`selectors` (cached by event count), so a poll costs a fixed number of
-queries whatever the length of the log.
+Reads only: what everyone sees alike (the room: the engine's outcome, names,
+the speakers' queue, the agenda's proposals, the fund's shortfall) is read in
+a fixed number of queries whatever the length of the log, and kept under the
+meeting's live version; this person's actions come from `selectors` (cached
+by event count).
 """
 
 import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Subquery
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +23,8 @@ from fundapp.selectors import fund_available
 from proposals.models import Proposal
 
 from .actions import ACTIONS, MOTION_FIELDS, MeetingAction
-from .models import AgendaItem, FloorRequest, Meeting, MeetingEvent
+from .live_version import LIVE_VERSION_SECONDS
+from .models import AgendaItem, FloorRequest, Meeting
 from .permissions import CHAIR, MEMBER, is_presiding
 from .refusals import refusal_message
 from .selectors import (
@@ -135,28 +139,6 @@ def meeting_news(outcome: dict, decision: dict | None) -> list[tuple[str, str]]:
     return news
 
 
-def my_vote(meeting: Meeting, me: str) -> str | None:
-    """This member's choice in the vote open now, as the log has it (one
-    query): their last vote since the chair last put a question."""
-    opened = (
-        MeetingEvent.objects.filter(meeting=meeting, type="put_question")
-        .order_by("-sequence")
-        .values("sequence")[:1]
-    )
-    payload = (
-        MeetingEvent.objects.filter(
-            meeting=meeting,
-            type="vote",
-            payload__member=me,
-            sequence__gt=Subquery(opened),
-        )
-        .order_by("-sequence")
-        .values_list("payload", flat=True)
-        .first()
-    )
-    return payload.get("choice") if payload else None
-
-
 def vote_open(outcome: dict) -> dict | None:
     """The question being voted on now, if any (top of the stack in VOTING)."""
     for question in reversed(outcome["pending"]):
@@ -165,17 +147,77 @@ def vote_open(outcome: dict) -> dict | None:
     return None
 
 
-def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
-    """Everything the live page shows one person, in a fixed number of queries.
+def live_room(meeting: Meeting, *, kept: bool = False) -> dict:
+    """What the live page shows everyone alike, in a fixed number of queries.
 
-    The engine's outcome and this person's actions come from the cache keyed
-    by the event count; names, the speakers' queue and the agenda's proposals
-    are one query each, whatever the length of the log; what the fund has
-    available for the pending grant, two.
+    The engine's outcome comes from the cache keyed by the event count; names,
+    the speakers' queue and the agenda's proposals are one query each,
+    whatever the length of the log; what the fund has available for the
+    pending grant, two. Picklable: the views keep it under the meeting's live
+    version (`live_room_kept`), so the room's polls after a change read it once.
     """
     setup = meeting.setup or meeting_setup_build(meeting)
     outcome = meeting_outcome(meeting)
-    people = people_by_member_id(meeting, setup)
+    agenda = agenda_items_with_proposals(meeting)
+    shortfall = None
+    mains = [
+        motion
+        for question in outcome["pending"]
+        if question["motion"] == "main"
+        and (motion := outcome["motions"].get(question["id"], {})).get("proposal")
+    ]
+    grants = {str(item.proposal_id): item.proposal for item in agenda}
+    if mains and mains[0].get("amount") and mains[0]["proposal"] in grants:
+        shortfall = funding_shortfall(
+            fund=meeting.council.community.fund,
+            proposal=grants[mains[0]["proposal"]],
+            amount=cny(mains[0]["amount"]),
+            on=timezone.localdate(),
+        )
+    return {
+        "meeting": meeting,
+        "setup": setup,
+        "outcome": outcome,
+        "people": {
+            member_id(user.pk): user
+            for user in User.objects.filter(
+                pk__in=[int(entry["id"]) for entry in setup["members"]]
+            ).defer("password")
+        }
+        if kept
+        else people_by_member_id(meeting, setup),
+        "agenda": agenda,
+        "queue": list(speakers_queue(meeting).defer("member__password")),
+        "shortfall": shortfall,
+    }
+
+
+def live_room_kept(meeting_pk: int, version: str) -> dict:
+    """`live_room` of the meeting as it is at `version` (read after it), kept
+    for as long as the version; raises Http404 for a meeting that is not.
+
+    The people in it are kept without their password hashes."""
+    key = f"councils:live-room:{meeting_pk}:{version}"
+    room = cache.get(key)
+    if room is None:
+        meeting = get_object_or_404(
+            Meeting.objects.select_related(
+                "council__community__fund", "chair", "secretary"
+            ).defer("chair__password", "secretary__password"),
+            pk=meeting_pk,
+        )
+        room = live_room(meeting, kept=True)
+        cache.set(key, room, LIVE_VERSION_SECONDS)
+    return room
+
+
+def meeting_live(
+    meeting: Meeting, actor: User | AnonymousUser, room: dict | None = None
+) -> dict:
+    """Everything the live page shows one person: the room (`live_room`) and
+    this person's actions, from the cache keyed by the event count."""
+    room = room or live_room(meeting)
+    setup, outcome, people = room["setup"], room["outcome"], room["people"]
     me = member_id(actor.pk) if actor.is_authenticated else None
     actions = meeting_actions(meeting, actor) if me in people else []
     state = outcome["meeting"]
@@ -219,17 +261,9 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
         for key, motion in outcome["motions"].items()
         if motion["state"] == "MOVED"
     ]
-    agenda = agenda_items_with_proposals(meeting)
-    shortfall = None
+    agenda, shortfall, queue = room["agenda"], room["shortfall"], room["queue"]
     mains = [q for q in pending if q["motion"] == "main" and q["proposal"]]
     grants = {str(item.proposal_id): item.proposal for item in agenda}
-    if mains and mains[0]["amount"] and mains[0]["proposal"] in grants:
-        shortfall = funding_shortfall(
-            fund=meeting.council.community.fund,
-            proposal=grants[mains[0]["proposal"]],
-            amount=cny(mains[0]["amount"]),
-            on=timezone.localdate(),
-        )
     # Warned before the question is put (issue 12 §2): a grant moved for
     # more than its proposal asks now (a tabled motion keeps the amount of
     # the version it was made on).
@@ -245,7 +279,6 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
         and q["proposal"] in grants
         and cny(q["amount"]) > grants[q["proposal"]].requested_amount
     ]
-    queue = list(speakers_queue(meeting))
     in_queue = any(request.member_id == actor.pk for request in queue)
     offered = console(
         kinds, is_chair=is_chair, in_queue=in_queue, queue_waiting=bool(queue)
@@ -272,7 +305,8 @@ def meeting_live(meeting: Meeting, actor: User | AnonymousUser) -> dict:
     )
     voting = vote_open(outcome)
     vote_choices = [a["choice"] for a in actions if a["type"] == "vote"]
-    voted = my_vote(meeting, me) if voting and me in people else None
+    # This member's choice in the vote open now (the engine's, no query).
+    voted = outcome.get("cast", {}).get(me) if voting and me in people else None
     return {
         "outcome": outcome,
         "news": meeting_news(outcome, last_decision)

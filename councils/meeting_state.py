@@ -73,19 +73,28 @@ class MeetingState:
         self.floor = floor_after(self.floor, event)
         return code
 
-    def outcome(self) -> dict:
+    def outcome(self, *, results: bool = True) -> dict:
         """The outcome `selectors.meeting_outcome` gives: the engine's, with
-        `log_offset` and `floor` (a new object: applying more events later
-        does not change it)."""
-        results = [
+        `log_offset`, `floor` and `cast` (a new object: applying more events
+        later does not change it). Without `results` (an answer per event of the
+        log, which the pages never read) it is a few hundred bytes whatever
+        the length of the log, so the cache gives it back at once."""
+        answers = [
             {"ok": True} if code is None else {"ok": False, "error": code}
-            for code in self.codes
+            for code in (self.codes if results else ())
         ]
-        return {
-            **self.engine.outcome(results),
+        vote = self.engine.vote
+        outcome = {
+            **self.engine.outcome(answers),
             "log_offset": self.offset,
             "floor": self.floor,
+            # The votes cast so far on the question being voted on (each
+            # member's own is shown to them alone, even in a ballot).
+            "cast": dict(vote.choices) if vote is not None and not vote.consent else {},
         }
+        if not results:
+            del outcome["results"]
+        return outcome
 
     def actions(self, member: str) -> list[dict]:
         """The events `member` may make now (`actions_in_order`)."""

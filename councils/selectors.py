@@ -153,12 +153,14 @@ def meeting_state_now(meeting: Meeting) -> MeetingState:
 def meeting_outcome(meeting: Meeting) -> dict:
     """The engine's outcome for the meeting, cached per event count.
 
-    Adds `floor`, the member holding the floor, and `log_offset`.
+    Adds `floor`, the member holding the floor, `log_offset`, and `cast`,
+    the votes cast on the question being voted on; leaves out `results`
+    (each event's answer: the log's length, read by no page).
     """
     key = outcome_cache_key(meeting, meeting.event_count)
     outcome = cache.get(key)
     if outcome is None:
-        outcome = meeting_state_now(meeting).outcome()
+        outcome = meeting_state_now(meeting).outcome(results=False)
         cache.set(key, outcome, OUTCOME_CACHE_SECONDS)
     return outcome
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -27,8 +27,8 @@ from .forms import (
     SeatEndForm,
     action_form,
 )
-from .live import meeting_live
-from .live_version import live_etag, live_version
+from .live import live_room_kept, meeting_live
+from .live_version import LIVE_VERSION_SECONDS, live_etag, live_version
 from .middleware import live_headers
 from .minutes import minutes_build, minutes_pdf_find
 from .models import Meeting, Minutes, MinutesPdf, Seat
@@ -156,13 +156,16 @@ def _action_form_name(meeting) -> str:
     return f"meeting:{meeting.pk}"
 
 
-def _live_context(request, meeting, version: str):
-    """What the live fragment renders; `version` read before the meeting."""
+def _live_context(request, meeting_pk: int, version: str):
+    """What the live fragment renders: the room as it is at `version` (read
+    after it, and kept under it for the room's other readers)."""
     user = request.user
+    room = live_room_kept(meeting_pk, version)
+    meeting = room["meeting"]
     return {
         "meeting": meeting,
         "live_version": live_etag(version, request),
-        "live": meeting_live(meeting, user),
+        "live": meeting_live(meeting, user, room),
         "key": form_key_issue(user=user, form=_action_form_name(meeting))
         if user.is_authenticated
         else "",
@@ -171,9 +174,8 @@ def _live_context(request, meeting, version: str):
 
 @require_GET
 def meeting_detail(request, pk):
-    version = live_version(pk)
-    meeting = meeting_get(pk)
-    context = _live_context(request, meeting, version)
+    context = _live_context(request, pk, live_version(pk))
+    meeting = context["meeting"]
     context["agenda"] = meeting.agenda_items.all()
     context["can_set_agenda"] = request.user.has_perm("councils.set_agenda", meeting)
     if context["can_set_agenda"]:
@@ -191,17 +193,26 @@ def meeting_live_fragment(request, pk):
     """The polled fragment, with its ETag; an unchanged poll never gets here
     (councils.middleware.LivePollUnchanged answers it)."""
     version = live_version(pk)
-    meeting = meeting_get(pk)
-    context = _live_context(request, meeting, version)
+    htmx = request.headers.get("HX-Request") == "true"
+    etag = live_etag(version, request)
+    # Everyone not signed in sees the same fragment: rendered once per
+    # version, language and session, unless it holds a CSRF token.
+    shared = htmx and not request.user.is_authenticated
+    kept = f"councils:live-html:{pk}:{etag}"
+    if shared and (html := cache.get(kept)) is not None:
+        return live_headers(HttpResponse(html), etag)
+    context = _live_context(request, pk, version)
     # To htmx, the fragment; opened on its own, a page with the page's
     # language and title (the vary headers say which was sent).
     template = (
         "councils/includes/meeting_live.html"
-        if request.headers.get("HX-Request") == "true"
+        if htmx
         else "councils/meeting_live_page.html"
     )
     response = render(request, template, context)
-    return live_headers(response, context["live_version"])
+    if shared and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        cache.set(kept, response.content, LIVE_VERSION_SECONDS)
+    return live_headers(response, etag)
 
 
 @require_POST
@@ -233,9 +244,8 @@ def meeting_act(request, pk):
             for warning in getattr(row, "warnings", ()):
                 messages.warning(request, warning)
     version = live_version(meeting.pk)
-    meeting.refresh_from_db()
     if request.headers.get("HX-Request"):
-        context = _live_context(request, meeting, version)
+        context = _live_context(request, meeting.pk, version)
         # The refusal goes out of band, outside the polled fragment, so it
         # stays in view until the person's next action.
         context["error"] = error_message

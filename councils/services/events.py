@@ -76,12 +76,12 @@ def meeting_event_append(
     # kept for the meeting takes the one new event, the log is not replayed
     # (councils/meeting_state.py).
     state = meeting_state(meeting, meeting.setup)
-    before = state.outcome()
+    before = state.outcome(results=False)
     require_may_give(actor, meeting, EVENT_GIVERS.get(event.get("type")), event, before)
     code = state.apply(as_stored(event))
     if code is not None:
         raise ValidationError(refusal_message(code), code=code)
-    after = state.outcome()
+    after = state.outcome(results=False)
     now = clock.now()
     row = MeetingEvent.objects.create(
         meeting=meeting,
@@ -135,10 +135,20 @@ def _side_records(
             .order_by("-sequence")
             .first()
         )
-        Vote.objects.update_or_create(
-            question=question,
-            member=actor,
-            defaults={"choice": event["choice"], "event": row, "cast_at": now},
+        # One statement under the lock: a change of vote updates the row.
+        Vote.objects.bulk_create(
+            [
+                Vote(
+                    question=question,
+                    member=actor,
+                    choice=event["choice"],
+                    event=row,
+                    cast_at=now,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["question", "member"],
+            update_fields=["choice", "event", "cast_at"],
         )
     elif row.type == "arrive":
         Attendance.objects.update_or_create(

@@ -39,9 +39,11 @@ def every_event_checks_the_kept_state(monkeypatch, request):
     """Every event appended in the council's tests starts from the engine's
     state kept for the meeting (councils/meeting_state.py): it must equal a
     replay of the meeting's stored log. In a test whose transaction never
-    commits, the state is kept at once after each event, so each append
-    takes the kept state's path, not the replay's; tests that commit (on
-    PostgreSQL, with threads) keep it on commit, as in production."""
+    commits, the state is kept and the live version changed at once after
+    each event, so each append takes the kept state's path, not the
+    replay's, and the live page reads the room anew; tests that commit (on
+    PostgreSQL, with threads) do both on commit, as in production."""
+    from councils import live_version
     from councils import meeting_state as kept
     from councils.services import events
 
@@ -58,6 +60,10 @@ def every_event_checks_the_kept_state(monkeypatch, request):
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         monkeypatch.setattr(events, "transaction", _CommitsAtOnce(events.transaction))
+        # The live version too: the live page reads the room kept under it.
+        monkeypatch.setattr(
+            live_version, "transaction", _CommitsAtOnce(live_version.transaction)
+        )
 
 
 @pytest.fixture

@@ -177,3 +177,45 @@ def test_the_meeting_page_sends_back_the_version_it_shows(client, in_session):
 
     assert "If-None-Match" in page.text
     assert 'data-version="&quot;' in page.text
+
+
+def test_after_a_change_the_room_is_read_once_for_everyone(
+    client, in_session, key, django_assert_num_queries
+):
+    """The meeting, names, queue and agenda are read by the first poll after a
+    change and kept under the version: a member's next render reads only
+    their session and themselves, an observer's none."""
+    meeting, chair, members = in_session
+    url = reverse("councils:live", args=[meeting.pk])
+    client.force_login(members[0])
+    other = client.__class__()
+    other.force_login(members[1])
+    _poll(other, url)  # its session's first request records when it began
+    observer, second_observer = client.__class__(), client.__class__()
+    live_version_bump(meeting.pk)  # a change
+    assert _poll(client, url).status_code == 200
+
+    with django_assert_num_queries(2):  # the session, the user
+        assert _poll(other, url).status_code == 200
+    with django_assert_num_queries(0):
+        first = _poll(observer, url)
+    with django_assert_num_queries(0):
+        second = _poll(second_observer, url)
+
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert "council-live" in second.text
+    assert not second.templates  # rendered once, for the first observer
+    assert first.templates
+
+
+def test_a_fragment_holding_a_csrf_token_is_not_shared(client, in_session):
+    meeting, chair, members = in_session
+    url = reverse("councils:live", args=[meeting.pk])
+    client.force_login(members[0])
+
+    mine = _poll(client, url)
+
+    assert "csrfmiddlewaretoken" in mine.text
+    observer = client.__class__()
+    assert "csrfmiddlewaretoken" not in _poll(observer, url).text

@@ -24,6 +24,15 @@ def floor_holder(events: list) -> str | None:
     return holder
 
 
+def votes_cast(setup: dict, events: list) -> dict:
+    """The votes cast on the question being voted on, by a fresh replay."""
+    engine = Engine(setup)
+    for index, event in enumerate(events):
+        engine.apply(index, event)
+    vote = engine.vote
+    return dict(vote.choices) if vote is not None and not vote.consent else {}
+
+
 def kept(setup: dict) -> MeetingState:
     return MeetingState(engine=Engine(setup), offset=0, setup="")
 
@@ -53,6 +62,7 @@ def assert_incremental_equals_replay(
         expected = {**replay(setup, events[: index + 1]), "log_offset": 0}
         found = state.outcome()
         assert found.pop("floor") == floor_holder(events[: index + 1])
+        assert found.pop("cast") == votes_cast(setup, events[: index + 1])
         assert found == expected, f"the kept state differs after event {index}"
         for member in members:
             assert state.actions(member) == actions_in_order(
