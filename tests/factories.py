@@ -119,9 +119,8 @@ def make_council(community: Community | None = None, *, seats: int = 5, **settin
     from councils.models import Council, Seat, Term
 
     community = community or make_community()
-    council = Council.objects.create(
-        community=community, name=f"{community.name}居民议事会", **settings
-    )
+    name = settings.pop("name", f"{community.name}居民议事会")
+    council = Council.objects.create(community=community, name=name, **settings)
     term = Term.objects.create(
         council=council,
         name="第一届",
