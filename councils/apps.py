@@ -7,4 +7,7 @@ class CouncilsConfig(AppConfig):
     verbose_name = _("Resident councils")
 
     def ready(self):
-        from councils import permissions  # noqa: F401  (registers the rules)
+        from councils import (
+            permissions,  # noqa: F401  (registers the rules)
+            personal,  # noqa: F401  (what it keeps about a person)
+        )

@@ -152,3 +152,28 @@ class ReversalForm(IdempotentForm):
     reason = forms.CharField(
         label=_("Why is this movement reversed?"), max_length=300, widget=forms.Textarea
     )
+
+
+class ErasureForm(forms.Form):
+    """Erasing oneself is for good: the password says it is really them."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    understood = forms.BooleanField(
+        label=_(
+            "I understand that my account is closed for good and my name, number "
+            "and addresses are erased."
+        )
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password

@@ -4,7 +4,7 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -21,6 +21,7 @@ from fundapp.celery import app as celery_app
 from fundapp.charts import bar_chart
 from fundapp.forms import (
     CommitmentForm,
+    ErasureForm,
     RegisterForm,
     ReleaseForm,
     ReversalForm,
@@ -30,6 +31,7 @@ from fundapp.forms import (
 from fundapp.models import Commitment, LedgerTransaction, Membership
 from fundapp.money import format_cny
 from fundapp.permissions import require_perm
+from fundapp.personal_data import personal_data_erase, personal_data_export
 from fundapp.ratelimits import rate_limited
 from fundapp.spreadsheet import spreadsheet_safe
 
@@ -208,6 +210,33 @@ def me(request):
         "fundapp/me.html",
         {"memberships": memberships, "verifies_in": verifies_in},
     )
+
+
+@login_required
+def my_data(request):
+    """Everything stored about the reader, as a JSON file to keep."""
+    response = JsonResponse(
+        personal_data_export(request.user),
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+    response["Content-Disposition"] = 'attachment; filename="linli-my-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def my_erasure(request):
+    """Erase me: asks for the password, then anonymises the reader for good."""
+    form = ErasureForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        personal_data_erase(user=request.user)
+        logout(request)
+        messages.success(
+            request,
+            _("Your personal data is erased and your account is closed."),
+        )
+        return redirect("fund:home")
+    return render(request, "fundapp/erasure.html", {"form": form})
 
 
 @login_required

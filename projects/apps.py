@@ -9,5 +9,6 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from . import (
             permissions,  # noqa: F401  (registers the rules)
+            personal,  # noqa: F401  (what it keeps about a person)
             sections,  # noqa: F401  (adds to the fund's and proposals' pages)
         )
