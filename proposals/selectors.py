@@ -454,3 +454,19 @@ def invitations_for(*, actor: User):
         .select_related("proposal__proposer", "proposal__community")
         .order_by("-created_at", "-id")
     )
+
+
+def proposal_return_reason(proposal: Proposal) -> str:
+    """Why a returned proposal was returned (its latest return), until it is
+    resubmitted; empty otherwise. One query, only for a returned proposal."""
+    if proposal.status != Proposal.Status.RETURNED:
+        return ""
+    reason = (
+        ProposalEvent.objects.filter(
+            proposal=proposal, action=ProposalEvent.Action.RETURNED
+        )
+        .order_by("-at", "-id")
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return reason or ""

@@ -87,6 +87,7 @@ def proposal_detail(request, pk):
         "community": proposal.community,
         **selectors.proposal_page_lists(proposal),
         **flags,
+        "return_reason": selectors.proposal_return_reason(proposal),
         "cache_body": not shows_a_form,
         "comment_form": CommentForm(),
         "reason_form": ReasonForm(),

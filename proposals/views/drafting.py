@@ -190,6 +190,7 @@ def proposal_edit(request, pk, step):
     lines, total = parse_lines(rows or [])
     context = {
         "proposal": proposal,
+        "return_reason": selectors.proposal_return_reason(proposal),
         "step": step,
         "steps": STEPS,
         "form": form,

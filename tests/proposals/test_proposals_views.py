@@ -454,3 +454,21 @@ def test_english_status_badges_begin_with_a_capital(client):
     assert ">Eligible</span>" in listing
     assert ">Eligible</span>" in detail
     assert ">eligible</span>" not in listing + detail
+
+
+def test_the_return_reason_heads_the_page_and_the_wizard_until_resubmission(client):
+    proposal = make_proposal(title="编织", status="returned")
+    reason = proposal.events.get(action="returned").reason
+    client.force_login(proposal.proposer)
+
+    page = client.get(reverse("proposals:detail", args=[proposal.pk])).text
+    wizard = client.get(reverse("proposals:edit", args=[proposal.pk, "problem"])).text
+    services.proposal_submit(proposal=proposal, actor=proposal.proposer)
+    after = client.get(reverse("proposals:detail", args=[proposal.pk])).text
+
+    banner = page.index('data-testid="return-reason"')
+    assert reason and reason in page[banner : banner + 500]
+    assert banner < page.index('class="figures"')
+    assert 'data-testid="return-reason"' in wizard and reason in wizard
+    assert 'data-testid="return-reason"' not in after
+    assert "returned for revision → returned for revision" not in page
