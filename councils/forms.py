@@ -184,3 +184,36 @@ class InterestForm(forms.Form):
         self.fields["proposal"].choices = [
             (proposal.pk, str(proposal)) for proposal in proposals
         ]
+
+
+WEEKDAYS = [
+    (1, _("Monday")),
+    (2, _("Tuesday")),
+    (3, _("Wednesday")),
+    (4, _("Thursday")),
+    (5, _("Friday")),
+    (6, _("Saturday")),
+    (7, _("Sunday")),
+]
+
+
+class MeetingSeriesForm(forms.Form):
+    """Regular meetings on some weekdays (twice a week, as JMJY's council met)."""
+
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("On these days"),
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    at = forms.TimeField(label=_("At"), widget=forms.TimeInput(attrs={"type": "time"}))
+    place = forms.CharField(label=_("Place"), max_length=120)
+    first_on = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last_on = forms.DateField(
+        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    notice_lead_hours = forms.IntegerField(
+        label=_("Notice lead time (hours)"), min_value=0, max_value=720, initial=48
+    )

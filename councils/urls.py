@@ -6,6 +6,11 @@ app_name = "councils"
 urlpatterns = [
     path("c/<str:code>/council/", views.council_detail, name="council"),
     path("c/<str:code>/council/meetings/new/", views.meeting_schedule, name="schedule"),
+    path(
+        "c/<str:code>/council/meetings/series/new/",
+        views.meeting_series_schedule,
+        name="series",
+    ),
     path("c/<str:code>/council/seats/new/", views.seat_assign, name="seat_assign"),
     path("c/<str:code>/council/seats/<int:pk>/end/", views.seat_end, name="seat_end"),
     path("c/<str:code>/council/settings/", views.settings_change, name="settings"),

@@ -22,6 +22,7 @@ from .forms import (
     CouncilSettingsForm,
     InterestForm,
     MeetingScheduleForm,
+    MeetingSeriesForm,
     MinutesApproveForm,
     SeatAssignForm,
     SeatEndForm,
@@ -59,6 +60,7 @@ def council_detail(request, code):
             "can_manage": request.user.has_perm("councils.manage_council", council),
             "can_declare": request.user.has_perm("councils.declare_interest", council),
             "schedule_form": MeetingScheduleForm(),
+            "series_form": MeetingSeriesForm(initial={"weekdays": [2, 5]}),
             "terms": council.terms.order_by("-starts_on"),
             "seat_form": SeatAssignForm(
                 initial={"starts_on": today}, terms=council.terms.order_by("-starts_on")
@@ -148,6 +150,30 @@ def meeting_schedule(request, code):
             return redirect(meeting)
     else:
         messages.error(request, _("Check the date, time and place."))
+    return redirect(council)
+
+
+@require_POST
+@login_required
+def meeting_series_schedule(request, code):
+    """Schedule a recurring series of meetings (e.g. every Tuesday and Friday)."""
+    council = council_get(code=code)
+    require_perm(request.user, "councils.manage_council", council)
+    form = MeetingSeriesForm(request.POST)
+    if form.is_valid():
+        try:
+            meetings = services.meeting_series_schedule(
+                council=council, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _("%(count)s meetings were scheduled.") % {"count": len(meetings)},
+            )
+    else:
+        messages.error(request, _("Check the days, the time, the place and the dates."))
     return redirect(council)
 
 

@@ -3,10 +3,11 @@
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from councils import services
-from tests.factories import action_key, make_member
+from fundapp.models import Role
+from tests.factories import action_key, make_council, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +180,49 @@ def test_the_chair_may_rule_a_motion_out_of_order_with_reasons_from_the_page(
     assert response.status_code == 302
     ruling = meeting.events.get(type="rule_out_of_order").payload
     assert ruling["reasons"] == "another item first"
+
+
+def test_a_social_worker_schedules_meetings_twice_a_week_from_the_form(client):
+    council, chair, _members = make_council()
+    worker = make_member(council.community, Role.SOCIAL_WORKER)
+    client.force_login(worker)
+    url = reverse("councils:series", args=[council.community.code])
+
+    response = client.post(
+        url,
+        {
+            "weekdays": ["2", "5"],
+            "at": "19:00",
+            "place": "社区议事厅",
+            "first_on": "2030-03-04",
+            "last_on": "2030-03-17",
+            "notice_lead_hours": "48",
+        },
+    )
+
+    days = [
+        timezone.localtime(m.scheduled_at).strftime("%a %H:%M")
+        for m in council.meetings.order_by("scheduled_at")
+    ]
+    assert response.status_code == 302
+    assert days == ["Tue 19:00", "Fri 19:00", "Tue 19:00", "Fri 19:00"]
+
+
+def test_a_councillor_cannot_schedule_a_series(client):
+    council, _chair, members = make_council()
+    client.force_login(members[0])
+
+    response = client.post(
+        reverse("councils:series", args=[council.community.code]),
+        {
+            "weekdays": ["2"],
+            "at": "19:00",
+            "place": "x",
+            "first_on": "2030-03-04",
+            "last_on": "2030-03-17",
+            "notice_lead_hours": "48",
+        },
+    )
+
+    assert response.status_code == 403
+    assert not council.meetings.exists()
