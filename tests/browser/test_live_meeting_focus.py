@@ -6,6 +6,7 @@ the test thread touches the ORM only before the first page loads and after
 the browsers are closed.
 """
 
+import re
 import threading
 import urllib.error
 
@@ -186,5 +187,7 @@ def test_a_hundred_taps_on_yes_while_updates_arrive_every_200_ms(browser, live_s
     # counted once more at most. SQLite's shared in-memory test database
     # locks whole tables (busy at once, no waiting); PostgreSQL never is.
     assert {row.payload["choice"] for row in mine} == {"yes"}
+    # Each press carried a key of its own (councils/live.js).
+    assert all(re.search(r"-v-\d+$", row.idempotency_key) for row in mine)
     assert 100 <= len(mine) <= 100 + refused
     assert refused <= (0 if connection.vendor == "postgresql" else 40), refused

@@ -88,6 +88,20 @@
     }
   });
 
+  // Each press on a vote button is a vote of its own: its key gets a number
+  // of its own, so a key that an update brought back (an older rendering of
+  // the area) never makes a new press replay an earlier one.
+  var presses = 0;
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || !form.matches || !form.matches("#live form.vote")) {
+      return;
+    }
+    presses += 1;
+    var key = event.detail.parameters.idempotency_key;
+    event.detail.parameters.idempotency_key = key + "-" + presses;
+  });
+
   // A press the server could not take (busy, offline) is never silent.
   function unsent(event) {
     var form = event.detail.elt;
