@@ -204,6 +204,17 @@ def write_rows(model, rows: list[tuple], attnames: list[str] | None = None) -> N
         return
     attnames = attnames or COLUMNS[model]
     if connection.vendor == "postgresql":
+        # COPY leaves a column it isn't given NULL, not the model's default: the
+        # columns a list leaves out that have a default get it, so a field added
+        # later with a default never breaks the scale data.
+        defaulted = [
+            f
+            for f in model._meta.concrete_fields
+            if f.attname not in attnames and f.has_default() and not f.primary_key
+        ]
+        if defaulted:
+            attnames = [*attnames, *(f.attname for f in defaulted)]
+            rows = [(*row, *(f.get_default() for f in defaulted)) for row in rows]
         quote = connection.ops.quote_name
         columns = {f.attname: f.column for f in model._meta.concrete_fields}
         sql = "COPY {} ({}) FROM STDIN".format(
