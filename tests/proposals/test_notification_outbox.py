@@ -24,6 +24,9 @@ BROKER_DOWN = "redis://127.0.0.1:9/0"
 @pytest.fixture
 def broker_down(monkeypatch):
     """Tasks go to a broker that refuses connections, tried once."""
+    # Celery's settings prefer the environment's broker (CI's Redis) to conf.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.delenv("CELERY_BROKER_WRITE_URL", raising=False)
     conf = celery_app.conf
     saved = (conf.task_always_eager, conf.broker_url, conf.broker_write_url)
     pools = (celery_app._pool, celery_app.amqp._producer_pool)
