@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from fundapp import selectors
-from fundapp.filters import FreshFilters, LedgerFilter
+from fundapp.filters import FreshFilters, IdFilter, LedgerFilter, YearFilter
 from fundapp.models import (
     Community,
     Fund,
@@ -124,6 +124,7 @@ class FundFilter(FreshFilters, filters.FilterSet):
 
 class SourceFilter(FreshFilters, filters.FilterSet):
     community = filters.CharFilter(field_name="fund__community__code")
+    fund = IdFilter(field_name="fund_id")
 
     class Meta:
         model = Source
@@ -132,7 +133,9 @@ class SourceFilter(FreshFilters, filters.FilterSet):
 
 class TrancheFilter(FreshFilters, filters.FilterSet):
     community = filters.CharFilter(field_name="fund__community__code")
-    year = filters.NumberFilter(field_name="fiscal_year")
+    fund = IdFilter(field_name="fund_id")
+    source = IdFilter(field_name="source_id")
+    year = YearFilter(field_name="fiscal_year")
 
     class Meta:
         model = Tranche
@@ -143,6 +146,9 @@ class MovementFilter(LedgerFilter):
     """The fund page's filters (year, source, kind), plus which fund."""
 
     community = filters.CharFilter(field_name="fund__community__code")
+    fund = IdFilter(field_name="fund_id")
+    # An id that no source has finds nothing (the page offers a list instead).
+    source = IdFilter(field_name="entries__account__source", method="filter_source")
 
     class Meta(LedgerFilter.Meta):
         fields = ["fund", "community", "year", "source", "kind"]

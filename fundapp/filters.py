@@ -1,9 +1,40 @@
 """Filters of the public ledger, shared by the fund page, its CSV and the API."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
+from fundapp.middleware import LARGEST_ROW_ID
 from fundapp.models import LedgerTransaction, Source
+
+# The years a fund's records may name, in the open data filters.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": LARGEST_ROW_ID})
+class IdFilter(django_filters.NumberFilter):
+    """A row's id, as a whole number within a row id's range: an id no row has
+    finds nothing, one out of range is a 400 (a 64-bit overflow before)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", LARGEST_ROW_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
+class YearFilter(django_filters.NumberFilter):
+    """A year, as a whole number from 1900 to 2100."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
+        super().__init__(*args, **kwargs)
 
 
 class FreshFilters:
@@ -30,7 +61,7 @@ class FreshFilterSet(FreshFilters, django_filters.FilterSet):
 class LedgerFilter(FreshFilterSet):
     """Year, source and kind of movement; the fund is fixed by the caller."""
 
-    year = django_filters.NumberFilter(field_name="fiscal_year", label=_("Year"))
+    year = YearFilter(field_name="fiscal_year", label=_("Year"))
     source = django_filters.ModelChoiceFilter(
         # The path names the type for the open data schema; `filter_source`
         # does the filtering.
@@ -52,8 +83,9 @@ class LedgerFilter(FreshFilterSet):
 
     def __init__(self, data=None, queryset=None, *, fund=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        sources = Source.objects.all() if fund is None else fund.sources.all()
-        self.filters["source"].queryset = sources
+        source = self.filters["source"]
+        if isinstance(source, django_filters.ModelChoiceFilter):  # not the API's
+            source.queryset = fund.sources.all() if fund else Source.objects.all()
 
     def filter_source(self, queryset, name, value):
         # A movement belongs to a source when any of its entries sits on an

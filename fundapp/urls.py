@@ -59,4 +59,5 @@ urlpatterns = [
 ]
 
 handler403 = "fundapp.views.permission_denied"
+handler404 = "fundapp.views.page_not_found"
 handler500 = "fundapp.failures.server_error"

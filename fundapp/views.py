@@ -13,6 +13,7 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -446,3 +447,10 @@ def bare(request):
 
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    """Not found; under /api/ in JSON, as the open data API's own 404s."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -11,15 +11,10 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import (
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
 from rest_framework import routers, serializers, viewsets
 from rest_framework.response import Response
 
-from fundapp.filters import FreshFilters
+from fundapp.filters import FreshFilters, IdFilter, YearFilter
 from fundapp.models import Category
 from proposals.models import Proposal
 
@@ -34,29 +29,6 @@ from .selectors import summaries_of
 
 # Money as the other endpoints give it: a string with two decimals.
 MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-BAD_FILTER = OpenApiResponse(
-    description="A filter's value is not valid: each filter with its messages.",
-    response={"type": "object", "additionalProperties": {"type": "array"}},
-)
-
-
-def documented(serializer, item: str):
-    """The list's 400 on a bad filter value and the item's 404 in the schema."""
-    return extend_schema_view(
-        list=extend_schema(responses={200: serializer(many=True), 400: BAD_FILTER}),
-        retrieve=extend_schema(
-            responses={
-                200: serializer,
-                404: OpenApiResponse(ErrorSerializer, description=f"No {item}."),
-            }
-        ),
-    )
 
 
 # Filters ----------------------------------------------------------------
@@ -83,9 +55,7 @@ class ProjectFilter(FreshFilters, filters.FilterSet):
     grantee_kind = filters.ChoiceFilter(
         choices=Project.GranteeKind.choices, label=_("grantee")
     )
-    year = filters.NumberFilter(
-        method="filter_year", label=_("Running in the year"), min_value=1900
-    )
+    year = YearFilter(method="filter_year", label=_("Running in the year"))
 
     class Meta:
         model = Project
@@ -108,7 +78,7 @@ class InstallmentFilter(FreshFilters, filters.FilterSet):
         ("cancelled", _("cancelled")),
     ]
 
-    project = filters.NumberFilter(field_name="project_id", label=_("Project"))
+    project = IdFilter(field_name="project_id", label=_("Project"))
     community = filters.CharFilter(
         field_name="project__community__code", label=_("Community code")
     )
@@ -139,7 +109,7 @@ class InstallmentFilter(FreshFilters, filters.FilterSet):
 class ProgressReportFilter(FreshFilters, filters.FilterSet):
     """The project, its community, the kind and review of the report, the year."""
 
-    project = filters.NumberFilter(field_name="project_id", label=_("Project"))
+    project = IdFilter(field_name="project_id", label=_("Project"))
     community = filters.CharFilter(
         field_name="project__community__code", label=_("Community code")
     )
@@ -147,9 +117,7 @@ class ProgressReportFilter(FreshFilters, filters.FilterSet):
     status = filters.ChoiceFilter(
         choices=ProgressReport.Status.choices, label=_("Status")
     )
-    year = filters.NumberFilter(
-        field_name="happened_on", lookup_expr="year", label=_("Year")
-    )
+    year = YearFilter(field_name="happened_on", lookup_expr="year", label=_("Year"))
 
     class Meta:
         model = ProgressReport
@@ -290,7 +258,6 @@ def public_projects():
     )
 
 
-@documented(ProjectSerializer, "project")
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     """Funded projects with their grant: who delivers it, when, for how much."""
 
@@ -299,7 +266,6 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ProjectFilter
 
 
-@documented(InstallmentSerializer, "installment")
 class InstallmentViewSet(viewsets.ReadOnlyModelViewSet):
     """The installments of the projects' schedules, paid or not, and when."""
 
@@ -326,7 +292,6 @@ class InstallmentViewSet(viewsets.ReadOnlyModelViewSet):
         ).order_by(F("project__starts_on").desc(), "-project_id", "position")
 
 
-@documented(ProgressReportSerializer, "progress report")
 class ProgressReportViewSet(viewsets.ReadOnlyModelViewSet):
     """What the grantees did, when, where and with how many residents."""
 
@@ -339,7 +304,6 @@ class ProgressReportViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ProgressReportFilter
 
 
-@documented(SummarySerializer, "project")
 class SummaryViewSet(viewsets.ReadOnlyModelViewSet):
     """Each project's evaluation summary, by the project's id: residents'
     satisfaction (mean, count, distribution), participants, volunteers and

@@ -3,6 +3,8 @@
 from django.db.models import Prefetch
 from rest_framework import routers, serializers, viewsets
 
+from fundapp.filters import IdFilter
+
 from .filters import ProposalFilter
 from .models import BudgetLine, Proposal, Round
 from .selectors import proposal_public_queryset
@@ -66,6 +68,12 @@ class ProposalSerializer(serializers.ModelSerializer):
         ]
 
 
+class ProposalApiFilter(ProposalFilter):
+    """The list pages' filters; a call's id that no call has finds nothing."""
+
+    round = IdFilter(field_name="round_id")
+
+
 class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Round.objects.select_related("community").order_by("-opens_on", "-id")
     serializer_class = RoundSerializer
@@ -80,7 +88,7 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
         Prefetch("budget_lines", BudgetLine.objects.order_by("position", "id"))
     )
     serializer_class = ProposalSerializer
-    filterset_class = ProposalFilter
+    filterset_class = ProposalApiFilter
 
 
 # A SimpleRouter: no API root view of its own, so fundapp's stays at /api/.

@@ -55,6 +55,15 @@ class ProposalFilter(FreshFilterSet):
             "-supports": _("Most supported"),
             "title": _("Title"),
         },
+        # The sort choices offered on pages: the descending ones read naturally.
+        choices=[
+            ("-submitted", _("Newest first")),
+            ("submitted", _("Oldest first")),
+            ("-supports", _("Most supported")),
+            ("-amount", _("Largest amount")),
+            ("amount", _("Smallest amount")),
+            ("title", _("Title")),
+        ],
     )
 
     class Meta:
@@ -67,16 +76,8 @@ class ProposalFilter(FreshFilterSet):
         if community is not None:
             rounds = rounds.filter(community=community)
             del self.filters["community"]
-        self.filters["round"].queryset = rounds
-        # The sort choices offered on pages: the descending ones read naturally.
-        self.filters["sort"].extra["choices"] = [
-            ("-submitted", _("Newest first")),
-            ("submitted", _("Oldest first")),
-            ("-supports", _("Most supported")),
-            ("-amount", _("Largest amount")),
-            ("amount", _("Smallest amount")),
-            ("title", _("Title")),
-        ]
+        if isinstance(self.filters["round"], django_filters.ModelChoiceFilter):
+            self.filters["round"].queryset = rounds  # the pages' menu, not the API
 
     @property
     def qs(self):

@@ -114,3 +114,46 @@ def test_the_app_refuses_to_start_in_production_on_the_development_key():
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/api/tranches/?fund=99999999999999999999",
+        "/api/ledger/?source=99999999999999999999",
+        "/api/proposals/?round=-1",
+        "/api/installments/?project=1.5",
+        "/api/tranches/?year=99999",
+    ],
+)
+def test_an_id_or_year_out_of_range_in_a_filter_is_a_400_not_a_server_error(
+    client, query
+):
+    response = client.get(query)
+
+    assert response.status_code == 400
+    assert list(response.json()) == [query.split("?")[1].split("=")[0]]
+
+
+def test_an_id_no_row_has_in_a_filter_finds_nothing(client):
+    response = client.get("/api/tranches/", {"fund": 123456789, "source": 1})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
+def test_an_address_under_api_that_names_nothing_is_a_json_404(client):
+    response = client.get("/api/funds/0.5/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_the_schema_documents_429_everywhere_and_404_on_items_and_pages(client):
+    paths = yaml.safe_load(client.get("/api/schema/").content)["paths"]
+
+    for path, operations in paths.items():
+        responses = operations["get"]["responses"]
+        assert {"200", "404", "429"} <= set(responses), path
+        if "{" not in path:
+            assert "400" in responses, path
