@@ -53,7 +53,17 @@ def council_detail(request, code):
         "councils/council_detail.html",
         {
             "council": council,
-            "seats": seats_current(council=council, on=today),
+            # Each seat's own form: its fields get ids of their own, so
+            # their labels name them.
+            "seats": [
+                (
+                    seat,
+                    SeatEndForm(
+                        initial={"ends_on": today}, auto_id=f"id_seat{seat.pk}_%s"
+                    ),
+                )
+                for seat in seats_current(council=council, on=today)
+            ],
             "history": seat_history(council=council),
             "meetings": meetings_of(council),
             "changes": council.settings_changes.select_related("changed_by")[:20],
@@ -65,7 +75,6 @@ def council_detail(request, code):
             "seat_form": SeatAssignForm(
                 initial={"starts_on": today}, terms=council.terms.order_by("-starts_on")
             ),
-            "end_form": SeatEndForm(initial={"ends_on": today}, auto_id=False),
             "settings_form": CouncilSettingsForm(initial=council.rule_settings()),
         },
     )
