@@ -71,6 +71,9 @@ def database_from_url(url: str) -> dict:
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         options = dict(parse_qsl(parts.query))
         max_age = int(options.pop("conn_max_age", "60"))
+        # A database that does not answer (a host down, a network cut) is a
+        # 503 page within seconds, not a worker stuck until it is killed.
+        options.setdefault("connect_timeout", "5")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
@@ -94,8 +97,9 @@ def cache_from_url(url: str) -> dict:
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme in {"redis", "rediss"}:
+        # Redis stopped or restarting is a miss, not a failed request.
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "fundapp.cache.ForgivingRedisCache",
             "LOCATION": url,
         }
     if scheme == "file":

@@ -112,7 +112,7 @@ CACHES["live"] = cache_from_url(
     env("LINLI_LIVE_CACHE_URL", "")
     or (
         env("DJANGO_CACHE_URL", "locmem://")
-        if _DEFAULT_CACHE in ("RedisCache", "DummyCache")
+        if _DEFAULT_CACHE in ("ForgivingRedisCache", "DummyCache")
         else f"file://{BASE_DIR / '.live-cache'}"
     )
 )

@@ -220,7 +220,7 @@ def celery_worker(folder: Path, *, name: str, pool: str = "solo", **environment)
     log = open(folder / f"worker-{name}.log", "w")  # noqa: SIM115
     env = {
         **os.environ,
-        **app_environment(CELERY_TASK_ALWAYS_EAGER="false", **environment),
+        **app_environment(**{"CELERY_TASK_ALWAYS_EAGER": "false", **environment}),
     }
     process = subprocess.Popen(  # noqa: S603 (fixed arguments)
         [sys.executable, "-m", "tests.faults.worker", "-A", "fundapp", "worker",
