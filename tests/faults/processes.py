@@ -205,13 +205,25 @@ class App(Gunicorn):
     """The app under gunicorn (one sync worker: its connections persist)."""
 
     def __init__(self, folder: Path, **environment):
+        environment = app_environment(**environment)
         super().__init__(
-            database_url=environment.pop("DATABASE_URL", database_url()),
+            database_url=environment["DATABASE_URL"],
             workers=1,
             cwd=settings.BASE_DIR,
             log=folder / "gunicorn.log",
-            environment=app_environment(**environment),
+            environment=environment,
         )
+
+    def stop(self) -> None:
+        """A quick shutdown (QUIT): the master stops its worker at once."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self.log.close()
 
 
 def celery_worker(folder: Path, *, name: str, pool: str = "solo", **environment):

@@ -90,7 +90,7 @@ def test_redis_stopped_mid_meeting_loses_no_vote_and_sends_the_emails_later(
         sent = wait_for(emailed.exists, 30)
         assert sent, (tmp_path / "worker-sweeper.log").read_text()[-3000:]
     finally:
-        stop(sweeper)
+        stop(sweeper, kill=True)
         app.stop()
 
     assert notifications_send_pending() == []  # nothing owed any more
