@@ -1,4 +1,5 @@
-# Linli: `make run` to try it, `make test` to prove it, `make bench` to measure it.
+# Linli: `make run` to try it, `make test` to prove it, `make bench` to measure it,
+# `make load` to load it as a neighbourhood would.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,7 +14,7 @@ COMPILE = $(BIN)/uv pip compile pyproject.toml - --quiet --generate-hashes --uni
 BUILD_REQUIRES = $(BIN)/python -c 'import tomllib; \
 	print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
 
-.PHONY: run test bench mutation install lock lint messages clean
+.PHONY: run test bench load mutation install lock lint messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,12 @@ test: install messages
 
 bench: install messages
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
+
+# 200 residents, a council of 23 in a live meeting and a report, under locust,
+# through gunicorn, a Celery worker, PostgreSQL and Redis (docs/load.md);
+# a measurement like bench, not part of test. LOAD_ARGS="-u 30 -t 30s".
+load: install messages
+	$(BIN)/python -m tests.load $(LOAD_ARGS)
 
 # Mutation score of the modules that decide votes and money (docs/mutation.md);
 # a measurement like bench, not part of test. MUTATION_ARGS="thresholds money".
