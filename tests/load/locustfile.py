@@ -84,7 +84,21 @@ def _timed(name, response_time, exception, **_kwargs):
 def _summed_up(**_kwargs):
     RECORD.close()
     with open(STATS_PATH, "w", encoding="utf-8") as handle:
-        json.dump({"kinds": summarise(TIMINGS), "errors": ERRORS}, handle)
+        json.dump(
+            {
+                "kinds": summarise(TIMINGS),
+                "names": summarise(TIMINGS, key_of=str),
+                "errors": ERRORS,
+            },
+            handle,
+        )
+
+
+def _why(response) -> str:
+    """A failed answer's status, or why none came (status 0)."""
+    if response.status_code == 0:
+        return f"no answer: {response.error!r}"[:200]
+    return f"status {response.status_code}"
 
 
 class Person(HttpUser):
@@ -102,7 +116,7 @@ class Person(HttpUser):
             path, name=name, headers=headers, catch_response=True
         ) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code}")
+                response.failure(_why(response))
                 return None
             return response.text
 
@@ -180,7 +194,7 @@ class Resident(Person):
         with self.post_form(path, name, found.group(1), data) as response:
             levels = message_levels(response.cookies.get("messages"))
             if response.status_code != 302:
-                response.failure(f"{response.status_code}")
+                response.failure(_why(response))
             elif ERROR in levels or SUCCESS not in levels:
                 response.failure(f"refused (message levels {levels})")
             else:
@@ -223,7 +237,7 @@ class MeetingPerson(Person):
             catch_response=True,
         ) as response:
             if response.status_code not in (200, 204):
-                response.failure(f"{response.status_code}")
+                response.failure(_why(response))
             self.etag = response.headers.get("ETag") or self.etag
 
     def act(self, action: str, name: str, **fields) -> bool:
@@ -244,7 +258,7 @@ class MeetingPerson(Person):
                 catch_response=True,
             ) as response:
                 if response.status_code != 200:
-                    response.failure(f"{response.status_code}")
+                    response.failure(_why(response))
                     return False
                 if 'role="alert"' in response.text:
                     refusal = re.search(r'role="alert"[^>]*>(.{0,200})', response.text)

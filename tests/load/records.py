@@ -55,12 +55,12 @@ def percentile(ordered: list[float], share: float) -> float:
     return ordered[min(len(ordered), int(rank)) - 1]
 
 
-def summarise(timings: list[tuple[str, float, bool]]) -> dict:
+def summarise(timings: list[tuple[str, float, bool]], key_of=kind_of) -> dict:
     """{kind or "all": requests, errors, p50, p95, p99, max} from (name, ms,
-    failed) tuples."""
+    failed) tuples (per name with `key_of=str`)."""
     by_kind: dict[str, list] = {}
     for name, ms, failed in timings:
-        for key in (kind_of(name), "all"):
+        for key in (key_of(name), "all"):
             by_kind.setdefault(key, []).append((ms, failed))
     found = {}
     for key, rows in by_kind.items():

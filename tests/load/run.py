@@ -35,7 +35,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tests.load.records import KINDS
+from tests.load.records import KINDS, percentile
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -95,6 +95,11 @@ def options_from(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8100)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="threads each")
+    parser.add_argument(
+        "--by-name",
+        action="store_true",
+        help="Also print a row per request name (each page and action).",
+    )
     options = parser.parse_args(argv)
     options.seconds = parse_seconds(options.time)
     name = database_name(options.database_url)
@@ -196,6 +201,33 @@ class Started:
             except ProcessLookupError:
                 pass
         self.log.close()
+
+
+def _stat(pid: int) -> list[str]:
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2 :].split()  # after "pid (name) "
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process, of its children that ended and of those alive
+    (gunicorn's and Celery's workers); 0 where /proc cannot tell."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        fields = _stat(pid)
+        # utime, stime, cutime, cstime: fields 14-17 of stat(5)
+        total = sum(int(value) for value in fields[11:15])
+    except (OSError, ValueError):
+        return 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            child = _stat(int(entry.name))
+        except (OSError, ValueError):
+            continue
+        if child[1] == str(pid):  # its parent
+            total += int(child[11]) + int(child[12])
+    return total / tick
 
 
 class LoadSampler(threading.Thread):
@@ -320,6 +352,12 @@ def serve(options, folder: Path, env: dict) -> list[Started]:
             "2000",
             "--max-requests-jitter",
             "200",
+            # Each request's time inside gunicorn, in microseconds: the
+            # server's share of what locust measured.
+            "--access-logfile",
+            str(folder / "access.log"),
+            "--access-logformat",
+            "%(m)s %(U)s %(s)s %(D)s",
         ],
         env,
         folder / "gunicorn.log",
@@ -373,6 +411,18 @@ def swarm(options, folder: Path, env: dict, spec: Path) -> Started:
     )
 
 
+def served_ms(access_log: Path) -> list[float]:
+    """Each request's milliseconds inside gunicorn, from its access log."""
+    found = []
+    if not access_log.exists():
+        return found
+    for line in access_log.read_text(errors="replace").splitlines():
+        last = line.rsplit(" ", 1)[-1]
+        if last.isdigit():
+            found.append(int(last) / 1000)
+    return found
+
+
 def fmt_load(values) -> str:
     return " ".join(f"{value:.2f}" for value in values)
 
@@ -424,6 +474,28 @@ def report(options, stats: dict, checked: list[dict], loads: dict) -> bool:
         ["kind", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"], lines
     ):
         say(line)
+    if options.by_name:
+        say("")
+        rows = sorted(
+            (item for item in stats.get("names", {}).items() if item[0] != "all"),
+            key=lambda item: -item[1]["p99"],
+        )
+        for line in table(
+            ["request", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"],
+            [
+                [
+                    name,
+                    f"{found['requests']:,}",
+                    found["errors"],
+                    f"{found['p50']:.0f}",
+                    f"{found['p95']:.0f}",
+                    f"{found['p99']:.0f}",
+                    f"{found['max']:.0f}",
+                ]
+                for name, found in rows
+            ],
+        ):
+            say(line)
     met = overall["requests"] > 0 and overall["errors"] == 0
     met = met and overall["p99"] < MAX_P99_MS
     say(f"Target: 0 errors, p99 < {MAX_P99_MS:g} ms overall.")
@@ -435,6 +507,21 @@ def report(options, stats: dict, checked: list[dict], loads: dict) -> bool:
         f"Load average (1, 5, 15 min): before {fmt_load(loads['before'])}, "
         f"highest 1-min during the run {loads['highest']:.2f}, after "
         f"{fmt_load(loads['after'])}; {os.cpu_count()} CPUs."
+    )
+    served = sorted(loads["served"])
+    if served:
+        say(
+            f"Inside gunicorn (its access log, {len(served):,} requests): p50 "
+            f"{percentile(served, 0.5):.0f} ms, p95 {percentile(served, 0.95):.0f} "
+            f"ms, p99 {percentile(served, 0.99):.0f} ms; the rest of locust's time "
+            "is waiting for a thread, the network and locust itself."
+        )
+    requests = max(1, overall["requests"])
+    say(
+        "CPU used during the load: "
+        + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in loads["cpu"].items())
+        + f" ({loads['cpu'].get('gunicorn', 0) * 1000 / requests:.1f} ms of "
+        "gunicorn per request; PostgreSQL's is not counted)."
     )
     say("")
     say("Database afterwards (tests.load.check):")
@@ -477,6 +564,8 @@ def main(argv: list[str]) -> int:
         say(f"Starting the Celery worker and gunicorn on 127.0.0.1:{options.port} …")
         started += serve(options, folder, env)
         before = os.getloadavg()
+        cpu_before = {p.name: cpu_seconds(p.process.pid) for p in started}
+        children_before = os.times()
         sampler.start()
         locust = swarm(options, folder, env, spec)
         started.append(locust)
@@ -486,6 +575,16 @@ def main(argv: list[str]) -> int:
             raise RuntimeError(f"locust did not end:\n{locust.tail()}") from error
         sampler.done.set()
         after = os.getloadavg()
+        cpu = {
+            p.name: cpu_seconds(p.process.pid) - cpu_before.get(p.name, 0.0)
+            for p in started
+            if p.name in cpu_before
+        }
+        # locust has ended and been waited for: its time is the children's.
+        children = os.times()
+        cpu["locust"] = (children.children_user - children_before.children_user) + (
+            children.children_system - children_before.children_system
+        )
         if not (folder / "stats.json").exists():
             raise RuntimeError(f"locust wrote no timings:\n{locust.tail()}")
     except KeyboardInterrupt:
@@ -511,6 +610,8 @@ def main(argv: list[str]) -> int:
     stats = json.loads((folder / "stats.json").read_text())
     checked = json.loads((folder / "check.json").read_text())
     loads = {
+        "served": served_ms(folder / "access.log"),
+        "cpu": cpu,
         "before": before,
         "after": after,
         "highest": max([before[0], *sampler.samples, after[0]]),

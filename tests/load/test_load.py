@@ -76,9 +76,11 @@ def test_the_setup_makes_signed_in_people_and_an_open_meeting(spec, client):
     assert response.status_code == 200
     assert response.wsgi_request.user.phone == spec["residents"][0]["phone"]
     assert len(spec["councillors"]) == 3
-    assert Meeting.objects.get(pk=spec["meeting"]).events.filter(
-        type="call_to_order"
-    ).exists()
+    assert (
+        Meeting.objects.get(pk=spec["meeting"])
+        .events.filter(type="call_to_order")
+        .exists()
+    )
     assert all(
         Proposal.objects.get(pk=p["pk"]).status in Proposal.OPEN_FOR_SUPPORT
         for p in spec["proposals"]
@@ -88,12 +90,8 @@ def test_the_setup_makes_signed_in_people_and_an_open_meeting(spec, client):
 def test_the_setup_run_twice_finds_its_people_again(spec):
     again = setup.prepare(residents=4, councillors=3, proposals=2, tag="t2")
 
-    assert [p["pk"] for p in again["residents"]] == [
-        p["pk"] for p in spec["residents"]
-    ]
-    assert [p["pk"] for p in again["proposals"]] == [
-        p["pk"] for p in spec["proposals"]
-    ]
+    assert [p["pk"] for p in again["residents"]] == [p["pk"] for p in spec["residents"]]
+    assert [p["pk"] for p in again["proposals"]] == [p["pk"] for p in spec["proposals"]]
 
 
 def test_every_confirmed_action_found_once_passes_the_check(spec):
