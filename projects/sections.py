@@ -1,5 +1,6 @@
 """What projects add to lower apps' pages (fundapp.sections): the fund page
-lists the community's projects by state, a proposal's page links to its
+lists the community's projects by state (the newest few of each, with the
+number and a link to all of them), a proposal's page links to its
 project or, for the social worker, to opening it."""
 
 from django.utils.translation import gettext_lazy as _
@@ -23,9 +24,12 @@ def fund_projects(request, community) -> dict | None:
     if not grouped:
         return None
     return {
+        "community": community,
         "project_groups": [
-            (label, grouped[state]) for state, label in STATES if grouped.get(state)
-        ]
+            (state, label, grouped[state])
+            for state, label in STATES
+            if state in grouped
+        ],
     }
 
 

@@ -11,7 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -492,9 +493,55 @@ def summaries_of(projects: list[Project]) -> list[ProjectSummary]:
     return summaries
 
 
-def community_projects_by_state(community: Community) -> dict[str, list[Project]]:
-    """The community's projects grouped by their proposal's status."""
-    grouped = defaultdict(list)
-    for project in projects_of_community(community):
-        grouped[project.proposal.status].append(project)
-    return dict(grouped)
+@dataclass
+class ProjectState:
+    """One state's projects on the fund page: how many, and the newest few."""
+
+    count: int
+    newest: list
+
+
+def community_projects_by_state(
+    community: Community, *, newest: int = 5
+) -> dict[str, ProjectState]:
+    """The community's projects by their proposal's status: the number in each
+    state and its `newest` projects (two queries, whatever the number).
+
+    The rows read only what the fund page shows, not the proposal's texts.
+    """
+    counts = dict(
+        Project.objects.filter(community=community)
+        .values_list("proposal__status")
+        .annotate(count=Count("id"))
+        .values_list("proposal__status", "count")
+    )
+    if not counts:
+        return {}
+    rows = (
+        Project.objects.filter(community=community)
+        .select_related("proposal")
+        .only(
+            "id",
+            "starts_on",
+            "grantee_kind",
+            "grantee_name",
+            "proposal__id",
+            "proposal__title",
+            "proposal__status",
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("proposal__status")],
+                order_by=[F("starts_on").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=newest)
+        .order_by("-starts_on", "-id")
+    )
+    grouped = {
+        state: ProjectState(count=count, newest=[]) for state, count in counts.items()
+    }
+    for project in rows:
+        grouped[project.proposal.status].newest.append(project)
+    return grouped

@@ -14,7 +14,9 @@ from reports.models import Department, DepartmentViewer
 from tests.factories import (
     issued_key,
     make_approved_proposal,
+    make_funded_community,
     make_member,
+    make_project,
     make_user,
 )
 from tests.projects.steps import pay, spend
@@ -211,6 +213,43 @@ def test_the_fund_page_lists_the_communitys_projects_by_state(client, crew):
     body = response.content.decode()
     assert crew.project.get_absolute_url() in body
     assert "Running" in body
+
+
+def _fund_page_queries(client, code):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("fund:fund", args=[code]))
+    return response, len(captured)
+
+
+def test_the_fund_page_shows_the_newest_projects_of_a_state_and_links_to_all(
+    client, settings
+):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    }
+    community, _keeper, _tranche = make_funded_community("100000.00")
+    titles = [f"项目{n}" for n in range(7)]
+    for n, title in enumerate(titles):
+        make_project(
+            make_approved_proposal(community, title=title),
+            starts_on=date(2026, 1, 1 + n),
+        )
+    lone, _keeper, _tranche = make_funded_community("100000.00")
+    make_project(make_approved_proposal(lone, title="独一个"))
+
+    response, many_queries = _fund_page_queries(client, community.code)
+    _response, one_queries = _fund_page_queries(client, lone.code)
+
+    body = response.content.decode()
+    shown = [title for title in titles if f">{title}</a>" in body]
+    assert shown == titles[2:]  # the five that started last
+    assert 'Starting <span class="muted">(7)</span>' in body
+    assert f"{reverse('proposals:list', args=[community.code])}?status=approved" in body
+    assert "All 7 projects: Starting" in body
+    assert many_queries == one_queries
 
 
 def test_the_proposal_page_links_to_its_project(client, crew):
