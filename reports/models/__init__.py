@@ -15,6 +15,7 @@ from .reports import (
     ReportKind,
     ReportVersion,
     Submission,
+    report_version_folder,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "ReportVersion",
     "Requirement",
     "Submission",
+    "report_version_folder",
 ]

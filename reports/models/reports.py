@@ -191,10 +191,19 @@ class FilePart(models.TextChoices):
     TABLE = "report.csv", _("table (CSV)")
 
 
+def report_version_folder(version_id: int) -> str:
+    """Where a version's files are stored, and only they."""
+    return f"reports/{version_id}"
+
+
 def report_file_path(instance, filename: str) -> str:
-    """A random name: files are sent only by the views, after their checks."""
+    """A random name (files are sent only by the views, after their checks) in
+    the version's folder, so that the run that stores a version can remove
+    what a run of it that died left there."""
     extension = filename.rsplit(".", 1)[-1]
-    return f"reports/{uuid.uuid4().hex}.{extension}"
+    return (
+        f"{report_version_folder(instance.version_id)}/{uuid.uuid4().hex}.{extension}"
+    )
 
 
 class ReportFile(models.Model):

@@ -40,6 +40,7 @@ from ..models import (
     ReportKind,
     ReportVersion,
     Submission,
+    report_version_folder,
 )
 from ..selectors import annual_figures, program_figures, source_figures
 from .submissions import submission_email_enqueue
@@ -375,6 +376,14 @@ def report_version_make(*, version_id: int) -> ReportVersion:
                 transaction.on_commit(partial(row.file.storage.delete, row.file.name))
             return locked
         ReportFile.objects.bulk_create(rows)
+        transaction.on_commit(
+            partial(
+                _remove_left_behind,
+                version_id,
+                kept={row.file.name for row in rows},
+                storage=ReportFile._meta.get_field("file").storage,
+            )
+        )
         locked.status = ReportVersion.Status.DONE
         locked.figures = freeze(figures)
         locked.reconciles = bool(figures.get("reconciliation", {}).get("ok", True))
@@ -392,6 +401,19 @@ def report_version_make(*, version_id: int) -> ReportVersion:
             ]
         )
     return locked
+
+
+def _remove_left_behind(version_id: int, *, kept: set[str], storage) -> None:
+    """Delete what a run of the version that died (its worker killed) stored
+    in the version's folder before its rows were committed."""
+    folder = report_version_folder(version_id)
+    try:
+        _folders, names = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if f"{folder}/{name}" not in kept:
+            storage.delete(f"{folder}/{name}")
 
 
 def report_version_fail(*, version_id: int, reason: str) -> ReportVersion | None:

@@ -10,9 +10,10 @@ run that finds it made does nothing.
 import hashlib
 
 import pytest
+from django.conf import settings
 
 from reports import services
-from reports.models import ReportFile, ReportVersion
+from reports.models import ReportFile, ReportVersion, report_version_folder
 from tests.factories import key
 from tests.faults.processes import celery_worker, stop, wait_for
 from tests.reports.reporting import YEAR, make_reporting_community
@@ -54,6 +55,8 @@ def test_a_worker_killed_mid_report_makes_one_report_once_a_worker_runs_again(
         assert wait_for(paused.exists, 90), log_of(tmp_path, "first")
         stop(first, kill=True)
         killed = (status(version.pk), ReportFile.objects.count())
+        folder = settings.MEDIA_ROOT / report_version_folder(version.pk)
+        killed_files = len(list(folder.iterdir()))
 
         second = celery_worker(tmp_path, name="second", **broker)
         made = wait_for(lambda: status(version.pk) == "done", 90)
@@ -71,3 +74,9 @@ def test_a_worker_killed_mid_report_makes_one_report_once_a_worker_runs_again(
     for stored in files:
         with stored.file.open("rb") as content:
             assert hashlib.sha256(content.read()).hexdigest() == stored.sha256
+    # What the dead run had stored before it died is gone: only these files.
+    folder = settings.MEDIA_ROOT / report_version_folder(version.pk)
+    assert sorted(f"{folder}/{p.name}" for p in folder.iterdir()) == sorted(
+        stored.file.path for stored in files
+    )
+    assert killed_files == 4
