@@ -5,9 +5,11 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from pghistory.middleware import HistoryMiddleware
 
 # The largest id a row can have (a 64-bit primary key).
 LARGEST_ROW_ID = 2**63 - 1
@@ -109,3 +111,22 @@ class SessionLimits:
             elif now - seen > SEEN_WRITE_SECONDS:
                 session["linli_seen"] = now
         return self.get_response(request)
+
+
+class HistoryContext(HistoryMiddleware):
+    """Each change a request makes is recorded with who made it and through
+    which request (the path and the method), by the PostgreSQL triggers of
+    django-pghistory (settings: PGHISTORY_*).
+
+    The context travels as `set_config` calls prepended to the request's
+    writes; SQLite knows no such function and records no history, so there
+    the request goes on untouched.
+    """
+
+    def get_context(self, request):
+        return {**super().get_context(request), "method": request.method}
+
+    def __call__(self, request):
+        if connection.vendor != "postgresql":
+            return self.get_response(request)
+        return super().__call__(request)

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "axes",
+    "pgtrigger",
+    "pghistory",
     "fundapp.apps.FundConfig",
     "proposals.apps.ProposalsConfig",
     "councils.apps.CouncilsConfig",
@@ -70,6 +72,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "fundapp.middleware.SessionLimits",
+    # After the user is known: the history of changes records who made them
+    # and through which request (PostgreSQL; fundapp/history.py).
+    "fundapp.middleware.HistoryContext",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "fundapp.middleware.PermissionsPolicy",
@@ -146,7 +151,16 @@ AXES_CLIENT_IP_CALLABLE = "fundapp.ratelimits.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Every login is an AccessLog row, stamped with its logout (the audit page).
+AXES_DISABLE_ACCESS_LOG = False
 AXES_VERBOSE = False
+# History of changes (django-pghistory): PostgreSQL triggers write an event row
+# for every insert, update and delete of the tracked tables, whoever connects;
+# the events themselves can't be changed or deleted. The context (who, which
+# request) is attached to writes made during POST/PUT/PATCH/DELETE requests.
+# SQLite records no history (its triggers aren't installed).
+PGHISTORY_APPEND_ONLY = True
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 RATE_LIMITS = rate_limits_from(env("LINLI_RATE_LIMITS", ""))
 # Uploads: a request that declares more than this is refused before its body is
 # read (a 10 MB file and its form); photos decoded at once in one process.

@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.history import track_changes
 from fundapp.money import CNYField
 
 TEXT_LIMIT = 2000
@@ -45,6 +46,7 @@ class FileKind(models.TextChoices):
     PDF = "application/pdf", "PDF"
 
 
+@track_changes(model_name="ProjectHistory", exclude=["contact_phone"])
 class Project(models.Model):
     """The grant agreement of an approved proposal and everything that follows."""
 
@@ -94,6 +96,7 @@ class Project(models.Model):
         return reverse("projects:project", kwargs={"pk": self.pk})
 
 
+@track_changes(model_name="InstallmentHistory")
 class Installment(models.Model):
     """One part of the grant's schedule, paid when its trigger is met.
 
@@ -150,6 +153,7 @@ class PaymentMethod(models.TextChoices):
     CHEQUE = "cheque", _("cheque")
 
 
+@track_changes(model_name="DisbursementHistory")
 class Disbursement(models.Model):
     """A request to pay one installment; paid on its second signature."""
 
@@ -571,6 +575,7 @@ class Observation(models.Model):
         return f"{self.project} {self.observed_on}"
 
 
+@track_changes(model_name="DeviationFlagHistory")
 class DeviationFlag(models.Model):
     """The evaluation team's warning that a project deviates; it holds payments.
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.history import track_changes
 from fundapp.models import Category
 from fundapp.money import CNYField, cny
 
@@ -23,6 +24,7 @@ MAX_PROPOSAL_ATTACHMENT_BYTES = 30 * 1024 * 1024
 TEXT_LIMIT = 4000
 
 
+@track_changes(model_name="RoundHistory")
 class Round(models.Model):
     """A call for proposals in one community, with the rules proposals must meet."""
 

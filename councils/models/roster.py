@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.history import track_changes
 from fundapp.money import CNYField
 
 
@@ -35,6 +36,7 @@ KIND_NAMES = {
 }
 
 
+@track_changes(model_name="CouncilHistory")
 class Council(models.Model):
     """The decision body of one community (a resident council or a residents'
     conference), with its rule settings (§0)."""
@@ -135,6 +137,7 @@ class CouncilSettingsChange(models.Model):
         return f"{self.council} · {self.changed_at:%Y-%m-%d %H:%M}"
 
 
+@track_changes(model_name="TermHistory")
 class Term(models.Model):
     """One term of office of the council (phase 1, phase 2 ...)."""
 
@@ -166,6 +169,7 @@ class SeatRole(models.TextChoices):
     COUNCILLOR = "councillor", _("councillor")
 
 
+@track_changes(model_name="SeatHistory")
 class Seat(models.Model):
     """A seat held by one verified resident for a time; rows are the history."""
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.history import track_changes
 from fundapp.money import CNYField, cny
 
 
@@ -46,6 +47,7 @@ class BilingualNameMixin(models.Model):
         return self.name
 
 
+@track_changes(model_name="CommunityHistory")
 class Community(BilingualNameMixin):
     code = models.CharField(
         _("code"),
@@ -82,6 +84,7 @@ class Community(BilingualNameMixin):
         return reverse("fund:fund", kwargs={"code": self.code})
 
 
+@track_changes(model_name="FundHistory")
 class Fund(BilingualNameMixin):
     community = models.OneToOneField(Community, models.PROTECT, related_name="fund")
     currency = models.CharField(max_length=3, default="CNY", editable=False)
@@ -110,6 +113,7 @@ class SourceKind(models.TextChoices):
     FOUNDATION = "foundation", _("foundation")
 
 
+@track_changes(model_name="SourceHistory")
 class Source(BilingualNameMixin):
     """Who gives money to a fund."""
 
@@ -130,6 +134,7 @@ class Source(BilingualNameMixin):
         ]
 
 
+@track_changes(model_name="TrancheHistory")
 class Tranche(models.Model):
     """One contribution from one source for one fiscal (calendar) year.
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.history import track_changes
+
 phone_validator = RegexValidator(
     r"^1\d{10}$", _("Enter a mainland mobile number: 11 digits starting with 1.")
 )
@@ -48,6 +50,7 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", _("evaluator")
 
 
+@track_changes(model_name="MembershipHistory", exclude=["address", "roster_reference"])
 class Membership(models.Model):
     """One role that one person holds in one community.
 

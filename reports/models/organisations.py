@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.history import track_changes
 from fundapp.models.fund import BilingualNameMixin
 
 code_validator = RegexValidator(
@@ -36,6 +37,7 @@ class DepartmentKind(models.TextChoices):
     DONOR_PROGRAM = "donor_program", _("donor program")
 
 
+@track_changes(model_name="DepartmentHistory")
 class Department(BilingualNameMixin):
     """A superior department: supervises communities and receives their reports.
 
@@ -95,6 +97,7 @@ class RequirementKind(models.TextChoices):
     SOURCE = "source", _("source statement")
 
 
+@track_changes(model_name="RequirementHistory")
 class Requirement(models.Model):
     """A report a department requires of a community each year, and by when.
 
@@ -186,6 +189,7 @@ class DonorProgram(BilingualNameMixin):
         ordering = ["code"]
 
 
+@track_changes(model_name="DepartmentViewerHistory")
 class DepartmentViewer(models.Model):
     """A person who reads what is submitted to one department (read-only)."""
 

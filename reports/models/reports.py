@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.history import track_changes
+
 from .organisations import Department, DonorProgram, Requirement
 
 
@@ -101,6 +103,23 @@ class VersionStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+# Its progress while it is made is not history: the status, who asked, and
+# how it ended are.
+@track_changes(
+    model_name="ReportVersionHistory",
+    fields=[
+        "id",
+        "report",
+        "number",
+        "language",
+        "requested_by",
+        "requested_at",
+        "status",
+        "finished_at",
+        "failure_reason",
+        "reconciles",
+    ],
+)
 class ReportVersion(models.Model):
     """One making of a report, with its parameters, who asked and when."""
 
@@ -241,6 +260,10 @@ class EmailStatus(models.TextChoices):
     FAILED = "failed", _("not delivered")
 
 
+@track_changes(
+    model_name="SubmissionHistory",
+    exclude=["idempotency_key", "emailed_to", "email_error"],
+)
 class Submission(models.Model):
     """One version submitted to one department: who, when, what, to whom."""
 

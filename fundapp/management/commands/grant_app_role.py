@@ -9,10 +9,13 @@ owner after every `migrate`:
 It is idempotent. The role may read and write the application's tables, but
 on the ledger it may only read and append: no UPDATE, DELETE or TRUNCATE of
 entries, movements, commitments and accounts (whose balances the database
-keeps itself, migration 0007), and no DELETE of tranches. Not being the
+keeps itself, migration 0007), and no DELETE of tranches. Meeting events,
+proposal events and the history of changes (fundapp/history.py) are appended
+to only, too. Not being the
 owner, it can't disable the triggers.
 """
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -21,7 +24,18 @@ APPEND_ONLY = (
     "fundapp_ledgerentry",
     "fundapp_ledgertransaction",
     "fundapp_commitment",
+    "councils_meetingevent",
+    "proposals_proposalevent",
 )
+
+
+def history_tables() -> list[str]:
+    """The tables of the history of changes (fundapp/history.py)."""
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_models()
+        if getattr(model, "pgh_tracked_model", None) is not None
+    )
 
 
 def grant_statements(role: str) -> list[str]:
@@ -35,7 +49,7 @@ def grant_statements(role: str) -> list[str]:
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {who}",
         f"REVOKE TRUNCATE, REFERENCES, TRIGGER ON {tables} FROM {who}",
     ]
-    for table in APPEND_ONLY:
+    for table in (*APPEND_ONLY, *history_tables()):
         statements.append(f"REVOKE UPDATE, DELETE ON {quote(table)} FROM {who}")
     # Accounts: appended only; their balances are kept by the database's own
     # trigger, which runs as the owner (migration 0007).
