@@ -5,7 +5,9 @@
 // - says once, in a polite live region, what changed ("Motion seconded",
 //   "Voting is open", "Adopted 14–3"): the fragment lists its news with keys
 //   (`ul.news`) and only keys not heard before are read;
-// - clears a form once the server took what it sent.
+// - clears a form once the server took what it sent;
+// - keeps the keyboard's place: when an update takes away the control that
+//   had the focus, the focus goes to the nearest control still there.
 (function () {
   "use strict";
   var edited = new WeakSet();
@@ -135,7 +137,79 @@
     form.reset();
     var details = form.closest("details");
     if (details) {
+      var inside = details.contains(document.activeElement);
       details.open = false;
+      if (inside) {
+        details.querySelector("summary").focus();
+      }
+    }
+  });
+
+  // The keyboard's place (issue 14). The chair's "Call to order" once
+  // pressed, a speaker recognised, a motion's short form closed: an update
+  // took away the control that had the focus, and the browser put the focus
+  // back on the page's body, so the next Tab would start from the top. It
+  // goes instead to the same control if the update brought it back, else to
+  // the first control left in the part of the area it was in, else to the
+  // area's status line. A person who clicked elsewhere is left alone.
+  var place = null;
+
+  function shown(element) {
+    // Not inside a closed <details>, which getClientRects alone would not say.
+    return Boolean(element) && element.isConnected && element.checkVisibility();
+  }
+
+  var CONTROLS = "button, summary, a[href], input:not([type=hidden]), select, textarea";
+
+  function firstControl(container) {
+    if (!container || !container.isConnected) {
+      return null;
+    }
+    return Array.prototype.find.call(container.querySelectorAll(CONTROLS), shown) || null;
+  }
+
+  document.addEventListener("focusin", function (event) {
+    var live = document.getElementById("live");
+    var element = event.target;
+    if (!live || !live.contains(element)) {
+      place = null;
+      return;
+    }
+    place = {
+      id: element.id,
+      action: element.dataset ? element.dataset.action : "",
+      details: element.closest("details"),
+      part: element.closest("section, form.vote") || live,
+    };
+  });
+  document.addEventListener("mousedown", function () {
+    place = null;
+  });
+
+  function keepPlace() {
+    var active = document.activeElement;
+    if (!place || (active && active !== document.body && shown(active))) {
+      return;
+    }
+    var live = document.getElementById("live");
+    var candidates = [
+      place.id && document.getElementById(place.id),
+      place.action && live.querySelector('[data-action="' + place.action + '"]'),
+      place.details && place.details.isConnected && place.details.querySelector("summary"),
+      firstControl(place.part),
+      firstControl(live),
+    ];
+    var target = candidates.find(shown);
+    if (!target) {
+      target = live.querySelector(".status") || live;
+      target.tabIndex = -1;
+    }
+    target.focus();
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target.id === "live") {
+      keepPlace();
     }
   });
 })();
