@@ -1,8 +1,13 @@
 """Forms of the council pages: they check shape; the services decide."""
 
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fundapp import clock
 from fundapp.models import User
 from fundapp.money import AmountField, parse_amount
 from proposals.models import Proposal
@@ -35,12 +40,16 @@ class AmountsField(forms.CharField):
 class UntilField(forms.CharField):
     """When a postponed question comes back: "next_meeting" or a number."""
 
-    def to_python(self, value) -> str | int:
-        text = super().to_python(value)
-        return int(text) if text.isdigit() else text
+    def clean(self, value) -> str | int:
+        # The length is checked on the text: an int has no length (a 500).
+        # isdecimal, not isdigit: int("²") fails.
+        text = super().clean(value)
+        return int(text) if text.isdecimal() else text
 
 
 CHOICES = ("yes", "no", "abstain", "blank", "illegal")
+# A motion's, decision's or agenda item's number in a meeting's log.
+ENGINE_NUMBER_MAX = 1_000_000
 # The form field of each field an action may take (councils.actions), for
 # one meeting; each gives the type the action's field declares.
 FORM_FIELDS = {
@@ -55,7 +64,9 @@ FORM_FIELDS = {
     "proposal": lambda meeting: forms.ModelChoiceField(
         queryset=Proposal.objects.filter(agenda_items__meeting=meeting)
     ),
-    "applies_to": lambda meeting: forms.IntegerField(min_value=0),
+    "applies_to": lambda meeting: forms.IntegerField(
+        min_value=0, max_value=ENGINE_NUMBER_MAX
+    ),
     # "next_meeting", or a later meeting's number (ROBERTS_RULES §1, move).
     "until": lambda meeting: UntilField(max_length=20),
     "method": lambda meeting: forms.ChoiceField(choices=list(METHOD_LABELS.items())),
@@ -75,7 +86,9 @@ FORM_FIELDS = {
     ),
     "allows": lambda meeting: forms.ChoiceField(choices=list(ALLOWS_LABELS.items())),
     "continuing": lambda meeting: forms.BooleanField(),
-    "item": lambda meeting: forms.IntegerField(min_value=0),
+    "item": lambda meeting: forms.IntegerField(
+        min_value=0, max_value=ENGINE_NUMBER_MAX
+    ),
     "previous_notice": lambda meeting: forms.BooleanField(),
 }
 
@@ -109,6 +122,25 @@ def action_form(meeting: Meeting, data=None) -> ActionForm:
     return type("MeetingActionForm", (ActionForm,), fields)(data)
 
 
+# How far ahead a meeting may be scheduled from the form: a date beyond it is
+# a typing error (2062 for 2026), not a plan.
+SCHEDULE_AHEAD = datetime.timedelta(days=2 * 366)
+
+
+def require_ahead(day: datetime.date) -> None:
+    """Refuse a day before today or more than two years ahead (typed meetings;
+    the record of meetings already held is made by the services)."""
+    today = timezone.localdate(clock.now())
+    if day < today:
+        raise ValidationError(
+            _("A meeting cannot be scheduled in the past."), code="past"
+        )
+    if day > today + SCHEDULE_AHEAD:
+        raise ValidationError(
+            _("A meeting can be scheduled at most two years ahead."), code="too_far"
+        )
+
+
 class MeetingScheduleForm(forms.Form):
     scheduled_at = forms.DateTimeField(
         label=_("Date and time"),
@@ -118,6 +150,21 @@ class MeetingScheduleForm(forms.Form):
     notice_lead_hours = forms.IntegerField(
         label=_("Notice lead time (hours)"), min_value=0, max_value=720, initial=48
     )
+
+    def clean_scheduled_at(self):
+        # Compared as instants: the local date of year 1 or 9999 may not exist.
+        scheduled_at = self.cleaned_data["scheduled_at"]
+        now = clock.now()
+        if scheduled_at < now:
+            raise ValidationError(
+                _("A meeting cannot be scheduled in the past."), code="past"
+            )
+        if scheduled_at > now + SCHEDULE_AHEAD:
+            raise ValidationError(
+                _("A meeting can be scheduled at most two years ahead."),
+                code="too_far",
+            )
+        return scheduled_at
 
 
 class MinutesApproveForm(forms.Form):
@@ -156,6 +203,7 @@ class CouncilSettingsForm(forms.Form):
         label=_("Fixed quorum (empty: a majority of the voting members)"),
         required=False,
         min_value=1,
+        max_value=1000,
     )
     small_board_rules = forms.ChoiceField(
         label=_("Small-board rules"), choices=SmallBoardRules.choices
@@ -217,3 +265,11 @@ class MeetingSeriesForm(forms.Form):
     notice_lead_hours = forms.IntegerField(
         label=_("Notice lead time (hours)"), min_value=0, max_value=720, initial=48
     )
+
+    def clean_first_on(self):
+        require_ahead(self.cleaned_data["first_on"])
+        return self.cleaned_data["first_on"]
+
+    def clean_last_on(self):
+        require_ahead(self.cleaned_data["last_on"])
+        return self.cleaned_data["last_on"]

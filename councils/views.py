@@ -158,7 +158,10 @@ def meeting_schedule(request, code):
         else:
             return redirect(meeting)
     else:
-        messages.error(request, _("Check the date, time and place."))
+        messages.error(
+            request,
+            _when_refused(form, "scheduled_at", _("Check the date, time and place.")),
+        )
     return redirect(council)
 
 
@@ -182,8 +185,25 @@ def meeting_series_schedule(request, code):
                 _("%(count)s meetings were scheduled.") % {"count": len(meetings)},
             )
     else:
-        messages.error(request, _("Check the days, the time, the place and the dates."))
+        messages.error(
+            request,
+            _when_refused(
+                form,
+                "first_on",
+                "last_on",
+                _("Check the days, the time, the place and the dates."),
+            ),
+        )
     return redirect(council)
+
+
+def _when_refused(form, *fields_and_otherwise) -> str:
+    """Why a meeting's day was refused (in the past, too far ahead), if it was."""
+    *fields, otherwise = fields_and_otherwise
+    for field in fields:
+        if form.has_error(field, "past") or form.has_error(field, "too_far"):
+            return form.errors[field][0]
+    return otherwise
 
 
 def _action_form_name(meeting) -> str:

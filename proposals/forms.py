@@ -38,7 +38,10 @@ class RoundForm(forms.Form):
         help_text=_("Leave all unticked to accept every category."),
     )
     minimum_supports = forms.IntegerField(
-        label=_("Minimum number of resident co-sponsors"), min_value=0, initial=0
+        label=_("Minimum number of resident co-sponsors"),
+        min_value=0,
+        max_value=10_000,
+        initial=0,
     )
 
 

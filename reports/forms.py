@@ -22,7 +22,7 @@ class ReportRequestForm(IdempotentForm):
     source = forms.ModelChoiceField(
         label=_("Source (for a source statement)"), queryset=None, required=False
     )
-    year = forms.IntegerField(label=_("Year"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     narrative = forms.CharField(
         label=_("Narrative: what the fund did this year"),
@@ -44,7 +44,7 @@ class ReportRequestForm(IdempotentForm):
 
 
 class ProgramReportForm(IdempotentForm):
-    year = forms.IntegerField(label=_("Up to the year"))
+    year = forms.IntegerField(label=_("Up to the year"), min_value=2000, max_value=2100)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
     def __init__(self, *args, **kwargs):

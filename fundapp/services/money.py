@@ -33,6 +33,9 @@ PAYMENT_KINDS = frozenset(
 )
 PURPOSE_MAX_LENGTH = Commitment._meta.get_field("purpose").max_length
 DECISION_MAX_LENGTH = Commitment._meta.get_field("decision").max_length
+# A restriction's spend-by date lies within this many years of the money's
+# arrival; later is a typing error (9999), not a donor's condition.
+SPEND_BY_YEARS = 10
 
 
 def require_money_authority(*, actor: User, fund: Fund, decision: str) -> None:
@@ -122,8 +125,9 @@ def tranche_receive(
     """Record a contribution and post it to the tranche's available account.
 
     Needs `fundapp.record_tranche`. Refuses a duplicate (same source, year and
-    reference), a match beyond ratio × matched amount or its cap, and amounts
-    that are not positive yuan with at most two decimals. Writes one RECEIVE
+    reference), a received date outside the fiscal year, a spend-by date more
+    than ten years on, a match beyond ratio × matched amount or its cap, and
+    amounts that are not positive yuan with at most two decimals. Writes one RECEIVE
     transaction: debit the tranche's available account, credit the source.
     """
     require_perm(actor, "fundapp.record_tranche", fund)
@@ -145,8 +149,17 @@ def tranche_receive(
         errors["allowed_categories"] = _("Unknown category: %(names)s.") % {
             "names": ", ".join(sorted(unknown))
         }
+    if received_on.year != fiscal_year and "fiscal_year" not in errors:
+        errors["received_on"] = _(
+            "Money received on %(day)s belongs to fiscal year %(year)s "
+            "(the fiscal year is the calendar year)."
+        ) % {"day": received_on.isoformat(), "year": received_on.year}
     if spend_by is not None and spend_by < received_on:
         errors["spend_by"] = _("The spend-by date cannot be before the money arrives.")
+    elif spend_by is not None and spend_by.year > received_on.year + SPEND_BY_YEARS:
+        errors["spend_by"] = _(
+            "Give a spend-by date within ten years of the money's arrival."
+        )
     if errors:
         raise ValidationError(errors)
 

@@ -13,6 +13,10 @@ from fundapp.money import parse_amount
 from fundapp.permissions import require_perm
 from proposals.models import Round
 
+# A call opens and closes within two years of the day it is opened; a date
+# beyond is a typing error (2062 for 2026).
+ROUND_HORIZON_DAYS = 2 * 366
+
 
 @transaction.atomic
 def round_open(
@@ -31,7 +35,8 @@ def round_open(
     """Open a call for proposals in a community.
 
     Needs `proposals.open_round` (a social worker of the community). Refuses
-    a closing date before the opening, a ceiling above the envelope, unknown
+    a closing date before the opening, dates more than two years from today,
+    a ceiling above the envelope, unknown
     categories and a title already used by another call of the community.
     """
     require_perm(actor, "proposals.open_round", community)
@@ -54,7 +59,11 @@ def round_open(
             errors["ceiling_amount"] = _(
                 "The ceiling per proposal cannot be more than the whole envelope."
             )
-    if closes_on < opens_on:
+    today = clock.today()
+    for field, day in (("opens_on", opens_on), ("closes_on", closes_on)):
+        if abs((day - today).days) > ROUND_HORIZON_DAYS:
+            errors[field] = _("Give a date within two years of today.")
+    if closes_on < opens_on and "closes_on" not in errors:
         errors["closes_on"] = _("The call cannot close before it opens.")
     unknown = set(eligible_categories) - set(Category.values)
     if unknown:

@@ -185,7 +185,7 @@ def proposal_edit(request, pk, step):
             for line in proposal.budget_lines.all()
         ]
         wanted = request.GET.get("rows", "")
-        blank = max(int(wanted) - len(rows), 0) if wanted.isdigit() else 0
+        blank = max(int(wanted) - len(rows), 0) if wanted.isdecimal() else 0
         rows += [{}] * min(max(blank, 1 if rows else BLANK_BUDGET_ROWS), 20)
     lines, total = parse_lines(rows or [])
     context = {

@@ -1,5 +1,7 @@
 """The live meeting page, its polled fragment, and the minutes page."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -8,6 +10,14 @@ from django.utils import timezone, translation
 from councils import services
 from fundapp.models import Role
 from tests.factories import action_key, make_council, make_member
+
+
+def next_fortnight() -> tuple[str, str]:
+    """The Monday after next and the Sunday 13 days later, as a form types them."""
+    today = timezone.localdate()
+    monday = today + datetime.timedelta(days=14 - today.weekday())
+    return str(monday), str(monday + datetime.timedelta(days=13))
+
 
 pytestmark = pytest.mark.django_db
 
@@ -187,6 +197,7 @@ def test_a_social_worker_schedules_meetings_twice_a_week_from_the_form(client):
     worker = make_member(council.community, Role.SOCIAL_WORKER)
     client.force_login(worker)
     url = reverse("councils:series", args=[council.community.code])
+    first_on, last_on = next_fortnight()
 
     response = client.post(
         url,
@@ -194,8 +205,8 @@ def test_a_social_worker_schedules_meetings_twice_a_week_from_the_form(client):
             "weekdays": ["2", "5"],
             "at": "19:00",
             "place": "社区议事厅",
-            "first_on": "2030-03-04",
-            "last_on": "2030-03-17",
+            "first_on": first_on,
+            "last_on": last_on,
             "notice_lead_hours": "48",
         },
     )
@@ -218,8 +229,8 @@ def test_a_councillor_cannot_schedule_a_series(client):
             "weekdays": ["2"],
             "at": "19:00",
             "place": "x",
-            "first_on": "2030-03-04",
-            "last_on": "2030-03-17",
+            "first_on": next_fortnight()[0],
+            "last_on": next_fortnight()[1],
             "notice_lead_hours": "48",
         },
     )

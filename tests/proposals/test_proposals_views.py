@@ -1,5 +1,7 @@
 """The pages: one happy path and one refusal each, and constant query counts."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -7,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from fundapp.models import Role
 from proposals import services
@@ -313,9 +316,9 @@ def test_opening_a_call_from_its_page(client):
     response = client.post(
         reverse("proposals:round_open", args=[community.code]),
         {
-            "title": "2026 社区微项目",
-            "opens_on": "2026-01-01",
-            "closes_on": "2026-12-31",
+            "title": "社区微项目",
+            "opens_on": str(timezone.localdate()),
+            "closes_on": str(timezone.localdate() + datetime.timedelta(days=90)),
             "budget_amount": "300,000",
             "ceiling_amount": "30000",
             "eligible_categories": ["culture", "elderly_care"],
