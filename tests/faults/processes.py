@@ -194,6 +194,9 @@ def app_environment(**overrides) -> dict:
         "DJANGO_SECRET_KEY": RUN_SECRET_KEY,
         "DJANGO_DEBUG": "false",
         "DJANGO_LOG_LEVEL": "WARNING",
+        # Never the machine's shared Redis: a test that wants one gives its own.
+        "DJANGO_CACHE_URL": "locmem://",
+        "LINLI_LIVE_CACHE_URL": "dummy://",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "LINLI_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "LINLI_RATE_LIMITS": "api=0/60,comment=0/60",

@@ -31,6 +31,7 @@ def test_redis_stopped_mid_meeting_loses_no_vote_and_sends_the_emails_later(
     voters = members[:4]  # the fifth is the recused proposer
     redis = {
         "DJANGO_CACHE_URL": private_redis.url(0),
+        "LINLI_LIVE_CACHE_URL": private_redis.url(0),
         "CELERY_BROKER_URL": private_redis.url(1),
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
