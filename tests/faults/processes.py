@@ -103,7 +103,10 @@ class TcpProxy:
         self._pairs = []
         self._lock = threading.Lock()
 
-    def start(self) -> "TcpProxy":
+    def start(self, *, hold: bool = False) -> "TcpProxy":
+        """Forward (or, with `hold`, accept connections and never answer:
+        a database host that hangs)."""
+        self._hold = hold
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -123,6 +126,10 @@ class TcpProxy:
                 continue
             except OSError:
                 return
+            if self._hold:
+                with self._lock:
+                    self._pairs.append((client, client))
+                continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
             except OSError:
@@ -160,7 +167,7 @@ class TcpProxy:
         with self._lock:
             pairs, self._pairs = self._pairs, []
         for client, upstream in pairs:
-            for sock in (client, upstream):
+            for sock in {client, upstream}:
                 _close(sock)
         if self._thread is not None:
             self._thread.join(5)

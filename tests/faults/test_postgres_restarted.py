@@ -5,11 +5,14 @@ transaction and new ones refused for a while, then it is back.
 The machine's PostgreSQL is shared, so it is not restarted: the app reaches
 it through a proxy of the test's own, which is stopped (every connection cut,
 new ones refused) and started again, while the server side of the cut
-transaction is ended with pg_terminate_backend. Readers get the friendly 503
-page, a decision cut halfway leaves nothing of itself, and the same app
-process answers again once the database is back."""
+transaction is ended with pg_terminate_backend; then it holds connections
+without answering (a host that hangs). Readers get the friendly 503 page,
+within the connection's 5 s timeout when the host hangs, a decision cut
+halfway leaves nothing of itself, and the same app process answers again once
+the database is back."""
 
 import threading
+import time
 
 import psycopg
 import pytest
@@ -127,6 +130,17 @@ def test_postgres_restarted_mid_meeting_shows_503_writes_nothing_half_and_recove
         assert not Notification.objects.filter(
             proposal=proposal, status=Proposal.Status.APPROVED
         ).exists()
+
+        # Its host hangs (connections accepted, never answered): a reader
+        # waits the connection's timeout, not the worker's.
+        proxy.start(hold=True)
+        started = time.monotonic()
+        hung = watcher.get(live_url(meeting))
+        waited = time.monotonic() - started
+        proxy.stop()
+
+        assert unavailable(hung), hung
+        assert waited < 15
 
         proxy.start()  # the database is back, on the same address
         seen = watcher.get(live_url(meeting))
