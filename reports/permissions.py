@@ -9,7 +9,7 @@ for them (the views answer 404).
 
 import rules
 
-from fundapp.permissions import is_fund_committee, is_social_worker
+from fundapp.permissions import community_of, is_fund_committee, is_social_worker
 from projects.permissions import is_money_reader
 
 from .models import DepartmentViewer, ProgramOfficer, ReportVersion, Submission
@@ -104,4 +104,24 @@ def is_viewer_of_supervising_department(user, project) -> bool:
 # app widens the rule projects declares.
 rules.set_perm(
     "projects.view_receipts", is_money_reader | is_viewer_of_supervising_department
+)
+
+
+@rules.predicate
+def is_viewer_of_supervising_department_of(user, obj) -> bool:
+    """A viewer of a department that supervises the object's community."""
+    community = community_of(obj)
+    return (
+        community is not None
+        and getattr(user, "is_authenticated", False)
+        and DepartmentViewer.objects.filter(
+            user=user, department__communities=community
+        ).exists()
+    )
+
+
+# The audit page of a community (its history of changes and its members'
+# logins): its social workers, and the departments that supervise it.
+rules.add_perm(
+    "reports.view_audit", is_social_worker | is_viewer_of_supervising_department_of
 )

@@ -1,17 +1,22 @@
 """The reports' pages: making, downloading and submitting reports, the
-departments' inbox, the program officers' page, and the residents' page."""
+departments' inbox, the program officers' page, the residents' page, and the
+audit page of a community."""
+
+import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fundapp.permissions import require_perm
 from fundapp.selectors import community_get
-from fundapp.views import attach_errors
+from fundapp.spreadsheet import spreadsheet_safe
+from fundapp.views import Echo, attach_errors
 
 from . import selectors, services
 from .documents import name_of
@@ -236,3 +241,84 @@ def public_report(request, code, year):
             "fund_name": name_of(figures["fund"]),
         },
     )
+
+
+def _audit_list(request, code):
+    community = community_get(code=code)
+    require_perm(request.user, "reports.view_audit", community)
+    return selectors.audit_list(community=community, filters=request.GET)
+
+
+@login_required
+def audit(request, code):
+    """Who changed what in the community, and its members' logins."""
+    audit = _audit_list(request, code)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/audit_list.html",
+        {
+            "community": audit.community,
+            "audit": audit,
+            "filter": audit.filter,
+            "page": audit.page(request.GET.get("page")),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _changes_text(record) -> str:
+    return "; ".join(
+        f"{change.label}: {change.before} → {change.after}"
+        if change.before and change.after
+        else f"{change.label}: {change.before or change.after}"
+        for change in record.changes
+    )
+
+
+@login_required
+def audit_csv(request, code):
+    """The audit page's records as a spreadsheet, every page, as filtered."""
+    audit = _audit_list(request, code)
+    header = [
+        _("Time"),
+        _("Kind"),
+        _("Record"),
+        _("Number"),
+        _("Changes"),
+        _("Person"),
+        _("Request"),
+        _("Address"),
+        _("Note"),
+    ]
+
+    def rows():
+        yield header
+        for record in audit.all_records():
+            yield [
+                spreadsheet_safe(cell)
+                for cell in (
+                    timezone.localtime(record.at).isoformat(timespec="seconds"),
+                    record.kind_label,
+                    record.what,
+                    record.object_id or "",
+                    _changes_text(record),
+                    record.person or "",
+                    record.request,
+                    record.address,
+                    record.note,
+                )
+            ]
+
+    writer = csv.writer(Echo())
+    # The byte-order mark lets Excel on Chinese Windows read UTF-8.
+    stream = (
+        ("\ufeff" if index == 0 else "") + writer.writerow(row)
+        for index, row in enumerate(rows())
+    )
+    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{audit.community.code}-audit.csv"'
+    )
+    return response

@@ -14,12 +14,16 @@ from .access import (
     version_submissions,
 )
 from .annual import annual_figures, leverage_ratio, statement_lines
+from .audit import AuditList, AuditRecord, audit_list
 from .council import council_activity
 from .program import program_figures
 from .projects import ProjectFigures, project_figures
 from .sources import source_figures
 
 __all__ = [
+    "AuditList",
+    "AuditRecord",
+    "audit_list",
     "departments_for",
     "departments_of",
     "inbox",
