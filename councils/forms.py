@@ -181,7 +181,8 @@ class SeatAssignForm(forms.Form):
     phone = forms.CharField(label=_("Resident's phone number"), max_length=20)
     role = forms.ChoiceField(label=_("Seat"), choices=SeatRole.choices)
     starts_on = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, terms=(), **kwargs):
@@ -191,7 +192,8 @@ class SeatAssignForm(forms.Form):
 
 class SeatEndForm(forms.Form):
     ends_on = forms.DateField(
-        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
@@ -257,10 +259,12 @@ class MeetingSeriesForm(forms.Form):
     at = forms.TimeField(label=_("At"), widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label=_("Place"), max_length=120)
     first_on = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     last_on = forms.DateField(
-        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     notice_lead_hours = forms.IntegerField(
         label=_("Notice lead time (hours)"), min_value=0, max_value=720, initial=48

@@ -93,7 +93,8 @@ class TrancheForm(IdempotentForm):
     )
     amount = AmountField(label=_("Amount (yuan)"))
     received_on = forms.DateField(
-        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     allowed_categories = forms.MultipleChoiceField(
         label=_("May pay for"),
@@ -105,7 +106,7 @@ class TrancheForm(IdempotentForm):
     spend_by = forms.DateField(
         label=_("Spend by"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     # Not named "matches": a form control of that name would shadow the DOM's
     # form.matches(), which htmx and browser tests call.
