@@ -3,9 +3,10 @@
 Everything the app keeps in the cache (the live meeting's version and room,
 the engine's state, rendered pages, rate-limit counters) can be made again
 from the database. So while Redis is stopped or restarting, a read finds
-nothing, a write keeps nothing and the request goes on, logged; once Redis is
-back the cache fills again, with no restart of the app. Rate limits count
-nothing meanwhile (they let requests through rather than refuse them all).
+nothing, a write keeps nothing and the request goes on; once Redis is back the
+cache fills again, with no restart of the app. Rate limits count nothing
+meanwhile (they let requests through rather than refuse them all). The log
+says when the cache went away and when it came back, once each.
 
 Connecting and each command give up after `REDIS_SECONDS`: a Redis that hangs
 costs a request a fraction of a second, not a worker's whole timeout.
@@ -23,10 +24,6 @@ REDIS_UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 REDIS_SECONDS = 0.5
 
 
-def _unreachable(operation: str, error: Exception) -> None:
-    logger.warning("Cache unreachable, %s skipped: %s", operation, error)
-
-
 class ForgivingRedisCache(RedisCache):
     """Django's Redis cache; Redis unreachable reads as a miss (see above)."""
 
@@ -35,80 +32,58 @@ class ForgivingRedisCache(RedisCache):
         params["OPTIONS"].setdefault("socket_connect_timeout", REDIS_SECONDS)
         params["OPTIONS"].setdefault("socket_timeout", REDIS_SECONDS)
         super().__init__(server, params)
+        self._away = False
+
+    def _forgiving(self, operation: str, fallback, call, *args):
+        try:
+            result = call(*args)
+        except REDIS_UNREACHABLE as error:
+            if not self._away:
+                self._away = True
+                logger.warning(
+                    "Cache unreachable (%s: %s): it reads as empty until it is back",
+                    operation,
+                    error,
+                )
+            return fallback
+        if self._away:
+            self._away = False
+            logger.warning("Cache reachable again")
+        return result
 
     def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except REDIS_UNREACHABLE as error:
-            _unreachable("get", error)
-            return default
+        return self._forgiving("get", default, super().get, key, default, version)
 
     def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except REDIS_UNREACHABLE as error:
-            _unreachable("get_many", error)
-            return {}
+        return self._forgiving("get_many", {}, super().get_many, keys, version)
 
     def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except REDIS_UNREACHABLE as error:
-            _unreachable("has_key", error)
-            return False
+        return self._forgiving("has_key", False, super().has_key, key, version)
 
     def add(self, key, value, timeout=None, version=None):
         # Nothing was kept: the caller that adds a fresh value uses its own.
-        try:
-            return super().add(key, value, timeout, version)
-        except REDIS_UNREACHABLE as error:
-            _unreachable("add", error)
-            return True
+        return self._forgiving("add", True, super().add, key, value, timeout, version)
 
     def set(self, key, value, timeout=None, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except REDIS_UNREACHABLE as error:
-            _unreachable("set", error)
+        self._forgiving("set", None, super().set, key, value, timeout, version)
 
     def set_many(self, data, timeout=None, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except REDIS_UNREACHABLE as error:
-            _unreachable("set_many", error)
-            return list(data)
+        return self._forgiving(
+            "set_many", list(data), super().set_many, data, timeout, version
+        )
 
     def touch(self, key, timeout=None, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except REDIS_UNREACHABLE as error:
-            _unreachable("touch", error)
-            return False
+        return self._forgiving("touch", False, super().touch, key, timeout, version)
 
     def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except REDIS_UNREACHABLE as error:
-            _unreachable("delete", error)
-            return False
+        return self._forgiving("delete", False, super().delete, key, version)
 
     def delete_many(self, keys, version=None):
-        try:
-            super().delete_many(keys, version)
-        except REDIS_UNREACHABLE as error:
-            _unreachable("delete_many", error)
+        self._forgiving("delete_many", None, super().delete_many, keys, version)
 
     def incr(self, key, delta=1, version=None):
         # A counter that cannot be read counts from nothing.
-        try:
-            return super().incr(key, delta, version)
-        except REDIS_UNREACHABLE as error:
-            _unreachable("incr", error)
-            return delta
+        return self._forgiving("incr", delta, super().incr, key, delta, version)
 
     def clear(self):
-        try:
-            return super().clear()
-        except REDIS_UNREACHABLE as error:
-            _unreachable("clear", error)
-            return False
+        return self._forgiving("clear", False, super().clear)
