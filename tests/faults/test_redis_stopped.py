@@ -6,6 +6,7 @@ notification emails owed are sent by the sweep once it is back, once."""
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from councils.models import MeetingEvent, Vote
@@ -90,10 +91,18 @@ def test_redis_stopped_mid_meeting_loses_no_vote_and_sends_the_emails_later(
         emailed = Notification.objects.filter(pk=owed_pk, emailed_at__isnull=False)
         sent = wait_for(emailed.exists, 30)
         assert sent, (tmp_path / "worker-sweeper.log").read_text()[-3000:]
+
+        # The app hands new work to the broker again, without a restart.
+        commented = browsers[voters[0].pk].post(
+            reverse("proposals:comment", args=[proposal.pk]), {"body": "建议加上老人"}
+        )
+        assert commented.status == 302, commented
+        news = Notification.objects.filter(proposal=proposal, kind="comment")
+        assert wait_for(news.filter(emailed_at__isnull=False).exists, 30)
     finally:
         stop(sweeper, kill=True)
         app.stop()
 
     assert notifications_send_pending() == []  # nothing owed any more
     emails = (tmp_path / "worker-sweeper.log").read_text()
-    assert emails.count("To: wang@example.org") == 1
+    assert emails.count("To: wang@example.org") == 2
