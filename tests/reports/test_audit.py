@@ -244,3 +244,16 @@ def test_the_page_speaks_chinese(client, community, worker):
     response = _audit(client, community)
 
     assert "审计" in response.text
+
+
+def test_a_logout_is_noted_on_its_login(client, community, worker):
+    member = make_member(community)
+    browser = Client()
+    browser.post(reverse("login"), {"username": member.username, "password": PASSWORD})
+    browser.post(reverse("logout"))
+    client.force_login(worker)
+
+    records = _audit(client, community, kind="login").context["page"].object_list
+
+    login = next(record for record in records if record.person == member)
+    assert "logged out at" in login.note
