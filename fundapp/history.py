@@ -20,7 +20,9 @@ history; the audit page says so.
 
 import pghistory
 import pgtrigger
+from celery.signals import task_postrun, task_prerun
 from django.db import connection
+from pghistory import runtime
 
 
 def track_changes(*, model_name: str, fields=None, exclude=None):
@@ -42,3 +44,25 @@ def track_changes(*, model_name: str, fields=None, exclude=None):
 def history_is_recorded() -> bool:
     """True where the triggers exist: on PostgreSQL."""
     return connection.vendor == "postgresql"
+
+
+# A background task's changes carry its name as their context, unless it runs
+# inside a request (Celery in process, the embedded default), whose context
+# already says who asked.
+_task_contexts: dict[str, pghistory.context] = {}
+
+
+@task_prerun.connect
+def _task_history_begins(task_id=None, task=None, **kwargs):
+    if not history_is_recorded() or hasattr(runtime._tracker, "value"):
+        return
+    context = pghistory.context(task=task.name)
+    context.__enter__()
+    _task_contexts[task_id] = context
+
+
+@task_postrun.connect
+def _task_history_ends(task_id=None, **kwargs):
+    context = _task_contexts.pop(task_id, None)
+    if context is not None:
+        context.__exit__(None, None, None)

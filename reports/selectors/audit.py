@@ -439,6 +439,8 @@ def audit_records_read(rows: list[dict]) -> list[AuditRecord]:
                 context = event.pgh_context.metadata if event.pgh_context else {}
                 if context.get("url"):
                     record.request = f"{context.get('method', '')} {context['url']}"
+                elif context.get("task"):
+                    record.request = _("task %(name)s") % {"name": context["task"]}
                 record.changes = _changes(event, before, people)
         records.append(record)
     return records

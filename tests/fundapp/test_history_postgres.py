@@ -6,6 +6,7 @@ too (by the trigger), with no request; the history itself can't be changed.
 """
 
 import pytest
+from celery import shared_task
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
@@ -116,3 +117,28 @@ def test_a_history_keeps_no_address_so_an_erasure_leaves_none_behind():
         )
         rows = [row[0] for row in cursor.fetchall()]
     assert rows and not any("7栋302" in row for row in rows)
+
+
+@shared_task(name="tests.history.community_rating_window")
+def community_rating_window(community_id, days):
+    Community.objects.filter(pk=community_id).update(rating_window_days=days)
+
+
+def test_a_change_made_by_a_background_task_carries_the_tasks_name(client):
+    community = make_community()
+    worker = make_member(community, Role.SOCIAL_WORKER)
+
+    community_rating_window.apply(args=[community.pk, 45])
+
+    event = CommunityHistory.objects.filter(pgh_obj=community).latest("pgh_id")
+    assert event.rating_window_days == 45
+    assert event.pgh_context.metadata == {
+        "task": "tests.history.community_rating_window"
+    }
+    client.force_login(worker)
+    page = client.get(
+        reverse("reports:audit", args=[community.code]), {"kind": "update"}
+    ).context["page"]
+    assert [record.request for record in page.object_list] == [
+        "task tests.history.community_rating_window"
+    ]
