@@ -7,7 +7,15 @@ from django.urls import reverse
 
 from fundapp.models import Role
 from fundapp.services import resident_register
-from tests.factories import make_community, make_member
+from reports.models import Department, DepartmentViewer, Requirement
+from tests.factories import (
+    make_approved_proposal,
+    make_community,
+    make_council,
+    make_funded_community,
+    make_member,
+    make_project,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -105,3 +113,55 @@ def test_the_page_of_changes_costs_the_same_queries_however_many(
     # the people; the unread notifications.
     with django_assert_num_queries(12):
         _audit(client, community)
+
+
+def test_every_kind_of_record_a_community_keeps_is_shown_with_its_changes(client):
+    community, _keeper, tranche = make_funded_community("50000.00")
+    make_council(community, seats=2)
+    make_project(make_approved_proposal(community))
+    department = Department.objects.create(
+        code="YHT-MZJ", name="雨花台区民政局", kind=Department.Kind.CIVIL_AFFAIRS
+    )
+    department.communities.add(community)
+    viewer = make_member(make_community(), Role.RESIDENT)
+    DepartmentViewer.objects.create(user=viewer, department=department)
+    Requirement.objects.create(
+        department=department,
+        community=community,
+        kind="annual",
+        due_month=3,
+        due_day=31,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE fundapp_tranche SET allowed_categories = '[\"culture\"]'"
+            " WHERE id = %s",
+            [tranche.pk],
+        )
+    client.force_login(viewer)
+
+    response = _audit(client, community)
+
+    assert response.status_code == 200
+    whats = {record.what for record in response.context["page"].object_list}
+    assert {
+        "Tranche",
+        "Council",
+        "Term",
+        "Seat",
+        "Call for proposals",
+        "Project",
+        "Installment",
+        "Department",
+        "Department viewer",
+        "Required report",
+    } <= whats, whats
+    changed = next(
+        record
+        for record in response.context["page"].object_list
+        if record.what == "Tranche" and record.kind == "update"
+    )
+    assert [(c.label, c.before, c.after) for c in changed.changes] == [
+        ("Allowed categories", "[]", '["culture"]')
+    ]
+    assert response.context["page"].paginator.count > 10
