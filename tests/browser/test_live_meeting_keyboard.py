@@ -199,6 +199,9 @@ def test_the_chair_and_a_councillor_run_a_meeting_with_the_keyboard(
     )
     _focus_is_sensible(chair_page)
 
+    # Voting is open: every button reachable, nothing serious for axe-core.
+    _every_control_is_reachable(member_page)
+    assert accessibility_violations(member_page, impacts=("serious", "critical")) == []
     # The councillor votes with Space, reaching "Yes" backwards from below.
     member_page.locator("footer").click()
     _press(member_page, "#vote-yes", key="Space", backwards=True)
