@@ -257,14 +257,15 @@ class AuditList:
         return page
 
     def all_records(self, chunk: int = 500) -> Iterator[AuditRecord]:
-        """Every record, newest first, read in chunks (the CSV)."""
-        start = 0
-        while True:
-            rows = list(self.records[start : start + chunk])
-            if not rows:
-                return
-            yield from audit_records_read(rows)
-            start += chunk
+        """Every record, newest first, read in chunks of rows from one
+        query (the CSV)."""
+        rows = []
+        for row in self.records.iterator(chunk_size=chunk):
+            rows.append(row)
+            if len(rows) == chunk:
+                yield from audit_records_read(rows)
+                rows = []
+        yield from audit_records_read(rows)
 
 
 def audit_list(*, community: Community, filters) -> AuditList:
