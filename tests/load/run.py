@@ -555,11 +555,15 @@ def main(argv: list[str]) -> int:
     (folder / "media").mkdir()
     (folder / "record.jsonl").touch()
     env = environment(options, folder, "load-" + secrets.token_urlsafe(40))
+    # Ctrl-C (even when started where SIGINT is ignored) and a TERM stop the
+    # run the same way: what it started is stopped on the way out.
+    signal.signal(signal.SIGINT, _interrupted)
     signal.signal(signal.SIGTERM, _interrupted)
     say(f"Machine: {os.cpu_count()} CPUs, load {fmt_load(os.getloadavg())}.")
     say(f"Logs and findings: {folder}")
     started: list[Started] = []
     sampler = LoadSampler()
+    interrupted = False
     try:
         spec = prepare(options, folder, env)
         say(f"Starting the Celery worker and gunicorn on 127.0.0.1:{options.port} …")
@@ -597,12 +601,15 @@ def main(argv: list[str]) -> int:
         if not (folder / "stats.json").exists():
             raise RuntimeError(f"locust wrote no timings:\n{locust.tail()}")
     except KeyboardInterrupt:
+        interrupted = True
         say("Interrupted: stopping what the run started …")
         return 130
     finally:
         sampler.done.set()
         for process in reversed(started):
-            process.stop()
+            # Interrupted, nothing is measured any more: no need to wait for
+            # locust's users to finish their task.
+            process.stop(timeout=5 if interrupted else 20)
     say("Checking the database …")
     run_child(
         [
