@@ -1,5 +1,6 @@
-"""The councils' part of the demo: JMJY's resident council, its two terms and
-its meetings, and XWJ's residents' conference, its term of resident
+"""The councils' part of the demo: JMJY's resident council, its two terms,
+its meetings of 2014–2016 (which decided the programs the projects' demo
+delivers) and today's, and XWJ's residents' conference, its term of resident
 representatives and its meetings of 2015.
 
 Idempotent: people, terms and seats are looked up by natural keys, meetings
@@ -9,12 +10,19 @@ idempotency key, so a second run stores nothing new.
 
 import datetime
 from decimal import Decimal
+from functools import partial
 
 from django.utils import timezone
 
 from fundapp import clock
 from fundapp import services as fund_services
-from fundapp.demo import DemoLogin, DemoStep, demo_user, register_demo_step
+from fundapp.demo import (
+    DemoLogin,
+    DemoStep,
+    demo_on,
+    demo_user,
+    register_demo_step,
+)
 from fundapp.models import Role, User
 from proposals import services as proposal_services
 from proposals.models import Proposal
@@ -28,6 +36,7 @@ from .models import Council, Meeting, Minutes, Seat, Term
 # 2015; its representatives are XWJ's residents.
 XWJ_TERM = ("第一届居民会议", datetime.date(2015, 3, 1))
 XWJ_PLACE = "XWJ社区活动中心"
+JMJY_PLACE = "JMJY社区议事厅"
 # Representatives beside the chair (xwj_chair) and the demo's XWJ residents:
 # (username, phone, name).
 XWJ_REPRESENTATIVES = [
@@ -75,68 +84,78 @@ PHASE_1 = ("第一届居民议事会", datetime.date(2014, 3, 1), datetime.date(
 PHASE_2 = ("第二届居民议事会", datetime.date(2016, 1, 1), None)
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧"
 
-# The past meetings' business, on the programs of proposals/demo.py (found
-# by title): for each meeting, its items as (proposal title or None, motion
+# The past meetings, on the programs of proposals/demo.py (found by title):
+# each (day, business), its business as (proposal title or None, motion
 # text, amount (None: as requested), amended amount, outcome). Approvals
-# commit the money through the proposals' services. The last meeting lays a
-# program on the table, so that today's meeting can take it from the table
-# (unfinished business).
-PAST_BUSINESS = [
-    [
-        (
-            "邻里互助金 (Mutual Aid)",
-            "资助邻里互助金 Fund the Mutual Aid program",
-            Decimal("45000.00"),
-            Decimal("36000.00"),
-            "adopted",
-        ),
-        (
-            "夜间110巡逻 (Night 110)",
-            "资助夜间110巡逻 Fund the Night 110 patrol as requested",
-            None,
-            None,
-            "adopted",
-        ),
-        (
-            "平安JM巡逻 (Safe JM Patrol)",
-            "资助平安JM巡逻 Fund the Safe JM Patrol as requested",
-            None,
-            None,
-            "adopted",
-        ),
-    ],
-    [
-        (
-            "编织义卖 (Knitting)",
-            "资助编织义卖 Fund the Knitting program as requested",
-            None,
-            None,
-            "adopted",
-        ),
-        (
-            None,
-            "每周召开三次议事会 Meet three times a week",
-            None,
-            None,
-            "lost",
-        ),
-    ],
-    [
-        (
-            None,
-            "每季度公开基金账目 Publish the fund accounts every quarter",
-            None,
-            None,
-            "adopted",
-        ),
-        (
-            "爱心陪伴 (Love Accompany)",
-            "资助爱心陪伴 Fund the Love Accompany program",
-            Decimal("9600.00"),
-            None,
-            "tabled",
-        ),
-    ],
+# commit the money through the proposals' services, on the meeting's day.
+# The first two are phase 1's (13 councillors), the third phase 2's; the
+# last lays a program on the table, so that today's meeting can take it
+# from the table (unfinished business).
+PAST_MEETINGS = [
+    (
+        datetime.date(2014, 3, 25),
+        [
+            (
+                "夜间110巡逻 (Night 110)",
+                "资助夜间110巡逻 Fund the Night 110 patrol as requested",
+                None,
+                None,
+                "adopted",
+            ),
+            (
+                None,
+                "每周召开三次议事会 Meet three times a week",
+                None,
+                None,
+                "lost",
+            ),
+        ],
+    ),
+    (
+        datetime.date(2015, 12, 15),
+        [
+            (
+                "邻里互助金 (Mutual Aid)",
+                "资助邻里互助金 Fund the Mutual Aid program",
+                Decimal("45000.00"),
+                Decimal("36000.00"),
+                "adopted",
+            ),
+            (
+                None,
+                "每季度公开基金账目 Publish the fund accounts every quarter",
+                None,
+                None,
+                "adopted",
+            ),
+        ],
+    ),
+    (
+        datetime.date(2016, 2, 23),
+        [
+            (
+                "编织义卖 (Knitting)",
+                "资助编织义卖 Fund the Knitting program as requested",
+                None,
+                None,
+                "adopted",
+            ),
+            (
+                "平安JM巡逻 (Safe JM Patrol)",
+                "资助平安JM巡逻 Fund the Safe JM Patrol as requested",
+                None,
+                None,
+                "adopted",
+            ),
+            (
+                "爱心陪伴 (Love Accompany)",
+                "资助爱心陪伴 Fund the Love Accompany program",
+                Decimal("9600.00"),
+                None,
+                "tabled",
+            ),
+        ],
+    ),
 ]
 # Eligible programs on today's agenda, for a newcomer to take up. (The
 # granted programs are delivered by the projects' demo.)
@@ -192,15 +211,11 @@ def _terms(council, community, users):
         name=name,
         defaults={"starts_on": starts, "ends_on": ends, "councillor_seats": 13},
     )
-    for number in range(1, 14):
-        _seat(
-            phase_1,
-            _resident(community, number, Role.COUNCILLOR),
-            "councillor",
-            starts,
-            ends,
-            "任期届满 end of term",
-        )
+    phase_1_councillors = [
+        _resident(community, number, Role.COUNCILLOR) for number in range(1, 14)
+    ]
+    for person in phase_1_councillors:
+        _seat(phase_1, person, "councillor", starts, ends, "任期届满 end of term")
     name, starts, _ends = PHASE_2
     phase_2, _created = Term.objects.get_or_create(
         council=council,
@@ -228,10 +243,10 @@ def _terms(council, community, users):
     )
     for person in councillors:
         _seat(phase_2, person, "councillor", starts)
-    return coordinators, councillors
+    return phase_1_councillors, coordinators, councillors
 
 
-def _meeting(council, number, when, chair, worker, place="JMJY社区议事厅"):
+def _meeting(council, number, when, chair, worker, place=JMJY_PLACE):
     meeting = Meeting.objects.filter(council=council, number=number).first()
     if meeting is None:
         meeting = services.meeting_schedule(
@@ -356,42 +371,69 @@ def _recused(meeting, proposal) -> list[str]:
     return setup.get("recusals", {}).get(str(proposal.pk), [])
 
 
+def _hold_past_meeting(council, number, when, presiding, members, business, worker):
+    """Schedule a past meeting (a week before, with its notice) and hold it
+    on its day, approving the minutes of the meeting before (idempotent)."""
+    meeting = Meeting.objects.filter(council=council, number=number).first()
+    if meeting is None:
+        with clock.clock_set(when - datetime.timedelta(days=7)):
+            place = XWJ_PLACE if council.community.code == "XWJ" else JMJY_PLACE
+            meeting = _meeting(council, number, when, presiding, worker, place)
+    if meeting.event_count == 0:
+        previous = Minutes.objects.filter(
+            meeting__council=council, meeting__number=number - 1
+        ).first()
+        _run_past_meeting(
+            meeting, presiding, worker, members, business, approve=previous
+        )
+
+
 def load_jmjy_council(communities, users) -> None:
-    """JMJY's resident council: two terms, three past meetings and today's."""
+    """JMJY's resident council: two terms, its meetings of 2014–2016 and
+    today's, which a newcomer may run; each on the demo's timeline."""
     community = communities["JMJY"]
     worker = users["socialworker"]
     council = services.council_create(
         community=community, actor=worker, kind=Council.Kind.RESIDENT_COUNCIL
     )
-    coordinators, councillors = _terms(council, community, users)
+    phase_1, coordinators, councillors = _terms(council, community, users)
     chair = coordinators[0]
     zone = timezone.get_current_timezone()
-    today = timezone.localdate()
-    previous_minutes = None
-    for number, days_ago in ((1, 14), (2, 10), (3, 7)):
-        when = datetime.datetime.combine(
-            today - datetime.timedelta(days=days_ago), datetime.time(19, 0), tzinfo=zone
-        )
-        meeting = _meeting(council, number, when, chair, worker)
-        if meeting.event_count == 0:
-            _run_past_meeting(
-                meeting,
-                chair,
-                worker,
-                councillors,
-                PAST_BUSINESS[number - 1],
-                approve=previous_minutes,
-            )
-        previous_minutes = Minutes.objects.filter(meeting=meeting).first()
+    for number, (day, business) in enumerate(PAST_MEETINGS, start=1):
+        when = datetime.datetime.combine(day, datetime.time(19, 0), tzinfo=zone)
+        # Phase 1 had no coordinators: one of its councillors presided.
+        if day < PHASE_2[1]:
+            presiding, members = phase_1[0], phase_1[1:]
+        else:
+            presiding, members = chair, councillors
+        demo_on(
+            when,
+            partial(
+                _hold_past_meeting,
+                council, number, when, presiding, members, business, worker,
+            ),
+        )  # fmt: skip
+    demo_on(
+        timezone.now(),
+        partial(_set_up_todays_meeting, council, chair, councillors, worker),
+    )
+
+
+def _set_up_todays_meeting(council, chair, councillors, worker) -> None:
+    """Today's meeting: its agenda, and enough members checked in for a
+    newcomer to make a quorum."""
+    zone = timezone.get_current_timezone()
     today_meeting = _meeting(
         council,
-        4,
-        datetime.datetime.combine(today, datetime.time(19, 0), tzinfo=zone),
+        len(PAST_MEETINGS) + 1,
+        datetime.datetime.combine(
+            timezone.localdate(), datetime.time(19, 0), tzinfo=zone
+        ),
         chair,
         worker,
     )
     for title in TODAY_BUSINESS:
-        proposal = _program(community, title, worker)
+        proposal = _program(council.community, title, worker)
         if proposal is None or today_meeting.agenda_items.filter(proposal=proposal):
             continue
         services.agenda_add_proposal(
@@ -465,24 +507,15 @@ def load_xwj_conference(communities, users) -> None:
     )
     chair, representatives = _xwj_term(council, community, users, worker)
     zone = timezone.get_current_timezone()
-    previous_minutes = None
     for number, (day, business) in enumerate(XWJ_MEETINGS, start=1):
         when = datetime.datetime.combine(day, datetime.time(19, 0), tzinfo=zone)
-        meeting = Meeting.objects.filter(council=council, number=number).first()
-        if meeting is None:
-            # Scheduled three weeks before, with its notice.
-            with clock.clock_set(when - datetime.timedelta(days=21)):
-                meeting = _meeting(council, number, when, chair, worker, XWJ_PLACE)
-        if meeting.event_count == 0:
-            _run_past_meeting(
-                meeting,
-                chair,
-                worker,
-                representatives,
-                business,
-                approve=previous_minutes,
-            )
-        previous_minutes = Minutes.objects.filter(meeting=meeting).first()
+        demo_on(
+            when,
+            partial(
+                _hold_past_meeting,
+                council, number, when, chair, representatives, business, worker,
+            ),
+        )  # fmt: skip
 
 
 def load_councils_demo(communities, users) -> None:

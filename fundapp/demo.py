@@ -5,10 +5,18 @@ with fixed idempotency keys), so `load_demo` run twice leaves the same data.
 Other apps add their part in their own `demo.py` with `register_demo_step`,
 naming the apps whose part theirs builds on; `load_demo` imports those modules
 and runs the steps in that order, whatever the order of INSTALLED_APPS.
+
+What happened on a day (a council's meeting, a program's delivery, a report)
+a step puts on the demo's timeline (`demo_on`) instead of doing it at once;
+once every step has run, the timeline runs in order of time. So the apps'
+stories interleave as they did: a grant's first payment, which tells the
+council its decision is carried out, comes after the meeting that decided
+it and before the next one.
 """
 
+import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -215,6 +223,24 @@ class DemoStep:
 DEMO_STEPS: dict[str, DemoStep] = {}
 
 
+@dataclass(order=True)
+class _Happening:
+    at: datetime.datetime
+    number: int
+    action: Callable[[], None] = field(compare=False)
+
+
+# What the steps of the load under way put on the timeline.
+_TIMELINE: list[_Happening] = []
+
+
+def demo_on(at: datetime.datetime, action: Callable[[], None]) -> None:
+    """Run `action` once every step has run, in order of `at` (things put
+    on at the same time, in the order they were put on). `action` sets the
+    clock itself if it records at `at`, and must be idempotent."""
+    _TIMELINE.append(_Happening(at, len(_TIMELINE), action))
+
+
 def register_demo_step(step: DemoStep) -> DemoStep:
     """Add an app's part of the demo (a step of the same app is replaced)."""
     DEMO_STEPS[step.app] = step
@@ -236,6 +262,12 @@ def load_demo() -> list[DemoLogin]:
     communities = load_communities()
     users = load_people(communities)
     load_money(communities, users)
-    for step in demo_steps():
-        step.load(communities, users)
+    _TIMELINE.clear()
+    try:
+        for step in demo_steps():
+            step.load(communities, users)
+        for happening in sorted(_TIMELINE):
+            happening.action()
+    finally:
+        _TIMELINE.clear()
     return DEMO_LOGINS

@@ -12,34 +12,44 @@ carry their own dates:
 - Knitting (2016): two installments paid, then the circle stopped meeting;
   the evaluator flagged it inactive, so its last installment is on hold
   until the fund committee confirms or lifts the hold.
-- Safe JM Patrol (from the council's decision to today): volunteers patrol
-  every day; its second installment waits for a second signature
+- Safe JM Patrol (2016): volunteers patrol every day (its first four weeks
+  recorded); its second installment waits for a second signature
   (`fundcommittee2`).
 - XWJ's park remodelling, with its residents' volunteer hours, once XWJ's
   residents' conference has approved it.
 
+Each delivery is on the demo's timeline (`fundapp.demo.demo_on`) from the
+day after the meeting that approved it, so its first payment tells that
+meeting's log the decision is carried out before the council meets again.
 JMJY and XWJ get a second fund committee member, so that two can sign.
 Idempotent: a program whose project exists is left as it is.
 """
 
 import datetime
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from decimal import Decimal
+from functools import partial
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from councils.models import Meeting
 from fundapp import clock
 from fundapp import services as fund_services
-from fundapp.demo import DEMO_LOGINS, DemoLogin, DemoStep, demo_user, register_demo_step
+from fundapp.demo import (
+    DEMO_LOGINS,
+    DemoLogin,
+    DemoStep,
+    demo_on,
+    demo_user,
+    register_demo_step,
+)
 from fundapp.models import Role, User
 from proposals.models import Proposal
 
 from . import services
-from .models import Disbursement, Project
+from .models import Project
 from .services import SchedulePart
 
 date = datetime.date
@@ -54,6 +64,17 @@ SAFE_PATROL = "平安JM巡逻 (Safe JM Patrol)"
 MUTUAL_AID = "邻里互助金 (Mutual Aid)"
 KNITTING = "编织义卖 (Knitting)"
 PARK = "社区公园改造 (Remodelling the community park)"
+# The day each program's delivery begins on the demo's timeline: the day
+# after the meeting that approved it (councils/demo.py).
+DELIVERED_FROM = {
+    NIGHT_110: date(2014, 3, 26),
+    MUTUAL_AID: date(2015, 12, 16),
+    KNITTING: date(2016, 2, 24),
+    SAFE_PATROL: date(2016, 2, 24),
+    PARK: date(2015, 4, 19),
+}
+# Safe JM Patrol's daily shifts the demo records: its first four weeks.
+PATROL_DAYS_RECORDED = 28
 THIRDS = [
     SchedulePart(Decimal("50"), "start"),
     SchedulePart(Decimal("30"), "progress"),
@@ -109,17 +130,10 @@ class Program:
             )
 
     def pay(self, position: int, day: datetime.date, *, signatures: int = 2):
-        """Request the installment and sign it (twice: paid on `day`).
-
-        The signature that makes a grant's first payment is given at the
-        time the demo runs (the payment still dated `day`): it records in
-        the council's latest meeting, today's, that the decision is carried
-        out, and a meeting's log only runs forward in time.
-        """
+        """Request the installment and sign it (twice: paid on `day`)."""
         disbursement = self.request(position, day)
         for number, signer in enumerate(self.signers[:signatures], start=1):
-            now = position == 1 and number == Disbursement.APPROVALS_NEEDED
-            with nullcontext() if now else on(day, 10 + number):
+            with on(day, 10 + number):
                 disbursement = services.disbursement_approve(
                     disbursement=disbursement,
                     actor=signer,
@@ -209,15 +223,8 @@ def _open(
 
 
 def _decided_on(proposal) -> datetime.date:
-    """The day of the meeting that decided the proposal (its `decided_at` is
-    when the demo ran it, not the meeting's day)."""
-    meeting = (
-        Meeting.objects.filter(agenda_items__proposal=proposal)
-        .order_by("-scheduled_at")
-        .first()
-    )
-    at = meeting.scheduled_at if meeting else proposal.decided_at or timezone.now()
-    return timezone.localdate(at)
+    """The day of the meeting that decided the proposal."""
+    return timezone.localdate(proposal.decided_at)
 
 
 def _approved(community, title) -> Proposal | None:
@@ -440,14 +447,13 @@ def knitting(proposal, staff) -> None:
 
 
 def safe_patrol(proposal, staff) -> None:
-    """From the council's decision to today: volunteers patrol 08:00–17:00
-    every day; the second installment waits for a second signature."""
+    """2016, from the council's decision of February: volunteers patrol
+    08:00–17:00 every day (the demo records their first four weeks); the
+    second installment waits for a second signature."""
     worker, signers, evaluator = staff
-    today = timezone.localdate()
     decided = _decided_on(proposal)
     starts = decided + datetime.timedelta(days=2)
-    if (today - starts).days < 8:  # too recent to show its days
-        return
+    recorded_until = starts + datetime.timedelta(days=PATROL_DAYS_RECORDED)
     project = _open(
         proposal, worker,
         opened=decided + datetime.timedelta(days=1), starts=starts,
@@ -471,7 +477,7 @@ def safe_patrol(proposal, staff) -> None:
         "楼长 林海 (Lin Hai)",
     ]
     day = starts
-    while day < today:
+    while day < recorded_until:
         number = (day - starts).days
         patrol.volunteer(
             day,
@@ -495,7 +501,7 @@ def safe_patrol(proposal, staff) -> None:
         "第一周每天两班巡逻,走访独居老人36户。\nTwo shifts every day in the first week; 36 elderly people living alone visited.",
         "JMJY社区 (the estate)", 30, milestone="第一周 (The first week)",
     )  # fmt: skip
-    patrol.pay(2, today - datetime.timedelta(days=1), signatures=1)
+    patrol.pay(2, recorded_until, signatures=1)
     patrol.rate(
         week + datetime.timedelta(days=1),
         zip(
@@ -553,37 +559,44 @@ def _signers(communities) -> dict[str, User]:
     return found
 
 
+def _deliver(title, deliver, community, staff) -> None:
+    proposal = _approved(community, title)
+    if proposal is not None:
+        deliver(proposal, staff)
+
+
 def load_projects_demo(communities, users) -> None:
-    """Deliver the approved programs (idempotent: each once)."""
+    """Put each approved program's delivery on the demo's timeline, from the
+    day after the meeting that approved it (each once)."""
     second = _signers(communities)
     jmjy = (
         users["socialworker"],
         (users["fundcommittee"], second["fundcommittee2"]),
         users["evaluator"],
     )
-    for title, deliver in [
-        (NIGHT_110, night_110),
-        (MUTUAL_AID, mutual_aid),
-        (KNITTING, knitting),
-        (SAFE_PATROL, safe_patrol),
-    ]:
-        proposal = _approved(communities["JMJY"], title)
-        if proposal is not None:
-            deliver(proposal, jmjy)
     xwj_evaluator = User.objects.filter(
         memberships__community=communities["XWJ"],
         memberships__role=Role.EVALUATOR,
     ).first()
-    proposal = _approved(communities["XWJ"], PARK)
-    if proposal is not None:
-        park(
-            proposal,
-            (
-                users["xwj_socialworker"],
-                (users["xwj_fundcommittee"], second["xwj_fundcommittee2"]),
-                xwj_evaluator,
-            ),
+    xwj = (
+        users["xwj_socialworker"],
+        (users["xwj_fundcommittee"], second["xwj_fundcommittee2"]),
+        xwj_evaluator,
+    )
+    for title, deliver, code, staff in [
+        (NIGHT_110, night_110, "JMJY", jmjy),
+        (MUTUAL_AID, mutual_aid, "JMJY", jmjy),
+        # Its first payment comes before the Knitting circle's.
+        (SAFE_PATROL, safe_patrol, "JMJY", jmjy),
+        (KNITTING, knitting, "JMJY", jmjy),
+        (PARK, park, "XWJ", xwj),
+    ]:
+        at = datetime.datetime.combine(
+            DELIVERED_FROM[title],
+            datetime.time(),
+            tzinfo=timezone.get_current_timezone(),
         )
+        demo_on(at, partial(_deliver, title, deliver, communities[code], staff))
 
 
 # The council's meetings approve the programs (and commit their money).

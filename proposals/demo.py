@@ -5,15 +5,18 @@ JMJY's programs (Night 110, Safe JM Patrol, Mutual Aid, Knitting, Love
 Accompany, Environmental Initiator) and XWJ's (after-school care, vocational
 skill training, remodelling the community park), written, supported and
 screened through the services, and some placed on an agenda. Only a meeting
-decides a proposal: the council's demo decides JMJY's at its past meetings,
-and XWJ's residents' conference decides XWJ's at its meeting of April 2015.
-XWJ's programs are written at their own time (spring 2015, when XWJ became
-the pilot community), on the clock of `fundapp.clock`. Idempotent: a call is found by (community, title) and a proposal
-by (call, title); one that exists is left as it is.
+decides a proposal: the council's demo decides JMJY's at its meetings of
+2014–2016, and XWJ's residents' conference decides XWJ's at its meeting of
+April 2015. Each program is written on its own day, on the clock of
+`fundapp.clock`: JMJY's in the HSBC program's call of 2014–2016, XWJ's in
+spring 2015 (when XWJ became the pilot community); the Environmental
+Initiator is written today, in the call open now, for today's meeting.
+Idempotent: a call is found by (community, title) and a proposal by (call,
+title); one that exists is left as it is.
 """
 
 import contextlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -39,35 +42,58 @@ NEIGHBOURS = {
     ],
 }
 
+# Each community's calls, by key (a proposal's "call", its community's code
+# by default). Dates of None: open from a month ago for two months more, so
+# that a newcomer can write a proposal in the demo today.
 CALLS = {
+    # The HSBC Community Partnership Program's two phases in JMJY (2014–2016).
     "JMJY": {
+        "community": "JMJY",
+        "title": "汇丰社区伙伴计划JMJY社区基金项目征集 2014–2016 (HSBC Community Partnership Program call, JMJY, 2014–2016)",
+        "description": "所有提案由居民提出。All proposals are put forward by residents.",
+        "budget_amount": "600000.00",
+        "ceiling_amount": "80000.00",
+        "minimum_supports": 2,
+        "opens_on": date(2014, 3, 1),
+        "closes_on": date(2016, 6, 30),
+    },
+    # The call open today, whose first proposal today's meeting takes up.
+    "JMJY-now": {
+        "community": "JMJY",
         "title": "JMJY社区基金项目征集 (JMJY community fund call)",
         "description": "所有提案由居民提出。All proposals are put forward by residents.",
         "budget_amount": "600000.00",
         "ceiling_amount": "80000.00",
         "minimum_supports": 2,
+        "opens_on": None,
+        "closes_on": None,
     },
+    # XWJ was chosen as the pilot community at the beginning of 2015.
     "XWJ": {
+        "community": "XWJ",
         "title": "XWJ社区专项资金项目征集 (XWJ granted fund call)",
         "description": "专项资金每年20万元。The granted fund: ¥200,000 a year.",
         "budget_amount": "200000.00",
         "ceiling_amount": "60000.00",
         "minimum_supports": 2,
+        "opens_on": date(2015, 2, 7),
+        "closes_on": date(2015, 5, 8),
     },
 }
 
-# When a community's programs were written: XWJ's call opened in March 2015
-# (XWJ was chosen as the pilot community at the beginning of 2015); each
-# program is written a day after the one before. None: the load's own time.
-WRITTEN_FROM = {"JMJY": None, "XWJ": (2015, 3, 9, 9, 30)}
-
-# (community, proposer, co-proposers, stage, text, category, budget lines)
+# (community, proposer, co-proposers, stage, text, category, budget lines),
+# each written on its own day ("written": (year, month, day); none: the day
+# the demo is loaded), so that JMJY's programs come before the meetings of
+# 2014–2016 that decided them and XWJ's before its conference of April 2015.
+# A returned proposal is resubmitted a week after it was returned, which is a
+# week after it was written.
 PROPOSALS = [
     {
         "community": "JMJY",
         "proposer": "resident",
         "team": ["resident2"],
         "stage": "eligible",
+        "written": (2014, 3, 10),
         "title": "夜间110巡逻 (Night 110)",
         "category": "security",
         "problem": "晚上小区治安差,盗窃时有发生。\nAt night the estate is unsafe; thefts happen.",
@@ -89,6 +115,7 @@ PROPOSALS = [
         "proposer": "resident2",
         "team": [],
         "stage": "eligible",
+        "written": (2016, 1, 11),
         "title": "平安JM巡逻 (Safe JM Patrol)",
         "category": "security",
         "problem": "白天老人和孩子在家,缺少照看。Elderly people and children are home alone "
@@ -109,6 +136,7 @@ PROPOSALS = [
         "proposer": "resident3",
         "team": [],
         "stage": "on_agenda",
+        "written": (2015, 11, 2),
         "title": "邻里互助金 (Mutual Aid)",
         "category": "mutual_aid",
         "problem": "重病家庭负担沉重。Families hit by severe disease carry heavy costs.",
@@ -125,6 +153,7 @@ PROPOSALS = [
         "proposer": "resident",
         "team": ["resident3"],
         "stage": "eligible",
+        "written": (2016, 1, 18),
         "title": "编织义卖 (Knitting)",
         "category": "elderly_care",
         "problem": "社区养老院经费不足。The community elderly home is short of money.",
@@ -144,6 +173,7 @@ PROPOSALS = [
         "proposer": "resident2",
         "team": [],
         "stage": "resubmitted",
+        "written": (2016, 1, 4),
         "title": "爱心陪伴 (Love Accompany)",
         "category": "disability",
         "problem": "残疾居民缺少陪伴和就业技能。Disabled residents lack company and job skills.",
@@ -165,6 +195,7 @@ PROPOSALS = [
         "proposer": "resident3",
         "team": [],
         "stage": "submitted",
+        "call": "JMJY-now",
         "title": "环保倡导者 (Environmental Initiator)",
         "category": "environment",
         "problem": "垃圾分类做得不好。Waste is poorly sorted.",
@@ -184,6 +215,7 @@ PROPOSALS = [
         "proposer": "xwj_resident",
         "team": [],
         "stage": "on_agenda",
+        "written": (2015, 3, 10),
         "title": "四点半课堂 (After-school care)",
         "category": "education",
         "problem": "双职工家庭孩子放学后无人照看。Children of working parents have no care after school.",
@@ -203,6 +235,7 @@ PROPOSALS = [
         "proposer": "xwj_neighbour1",
         "team": [],
         "stage": "eligible",
+        "written": (2015, 3, 11),
         "title": "职业技能培训 (Vocational skill training)",
         "category": "education",
         "problem": "失业居民缺少技能。Unemployed residents lack skills.",
@@ -219,6 +252,7 @@ PROPOSALS = [
         "proposer": "xwj_neighbour2",
         "team": ["xwj_resident"],
         "stage": "submitted",
+        "written": (2015, 3, 12),
         "title": "社区公园改造 (Remodelling the community park)",
         "category": "environment",
         "problem": "公园设施老旧,夜间照明不足。The park is run down and dark at night.",
@@ -269,19 +303,17 @@ def _neighbours(communities, users) -> dict[str, User]:
     return found
 
 
-def _call(community, worker) -> Round:
-    spec = CALLS[community.code]
+def _call(community, key, worker) -> Round:
+    spec = dict(CALLS[key])
+    del spec["community"]
     existing = Round.objects.filter(community=community, title=spec["title"]).first()
     if existing is not None:
         return existing
     today = clock.today()
-    return services.round_open(
-        community=community,
-        actor=worker,
-        opens_on=today - timedelta(days=30),
-        closes_on=today + timedelta(days=60),
-        **spec,
-    )
+    if spec["opens_on"] is None:
+        spec["opens_on"] = today - timedelta(days=30)
+        spec["closes_on"] = today + timedelta(days=60)
+    return services.round_open(community=community, actor=worker, **spec)
 
 
 def _lines(rows):
@@ -339,65 +371,69 @@ def _supporters(proposal, people, code):
     return [people[name] for name in names if people[name].pk not in team]
 
 
-def _written_at(code):
-    """The clock of a community's programs: set to their own time, if any."""
-    start = WRITTEN_FROM[code]
-    if start is None:
+def _written_at(spec):
+    """The clock of a program's writing: its own day, if it has one."""
+    if "written" not in spec:
         return contextlib.nullcontext()
-    return clock.clock_set(datetime(*start, tzinfo=timezone.get_default_timezone()))
+    at = datetime(*spec["written"], 9, 30, tzinfo=timezone.get_default_timezone())
+    return clock.clock_set(at)
 
 
 def load_proposals_demo(communities, users) -> None:
     """Add the paper's programs as proposals at different stages (idempotent)."""
     people = _neighbours(communities, users)
-    for code in ("JMJY", "XWJ"):
-        with _written_at(code) as held:
-            _load_programs(communities[code], users, people, held)
-
-
-def _load_programs(community, users, people, held) -> None:
-    code = community.code
     staff = {
         "JMJY": (users["socialworker"], users["coordinator"]),
         "XWJ": (users["xwj_socialworker"], users["xwj_chair"]),
     }
-    agendas = {"JMJY": "JMJY居民议事会", "XWJ": "XWJ居民会议"}
-    call = _call(community, staff[code][0])
     for spec in PROPOSALS:
-        if spec["community"] != code:
-            continue
-        if Proposal.objects.filter(round=call, title=spec["title"]).exists():
-            continue
+        community = communities[spec["community"]]
+        with _written_at(spec) as held:
+            call = _call(
+                community, spec.get("call", community.code), staff[community.code][0]
+            )
+            if Proposal.objects.filter(round=call, title=spec["title"]).exists():
+                continue
+            _load_program(call, spec, staff[community.code], people, held)
+
+
+def _load_program(call, spec, staff, people, held) -> None:
+    code = call.community.code
+    agendas = {"JMJY": "JMJY居民议事会", "XWJ": "XWJ居民会议"}
+    worker, agenda_setter = staff
+    proposal = _write(call, spec, people)
+    proposer = proposal.proposer
+    for supporter in _supporters(proposal, people, code)[:3]:
+        services.proposal_support(proposal=proposal, actor=supporter)
+    for number, body in enumerate(COMMENTS.get(spec["title"], [])):
+        author = _supporters(proposal, people, code)[number]
+        services.comment_add(proposal=proposal, actor=author, body=body)
+    stage = spec["stage"]
+    if stage == "submitted":
+        return
+    if stage == "resubmitted":
         if held is not None:
-            held.advance(days=1)
-        worker, agenda_setter = staff[code]
-        proposal = _write(call, spec, people)
-        proposer = proposal.proposer
-        for supporter in _supporters(proposal, people, code)[:3]:
-            services.proposal_support(proposal=proposal, actor=supporter)
-        for number, body in enumerate(COMMENTS.get(spec["title"], [])):
-            author = _supporters(proposal, people, code)[number]
-            services.comment_add(proposal=proposal, actor=author, body=body)
-        stage = spec["stage"]
-        if stage == "submitted":
-            continue
-        if stage == "resubmitted":
-            proposal = services.proposal_return(
-                proposal=proposal, actor=worker, reason=spec["return_reason"]
-            )
-            services.proposal_save_budget(
-                proposal=proposal,
-                actor=proposer,
-                lines=_lines(spec["revised_lines"]),
-            )
-            services.proposal_submit(proposal=proposal, actor=proposer)
-            continue
-        proposal = services.proposal_mark_eligible(proposal=proposal, actor=worker)
-        if stage == "eligible":
-            continue
-        services.proposal_place_on_agenda(
-            proposal=proposal, actor=agenda_setter, agenda=agendas[code]
+            held.advance(days=7)
+        proposal = services.proposal_return(
+            proposal=proposal, actor=worker, reason=spec["return_reason"]
         )
+        if held is not None:
+            held.advance(days=7)
+        services.proposal_save_budget(
+            proposal=proposal,
+            actor=proposer,
+            lines=_lines(spec["revised_lines"]),
+        )
+        services.proposal_submit(proposal=proposal, actor=proposer)
+        return
+    if held is not None:
+        held.advance(days=2)
+    proposal = services.proposal_mark_eligible(proposal=proposal, actor=worker)
+    if stage == "eligible":
+        return
+    services.proposal_place_on_agenda(
+        proposal=proposal, actor=agenda_setter, agenda=agendas[code]
+    )
 
 
 register_demo_step(DemoStep("proposals", load_proposals_demo))

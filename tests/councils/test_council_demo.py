@@ -47,9 +47,46 @@ def test_the_demo_meetings_decide_the_programs_of_the_proposals_demo():
     assert mutual_aid.status == "completed"
     assert str(mutual_aid.approved_amount) == "36000.00"
     assert mutual_aid.commitment_id is not None
-    assert mutual_aid.decision_reference == "JMJY-1#19"
-    assert knitting.decision_reference.startswith("JMJY-2#")
+    assert mutual_aid.decision_reference.startswith("JMJY-2#")
+    assert knitting.decision_reference.startswith("JMJY-3#")
     assert knitting.commitment_id is not None
+
+
+def test_jmjy_decides_and_commits_each_program_in_its_own_year_before_paying_it():
+    """The story of 2014–2016: a decision at its meeting, the money committed
+    that day, the first payment after it, and the grant recorded as carried
+    out in the log of the meeting that took it, before the council met again."""
+    load_demo()
+
+    granted = Proposal.objects.filter(
+        community__code="JMJY", approved_amount__isnull=False
+    )
+    assert {p.title: timezone.localtime(p.decided_at).year for p in granted} == {
+        "夜间110巡逻 (Night 110)": 2014,
+        "邻里互助金 (Mutual Aid)": 2015,
+        "编织义卖 (Knitting)": 2016,
+        "平安JM巡逻 (Safe JM Patrol)": 2016,
+    }
+    for proposal in granted:
+        decided = timezone.localtime(proposal.decided_at)
+        meeting = Meeting.objects.get(
+            council__community__code="JMJY", agenda_items__proposal=proposal
+        )
+        assert decided.date() == timezone.localtime(meeting.scheduled_at).date()
+        assert proposal.submitted_at < proposal.decided_at
+        committed = proposal.commitment.transactions.get(kind="commit")
+        assert committed.effective_on == decided.date()
+        paid = proposal.commitment.transactions.filter(kind="disburse")
+        first_paid = min(paid.values_list("effective_on", flat=True))
+        assert first_paid > decided.date()
+        activated = proposal.events.get(to_status="active").at
+        assert timezone.localtime(activated).date() == first_paid
+        executed = meeting.events.filter(type="executed").values_list(
+            "created_at", flat=True
+        )
+        assert first_paid in {timezone.localdate(at) for at in executed}
+        later = meeting.council.meetings.get(number=meeting.number + 1)
+        assert max(executed) < later.events.order_by("sequence")[0].created_at
 
 
 def test_a_newcomer_can_run_a_motion_at_todays_meeting_as_chair_and_member():
@@ -132,10 +169,14 @@ def test_the_demo_records_each_past_meeting_on_its_own_day_in_order():
 
     meetings = list(_past_meetings())
     assert [m.number for m in meetings] == [1, 2, 3]
+    assert [m.scheduled_at.year for m in meetings] == [2014, 2015, 2016]
     for meeting in meetings:
         day = timezone.localtime(meeting.scheduled_at).date()
-        logged = meeting.events.order_by("sequence").values_list(
-            "created_at", flat=True
+        # Beside the grants later recorded as carried out, when paid.
+        logged = (
+            meeting.events.exclude(type="executed")
+            .order_by("sequence")
+            .values_list("created_at", flat=True)
         )
         times = [timezone.localtime(at) for at in logged]
         called = meeting.events.get(type="call_to_order").created_at
