@@ -591,6 +591,9 @@ class Notification(models.Model):
     proposal = models.ForeignKey(Proposal, models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     status = models.CharField(max_length=16, choices=ProposalStatus.choices, blank=True)
+    # The reason given with the change (why it was returned for revision),
+    # so that the team reads it in the notification and its email.
+    reason = models.TextField(_("reason"), blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -62,7 +62,14 @@ def record_transition(
         idempotency_key=idempotency_key,
         at=proposal.status_changed_at,
     )
-    notify_team(proposal, kind=Notification.Kind.STATUS, actor=actor)
+    # A return's reason says what to revise: the team reads it in the news.
+    returned = proposal.status == Proposal.Status.RETURNED
+    notify_team(
+        proposal,
+        kind=Notification.Kind.STATUS,
+        actor=actor,
+        reason=reason if returned else "",
+    )
     return event
 
 

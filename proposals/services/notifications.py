@@ -20,8 +20,11 @@ from proposals.models import Notification, Proposal
 from proposals.selectors import proposal_team_ids
 
 
-def notify_team(proposal: Proposal, *, kind: str, actor: User) -> list[Notification]:
-    """Tell the proposer and co-proposers (except whoever acted) what happened.
+def notify_team(
+    proposal: Proposal, *, kind: str, actor: User, reason: str = ""
+) -> list[Notification]:
+    """Tell the proposer and co-proposers (except whoever acted) what happened,
+    and why (`reason`: what to revise, for a return).
 
     Creates one in-site notification each and emails them through Celery
     after the transaction commits.
@@ -33,6 +36,7 @@ def notify_team(proposal: Proposal, *, kind: str, actor: User) -> list[Notificat
             proposal=proposal,
             kind=kind,
             status=proposal.status if kind == Notification.Kind.STATUS else "",
+            reason=reason,
         )
         for user_id in recipients
     )
@@ -48,6 +52,11 @@ def notification_text(notification: Notification) -> str:
     if notification.kind == Notification.Kind.COMMENT:
         return _("Someone commented on your proposal “%(title)s”.") % {
             "title": notification.proposal.title
+        }
+    if notification.status == Proposal.Status.RETURNED and notification.reason:
+        return _("Your proposal “%(title)s” was returned for revision: %(reason)s") % {
+            "title": notification.proposal.title,
+            "reason": notification.reason,
         }
     return _("Your proposal “%(title)s” is now %(status)s.") % {
         "title": notification.proposal.title,
@@ -126,10 +135,16 @@ def notifications_send_pending_task() -> list[int]:
 
 
 def notification_mark_read(
-    *, actor: User, notification_ids: list[int] | None = None
+    *,
+    actor: User,
+    notification_ids: list[int] | None = None,
+    proposal: Proposal | None = None,
 ) -> int:
-    """Mark the user's notifications (all, or these) as read; returns how many."""
+    """Mark the user's notifications (all, these, or those about `proposal`,
+    which they are reading) as read; returns how many."""
     unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
+    if proposal is not None:
+        unread = unread.filter(proposal=proposal)
     return unread.update(read_at=timezone.now())

@@ -46,6 +46,10 @@ def proposal_detail(request, pk):
         raise Http404 from None
     require_perm(request.user, "proposals.view_proposal", proposal)
     user = request.user
+    if user.is_authenticated:
+        # Reading the proposal reads the news about it (the unread count
+        # in the menu drops at once).
+        services.notification_mark_read(actor=user, proposal=proposal)
     supported = (
         user.is_authenticated
         and Support.objects.filter(proposal=proposal, resident=user).exists()

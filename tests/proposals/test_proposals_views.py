@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fundapp.models import Role
 from proposals import services
-from proposals.models import Proposal
+from proposals.models import Notification, Proposal
 from tests.factories import (
     make_community,
     make_draft,
@@ -341,7 +341,53 @@ def test_notifications_list_what_happened(client):
 
     response = client.get(reverse("proposals:notifications"))
 
-    assert "is now returned for revision" in response.text
+    assert "was returned for revision: x" in response.text
+
+
+def test_a_return_notification_carries_the_reason_in_both_languages_and_by_email(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    proposal = make_proposal()
+    proposal.proposer.email = "wang@example.org"
+    proposal.proposer.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_return(
+            proposal=proposal,
+            actor=make_member(proposal.community, Role.SOCIAL_WORKER),
+            reason="请补充排期。Add the schedule.",
+        )
+    client.force_login(proposal.proposer)
+
+    pages = {}
+    for language in ("zh-hans", "en"):
+        client.cookies["django_language"] = language
+        pages[language] = client.get(reverse("proposals:notifications")).text
+    chinese, english = pages["zh-hans"], pages["en"]
+
+    assert "您的提案“" in chinese
+    assert "已退回修改：请补充排期。Add the schedule." in chinese
+    assert "was returned for revision: 请补充排期。Add the schedule." in english
+    assert "请补充排期。" in mailoutbox[0].body
+
+
+def test_reading_the_proposal_reads_its_notifications_and_the_count_drops(client):
+    proposal = make_proposal()
+    other = make_proposal(proposal.round, proposer=proposal.proposer)
+    services.proposal_return(
+        proposal=proposal,
+        actor=make_member(proposal.community, Role.SOCIAL_WORKER),
+        reason="x",
+    )
+    Notification.objects.create(
+        recipient=proposal.proposer, proposal=other, kind="comment"
+    )
+    client.force_login(proposal.proposer)
+
+    page = client.get(reverse("proposals:detail", args=[proposal.pk])).text
+
+    unread = Notification.objects.filter(recipient=proposal.proposer, read_at=None)
+    assert list(unread.values_list("proposal", flat=True)) == [other.pk]
+    assert 'data-testid="unread-count"><span class="visually-hidden">(</span>1<' in page
 
 
 def _queries(client, url) -> int:
