@@ -10,6 +10,8 @@ from fundapp.models import Category
 from fundapp.money import AmountField
 
 from .models import MAX_ATTACHMENT_BYTES, TEXT_LIMIT
+from .submission import NEEDED_FIELDS
+from .submission import label as submission_label
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -53,27 +55,27 @@ class ProposalStartForm(forms.Form):
     )
 
 
-class ProblemForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+class NeededToSubmitForm(forms.Form):
+    """A wizard step: its fields may be left empty while the draft is saved,
+    but those submission needs (proposals/submission.py) are labelled in its
+    words and never as optional."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name in NEEDED_FIELDS:
+                field.label = submission_label(name)
+                field.needed_to_submit = True
+
+
+class ProblemForm(NeededToSubmitForm):
+    title = forms.CharField(max_length=120)
     category = forms.ChoiceField(
-        label=_("Category"),
-        choices=[("", _("Choose…")), *Category.choices],
-        required=False,
+        choices=[("", _("Choose…")), *Category.choices], required=False
     )
-    problem = forms.CharField(
-        label=_("What is the problem?"),
-        max_length=TEXT_LIMIT,
-        required=False,
-        widget=area(),
-    )
-    affected = forms.CharField(
-        label=_("Who is affected, and how many?"),
-        max_length=TEXT_LIMIT,
-        required=False,
-        widget=area(3),
-    )
+    problem = forms.CharField(max_length=TEXT_LIMIT, required=False, widget=area())
+    affected = forms.CharField(max_length=TEXT_LIMIT, required=False, widget=area(3))
     evidence = forms.CharField(
-        label=_("What shows it (evidence)?"),
         max_length=TEXT_LIMIT,
         required=False,
         widget=area(3),
@@ -81,20 +83,11 @@ class ProblemForm(forms.Form):
     )
 
 
-class PlanForm(forms.Form):
-    activities = forms.CharField(
-        label=_("Activities"), max_length=TEXT_LIMIT, required=False, widget=area()
-    )
-    schedule = forms.CharField(
-        label=_("Schedule"), max_length=TEXT_LIMIT, required=False, widget=area(3)
-    )
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    volunteers = forms.CharField(
-        label=_("How will residents take part as volunteers?"),
-        max_length=TEXT_LIMIT,
-        required=False,
-        widget=area(3),
-    )
+class PlanForm(NeededToSubmitForm):
+    activities = forms.CharField(max_length=TEXT_LIMIT, required=False, widget=area())
+    schedule = forms.CharField(max_length=TEXT_LIMIT, required=False, widget=area(3))
+    place = forms.CharField(max_length=200, required=False)
+    volunteers = forms.CharField(max_length=TEXT_LIMIT, required=False, widget=area(3))
 
 
 PHONE = re.compile(r"^1\d{10}$")

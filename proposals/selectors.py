@@ -18,6 +18,7 @@ from fundapp.models import Category, Community, Membership, Role, User
 from fundapp.money import ZERO, format_cny
 from fundapp.permissions import verified_roles
 
+from . import submission
 from .filters import ProposalFilter
 from .models import (
     TEAM_OPEN_STATUSES,
@@ -29,7 +30,9 @@ from .models import (
     ProposalVersion,
     Round,
 )
+from .submission import Problem
 
+# The text submission needs (proposals/submission.py names and places it).
 TEXT_FIELDS = (
     "title",
     "problem",
@@ -291,41 +294,56 @@ def proposal_problems(proposal: Proposal, *, on=None, for_submission=True) -> li
             )
     for name in TEXT_FIELDS:
         if not getattr(proposal, name).strip():
-            label = Proposal._meta.get_field(name).verbose_name
-            problems.append(_("“%(field)s” is empty.") % {"field": label})
+            problems.append(
+                Problem(
+                    _("“%(field)s” is empty.") % {"field": submission.label(name)},
+                    submission.step_of(name),
+                )
+            )
     if not proposal.category:
-        problems.append(_("Choose a category."))
+        problems.append(
+            Problem(_("Choose a category."), submission.step_of("category"))
+        )
     elif not call.allows(proposal.category):
         problems.append(
-            _("This call does not accept %(category)s; it accepts: %(allowed)s.")
-            % {
-                "category": Category(proposal.category).label,
-                "allowed": ", ".join(
-                    str(label) for label in call.eligible_category_labels
-                ),
-            }
+            Problem(
+                _("This call does not accept %(category)s; it accepts: %(allowed)s.")
+                % {
+                    "category": Category(proposal.category).label,
+                    "allowed": ", ".join(
+                        str(label) for label in call.eligible_category_labels
+                    ),
+                },
+                submission.step_of("category"),
+            )
         )
     lines = list(proposal.budget_lines.all())
     if not lines:
-        problems.append(_("Add at least one budget line."))
+        problems.append(Problem(_("Add at least one budget line."), "budget"))
     total = sum((line.total for line in lines), ZERO)
     if total > call.ceiling_amount:
         problems.append(
-            _(
-                "The budget of %(total)s is over the call's ceiling of %(ceiling)s "
-                "by %(over)s."
+            Problem(
+                _(
+                    "The budget of %(total)s is over the call's ceiling of %(ceiling)s "
+                    "by %(over)s."
+                )
+                % {
+                    "total": format_cny(total),
+                    "ceiling": format_cny(call.ceiling_amount),
+                    "over": format_cny(total - call.ceiling_amount),
+                },
+                "budget",
             )
-            % {
-                "total": format_cny(total),
-                "ceiling": format_cny(call.ceiling_amount),
-                "over": format_cny(total - call.ceiling_amount),
-            }
         )
     for user in [proposal.proposer, *proposal.co_proposers.all()]:
         if not is_verified_resident(user, proposal.community):
             problems.append(
-                _("%(name)s is not a verified resident of this community.")
-                % {"name": user}
+                Problem(
+                    _("%(name)s is not a verified resident of this community.")
+                    % {"name": user},
+                    "team",
+                )
             )
     if not for_submission and proposal.support_count < call.minimum_supports:
         problems.append(

@@ -129,12 +129,25 @@ def _act(request, pk, action, success, form_class=None):
 @require_POST
 @login_required
 def proposal_submit(request, pk):
-    return _act(
-        request,
-        pk,
-        lambda p, u, d: services.proposal_submit(proposal=p, actor=u),
-        _("Your proposal is submitted. Neighbours can now support it."),
-    )
+    """Submit; an incomplete proposal goes to the wizard's review step, which
+    lists what is missing, each linked to the step that asks for it."""
+    proposal = get_object_or_404(Proposal, pk=pk)
+    try:
+        services.proposal_submit(proposal=proposal, actor=request.user)
+    except ValidationError as error:
+        proposal.refresh_from_db()
+        if request.user.has_perm(
+            "proposals.edit_proposal", proposal
+        ) and selectors.proposal_problems(proposal):
+            messages.error(request, _("Before you can submit, fix these:"))
+            return redirect("proposals:edit", pk=proposal.pk, step="review")
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Your proposal is submitted. Neighbours can now support it.")
+        )
+    return redirect(proposal)
 
 
 @require_POST

@@ -63,7 +63,7 @@ def test_submission_lists_everything_that_is_missing_and_changes_nothing():
         services.proposal_submit(proposal=proposal, actor=proposal.proposer)
 
     messages = " ".join(refused.value.messages)
-    assert "what is the problem" in messages
+    assert "“What is the problem?” is empty." in messages
     assert "Choose a category" in messages
     proposal.refresh_from_db()
     assert proposal.status == Status.DRAFT

@@ -521,3 +521,61 @@ def test_the_return_reason_heads_the_page_and_the_wizard_until_resubmission(clie
     assert 'data-testid="return-reason"' in wizard and reason in wizard
     assert 'data-testid="return-reason"' not in after
     assert "returned for revision → returned for revision" not in page
+
+
+def _page(client, url, language, **kwargs):
+    client.cookies["django_language"] = language
+    return client.get(url, **kwargs).text
+
+
+@pytest.mark.parametrize(
+    ("language", "optional"), [("en", "(optional)"), ("zh-hans", "(选填)")]
+)
+def test_the_wizard_marks_optional_only_what_submission_does_not_need(
+    client, language, optional
+):
+    draft = make_draft(make_round(), complete=False)
+    client.force_login(draft.proposer)
+
+    problem, plan, team = (
+        _page(client, reverse("proposals:edit", args=[draft.pk, step]), language)
+        for step in ("problem", "plan", "team")
+    )
+
+    assert optional not in problem
+    assert optional not in plan
+    assert optional in team  # co-proposers and named beneficiaries
+
+
+def test_the_review_names_each_missing_field_as_its_step_labels_it_and_links_there(
+    client,
+):
+    draft = make_draft(make_round(), complete=False)
+    client.force_login(draft.proposer)
+    plan_step = reverse("proposals:edit", args=[draft.pk, "plan"])
+    url = reverse("proposals:edit", args=[draft.pk, "review"])
+
+    chinese = _page(client, url, "zh-hans")
+    english = _page(client, url, "en")
+
+    assert "排期" in _page(client, plan_step, "zh-hans")
+    assert f'<a href="{plan_step}">“排期”还没有填写。</a>' in chinese
+    assert "时间安排" not in chinese
+    assert f'<a href="{plan_step}">“Schedule” is empty.</a>' in english
+    budget_step = reverse("proposals:edit", args=[draft.pk, "budget"])
+    assert f'<a href="{budget_step}">Add at least one budget line.</a>' in english
+    problem_step = reverse("proposals:edit", args=[draft.pk, "problem"])
+    assert f'<a href="{problem_step}">“What is the problem?” is empty.</a>' in english
+
+
+def test_submitting_an_incomplete_proposal_leads_to_the_list_of_what_is_missing(
+    client,
+):
+    draft = make_draft(make_round(), complete=False)
+    client.force_login(draft.proposer)
+
+    response = client.post(reverse("proposals:submit", args=[draft.pk]))
+
+    assert response.url == reverse("proposals:edit", args=[draft.pk, "review"])
+    draft.refresh_from_db()
+    assert draft.status == Proposal.Status.DRAFT
