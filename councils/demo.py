@@ -37,6 +37,10 @@ from .models import Council, Meeting, Minutes, Seat, Term
 XWJ_TERM = ("第一届居民会议", datetime.date(2015, 3, 1))
 XWJ_PLACE = "XWJ社区活动中心"
 JMJY_PLACE = "JMJY社区议事厅"
+PLACES_EN = {
+    XWJ_PLACE: "XWJ Community Activity Centre",
+    JMJY_PLACE: "JMJY Community Council Hall",
+}
 # Representatives beside the chair (xwj_chair) and the demo's XWJ residents:
 # (username, phone, name).
 XWJ_REPRESENTATIVES = [
@@ -254,6 +258,7 @@ def _meeting(council, number, when, chair, worker, place=JMJY_PLACE):
             actor=worker,
             scheduled_at=when,
             place=place,
+            place_en=PLACES_EN.get(place, ""),
             chair=chair,
             secretary=worker,
         )

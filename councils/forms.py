@@ -147,6 +147,9 @@ class MeetingScheduleForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     place = forms.CharField(label=_("Place"), max_length=120)
+    place_en = forms.CharField(
+        label=_("Place in English"), max_length=120, required=False
+    )
     notice_lead_hours = forms.IntegerField(
         label=_("Notice lead time (hours)"), min_value=0, max_value=720, initial=48
     )

@@ -277,7 +277,7 @@ def minutes_build(meeting: Meeting, minutes: Minutes | None) -> dict:
         "date": timezone.localtime(
             called.created_at if called else meeting.scheduled_at
         ),
-        "place": meeting.place,
+        "place": meeting.place_name,
         "chair": _name(people, state.get("chair"))
         if state.get("chair")
         else (str(meeting.chair) if meeting.chair else ""),

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.models import in_reader_language
 from fundapp.money import CNYField
 
 from .roster import Council
@@ -60,6 +61,7 @@ class Meeting(models.Model):
     )
     scheduled_at = models.DateTimeField(_("scheduled for"))
     place = models.CharField(_("place"), max_length=120)
+    place_en = models.CharField(_("place (English)"), max_length=120, blank=True)
     notice_lead_hours = models.PositiveSmallIntegerField(
         _("notice lead time (hours)"), default=48
     )
@@ -112,6 +114,11 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("councils:meeting", kwargs={"pk": self.pk})
+
+    @property
+    def place_name(self) -> str:
+        """The place in the reader's language: English where the data has it."""
+        return in_reader_language(self.place, self.place_en)
 
 
 class AgendaSection(models.TextChoices):

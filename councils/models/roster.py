@@ -8,10 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from fundapp.history import track_changes
+from fundapp.models import in_reader_language
 from fundapp.money import CNYField
 
 
@@ -101,9 +101,7 @@ class Council(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the reader's language: English where the data has it."""
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return in_reader_language(self.name, self.name_en)
 
     def rule_settings(self) -> dict:
         """The settings of ROBERTS_RULES §0 as plain data, for the log of changes."""

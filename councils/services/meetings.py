@@ -61,6 +61,7 @@ def meeting_schedule(
     actor: User,
     scheduled_at: datetime.datetime,
     place: str,
+    place_en: str = "",
     kind: str = Meeting.Kind.REGULAR,
     notice_lead_hours: int = 48,
     chair: User | None = None,
@@ -68,6 +69,8 @@ def meeting_schedule(
     series: MeetingSeries | None = None,
 ) -> Meeting:
     """Schedule one meeting, build its agenda, and enqueue its notices when due.
+
+    `place_en` is the place's English name, for English readers, if it has one.
 
     Locks the council row so that meeting numbers are given out in order.
     """
@@ -82,6 +85,7 @@ def meeting_schedule(
         kind=kind,
         scheduled_at=scheduled_at,
         place=place,
+        place_en=place_en.strip(),
         notice_lead_hours=notice_lead_hours,
         chair=chair,
         secretary=secretary,

@@ -1,6 +1,6 @@
 """The fund's models: people and roles, communities and their money, the ledger."""
 
-from .fund import Category, Community, Fund, Source, Tranche
+from .fund import Category, Community, Fund, Source, Tranche, in_reader_language
 from .ledger import (
     Account,
     Commitment,
@@ -24,4 +24,5 @@ __all__ = [
     "Source",
     "Tranche",
     "User",
+    "in_reader_language",
 ]

@@ -28,6 +28,13 @@ class Category(models.TextChoices):
     OTHER = "other", _("other")
 
 
+def in_reader_language(chinese: str, english: str) -> str:
+    """The English form for an English reader where the data has one."""
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return chinese
+
+
 class BilingualNameMixin(models.Model):
     """A Chinese name and an English one; pages show the reader's."""
 
@@ -42,9 +49,7 @@ class BilingualNameMixin(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return in_reader_language(self.name, self.name_en)
 
 
 @track_changes(model_name="CommunityHistory")
@@ -59,6 +64,11 @@ class Community(BilingualNameMixin):
     city = models.CharField(_("city"), max_length=60)
     district = models.CharField(_("district"), max_length=60)
     subdistrict = models.CharField(_("subdistrict"), max_length=60, blank=True)
+    city_en = models.CharField(_("city (English)"), max_length=60, blank=True)
+    district_en = models.CharField(_("district (English)"), max_length=60, blank=True)
+    subdistrict_en = models.CharField(
+        _("subdistrict (English)"), max_length=60, blank=True
+    )
     rating_window_days = models.PositiveSmallIntegerField(
         _("days residents may rate a completed project"),
         default=60,
@@ -82,6 +92,18 @@ class Community(BilingualNameMixin):
 
     def get_absolute_url(self):
         return reverse("fund:fund", kwargs={"code": self.code})
+
+    @property
+    def city_name(self) -> str:
+        return in_reader_language(self.city, self.city_en)
+
+    @property
+    def district_name(self) -> str:
+        return in_reader_language(self.district, self.district_en)
+
+    @property
+    def subdistrict_name(self) -> str:
+        return in_reader_language(self.subdistrict, self.subdistrict_en)
 
 
 @track_changes(model_name="FundHistory")

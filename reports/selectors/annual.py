@@ -286,8 +286,8 @@ def annual_figures(
         "community": {
             **_name(community),
             "code": community.code,
-            "city": community.city,
-            "district": community.district,
+            "city": community.city_name,
+            "district": community.district_name,
         },
         "fund": _name(fund),
         "balances": {"opening": opening, "closing": closing},

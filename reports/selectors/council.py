@@ -17,7 +17,7 @@ def council_activity(*, community: Community, year: int) -> dict:
     council = council_of_community(community)
     activity = {
         "has_council": council is not None,
-        "council_name": council.name if council else "",
+        "council_name": council.display_name if council else "",
         "meetings": [],
         "meetings_held": 0,
         "meetings_with_quorum": 0,

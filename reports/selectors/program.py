@@ -47,7 +47,7 @@ def program_figures(*, program: DonorProgram, year: int) -> dict:
     for flow in flows:
         if flow.account_kind == K.TRANCHE_AVAILABLE and flow.movement == M.RECEIVE:
             fund = funds[flow.fund_id]
-            city = fund.community.city
+            city = fund.community.city_name
             if flow.source_id in source_ids:
                 by_year[flow.year]["program"] += flow.amount
                 by_city[city]["program"] += flow.amount

@@ -141,8 +141,8 @@ def source_figures(*, source: Source, year: int) -> dict:
         "community": {
             **_name(community),
             "code": community.code,
-            "city": community.city,
-            "district": community.district,
+            "city": community.city_name,
+            "district": community.district_name,
         },
         "fund": _name(fund),
         "source": {**_name(source), "kind": source.kind},
