@@ -8,7 +8,7 @@ screened through the services, and some placed on an agenda. Only a meeting
 decides a proposal: the council's demo decides JMJY's at its meetings of
 2014–2016, and XWJ's residents' conference decides XWJ's at its meeting of
 April 2015. Each program is written on its own day, on the clock of
-`fundapp.clock`: JMJY's in the HSBC program's call of 2014–2016, XWJ's in
+`fundapp.clock`: JMJY's in the HSBC program's calls of 2014–2015 and 2016, XWJ's in
 spring 2015 (when XWJ became the pilot community); the Environmental
 Initiator is written today, in the call open now, for today's meeting.
 Idempotent: a call is found by (community, title) and a proposal by (call,
@@ -46,15 +46,26 @@ NEIGHBOURS = {
 # by default). Dates of None: open from a month ago for two months more, so
 # that a newcomer can write a proposal in the demo today.
 CALLS = {
-    # The HSBC Community Partnership Program's two phases in JMJY (2014–2016).
+    # The HSBC Community Partnership Program's two phases in JMJY: phase 1
+    # (2014–2015, 13 councillors) and phase 2 (from 2016).
     "JMJY": {
         "community": "JMJY",
-        "title": "汇丰社区伙伴计划JMJY社区基金项目征集 2014–2016 (HSBC Community Partnership Program call, JMJY, 2014–2016)",
+        "title": "汇丰社区伙伴计划第一期JMJY社区基金项目征集 (HSBC Community Partnership Program, phase 1: JMJY community fund call)",
         "description": "所有提案由居民提出。All proposals are put forward by residents.",
         "budget_amount": "600000.00",
         "ceiling_amount": "80000.00",
         "minimum_supports": 2,
         "opens_on": date(2014, 3, 1),
+        "closes_on": date(2015, 12, 31),
+    },
+    "JMJY-2016": {
+        "community": "JMJY",
+        "title": "汇丰社区伙伴计划第二期JMJY社区基金项目征集 (HSBC Community Partnership Program, phase 2: JMJY community fund call)",
+        "description": "所有提案由居民提出。All proposals are put forward by residents.",
+        "budget_amount": "320000.00",
+        "ceiling_amount": "80000.00",
+        "minimum_supports": 2,
+        "opens_on": date(2016, 1, 1),
         "closes_on": date(2016, 6, 30),
     },
     # The call open today, whose first proposal today's meeting takes up.
@@ -116,6 +127,7 @@ PROPOSALS = [
         "team": [],
         "stage": "eligible",
         "written": (2016, 1, 11),
+        "call": "JMJY-2016",
         "title": "平安JM巡逻 (Safe JM Patrol)",
         "category": "security",
         "problem": "白天老人和孩子在家,缺少照看。Elderly people and children are home alone "
@@ -154,6 +166,7 @@ PROPOSALS = [
         "team": ["resident3"],
         "stage": "eligible",
         "written": (2016, 1, 18),
+        "call": "JMJY-2016",
         "title": "编织义卖 (Knitting)",
         "category": "elderly_care",
         "problem": "社区养老院经费不足。The community elderly home is short of money.",
@@ -174,6 +187,7 @@ PROPOSALS = [
         "team": [],
         "stage": "resubmitted",
         "written": (2016, 1, 4),
+        "call": "JMJY-2016",
         "title": "爱心陪伴 (Love Accompany)",
         "category": "disability",
         "problem": "残疾居民缺少陪伴和就业技能。Disabled residents lack company and job skills.",
