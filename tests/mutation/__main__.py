@@ -19,6 +19,7 @@ mutants at once, and they must not share a database.
 """
 
 import argparse
+import fnmatch
 import os
 import re
 import shutil
@@ -48,10 +49,23 @@ class Module:
     name: str
     paths: tuple[str, ...]  # mutmut's only_mutate globs
     tests: str
+    # Mutant name globs given to `mutmut run` (only these functions are
+    # mutated); every function of the paths if empty.
+    functions: tuple[str, ...] = ()
+    # Test files or node ids of `tests` to run, when the whole folder is too
+    # slow to run against every mutant on the shared machine; all if empty.
+    selection: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
+        if self.functions:
+            return f"{', '.join(self.paths)} ({self.name})"
         return ", ".join(self.paths)
+
+    def measures(self, mutant: str) -> bool:
+        return not self.functions or any(
+            fnmatch.fnmatchcase(mutant, pattern) for pattern in self.functions
+        )
 
 
 MODULES = (
@@ -63,12 +77,39 @@ MODULES = (
     Module("voting", ("councils/procedure/voting.py",), "tests/councils/procedure"),
     Module("money", ("fundapp/money.py",), "tests/fundapp"),
     Module("fund-services", ("fundapp/services/*",), "tests/fundapp"),
+    Module("project-payments", ("projects/services/payments.py",), "tests/projects"),
+    # The holds: a deviation flag raised puts every unpaid installment on hold,
+    # lifted or confirmed with a council decision; the check payments make.
+    Module(
+        "project-holds",
+        ("projects/services/evaluation.py", "projects/services/common.py"),
+        "tests/projects",
+        functions=(
+            "projects.services.evaluation.x_flag_raise__mutmut_*",
+            "projects.services.evaluation.x_flag_resolve__mutmut_*",
+            "projects.services.common.x_hold_in_force__mutmut_*",
+            "projects.services.common.x_require_no_hold__mutmut_*",
+        ),
+        selection=(
+            "tests/projects/test_projects_holds.py",
+            *(
+                f"tests/projects/test_projects_evaluation.py::test_{name}"
+                for name in (
+                    "a_flag_puts_payments_on_hold_until_the_fund_committee_lifts_it",
+                    "a_confirmed_hold_still_holds",
+                    "a_hold_is_resolved_only_citing_a_real_decision_of_the_council",
+                    "only_the_fund_committee_resolves_a_hold",
+                )
+            ),
+        ),
+    ),
 )
 
 
 def mutmut_settings(module: Module) -> str:
     sources = [name for name in SOURCE_DIRS if (ROOT / name).is_dir()]
     also = [name for name in ALSO_COPY if (ROOT / name).exists()]
+    selection = module.selection or [module.tests]
     pytest_args = ["-p", "no:randomly", "-p", "no:cacheprovider"]
     for test in TIMED_TESTS:
         pytest_args += ["--deselect", test]
@@ -81,7 +122,7 @@ def mutmut_settings(module: Module) -> str:
         f"source_paths = {toml_list(sources)}\n"
         f"only_mutate = {toml_list(module.paths)}\n"
         f"also_copy = {toml_list(also)}\n"
-        f"pytest_add_cli_args_test_selection = {toml_list([module.tests])}\n"
+        f"pytest_add_cli_args_test_selection = {toml_list(selection)}\n"
         f"pytest_add_cli_args = {toml_list(pytest_args)}\n"
         "use_git_change_detection = false\n"
     )
@@ -153,6 +194,7 @@ def measure(module: Module, jobs: int | None) -> dict:
     command = [sys.executable, "-m", "mutmut", "run"]
     if jobs:
         command += ["--max-children", str(jobs)]
+    command += list(module.functions)
     log = folder / "mutmut-run.log"
     with log.open("w") as output:
         # Written as it runs: `tail -f` it to follow the progress.
@@ -166,7 +208,11 @@ def measure(module: Module, jobs: int | None) -> dict:
     if run.returncode != 0:
         print(log.read_text()[-3000:])
         raise SystemExit(f"mutmut failed on {module.title}: see {log}")
-    found = statuses(folder)
+    found = {
+        name: status
+        for name, status in statuses(folder).items()
+        if module.measures(name)
+    }
     listed = equivalents()
     total = len(found)
     detected = sum(1 for status in found.values() if status in DETECTED)
@@ -236,7 +282,9 @@ def main(argv=None) -> None:
     by_name = {module.name: module for module in MODULES}
     if args.list:
         for module in MODULES:
-            print(f"{module.name:<15} {module.title:<40} {module.tests}")
+            print(f"{module.name:<17} {module.title:<40} {module.tests}")
+            for pattern in module.functions:
+                print(f"{'':<17} only {pattern}")
         return
     unknown = [name for name in args.modules if name not in by_name]
     if unknown:

@@ -10,7 +10,10 @@ def test_each_module_is_mutated_alone_against_its_own_test_folder():
         settings = tomllib.loads(mutmut_settings(module))["tool"]["mutmut"]
 
         assert settings["only_mutate"] == list(module.paths)
-        assert settings["pytest_add_cli_args_test_selection"] == [module.tests]
+        assert settings["pytest_add_cli_args_test_selection"] == list(
+            module.selection or [module.tests]
+        )
+        assert all(test.startswith(module.tests) for test in module.selection)
         assert "councils" in settings["source_paths"]
         for test in TIMED_TESTS:
             assert test in settings["pytest_add_cli_args"]
