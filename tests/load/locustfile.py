@@ -108,6 +108,11 @@ class Person(HttpUser):
 
     def sign_in(self, person: dict) -> None:
         self.me = person
+        # A connection per request, as nginx opens to gunicorn in production
+        # (deploy/nginx.conf keeps no upstream connection alive): a kept-alive
+        # connection that gunicorn closes as the next request is sent is reset,
+        # which a browser retries and nginx never meets.
+        self.client.headers["Connection"] = "close"
         self.client.cookies.set(SPEC["session_cookie_name"], person["session"])
 
     def page(self, path: str, name: str, **headers) -> str | None:
