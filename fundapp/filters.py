@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from fundapp.middleware import LARGEST_ROW_ID
 from fundapp.models import LedgerTransaction, Source
+from fundapp.money import MAXIMUM_AMOUNT
 
 # The years a fund's records may name, in the open data filters.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -22,6 +23,17 @@ class IdFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", LARGEST_ROW_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": int(MAXIMUM_AMOUNT)})
+class AmountFilter(django_filters.NumberFilter):
+    """An amount in yuan, from 0 to the fund's maximum (django-filter's own
+    bound, 1e50, was not in the schema)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAXIMUM_AMOUNT)
         super().__init__(*args, **kwargs)
 
 

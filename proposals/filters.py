@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fundapp.filters import FreshFilterSet
+from fundapp.filters import AmountFilter, FreshFilterSet
 from fundapp.models import Category
 
 from .models import Proposal, Round
@@ -32,10 +32,10 @@ class ProposalFilter(FreshFilterSet):
     community = django_filters.CharFilter(
         field_name="community__code", label=_("Community code")
     )
-    amount_min = django_filters.NumberFilter(
+    amount_min = AmountFilter(
         field_name="requested_amount", lookup_expr="gte", label=_("At least (yuan)")
     )
-    amount_max = django_filters.NumberFilter(
+    amount_max = AmountFilter(
         field_name="requested_amount", lookup_expr="lte", label=_("At most (yuan)")
     )
     sort = django_filters.OrderingFilter(

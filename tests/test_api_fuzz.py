@@ -6,7 +6,8 @@ of examples per operation."""
 
 import pytest
 import schemathesis
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
@@ -18,7 +19,7 @@ from fundapp.wsgi import application
 CONFIG = SchemathesisConfig.from_dict(
     {
         "seed": 14,
-        "generation": {"mode": "all", "max-examples": 20, "deterministic": True},
+        "generation": {"mode": "all", "max-examples": 10, "deterministic": True},
     }
 )
 
@@ -27,11 +28,22 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONF
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo communities, loaded once for every operation and rolled back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
+    """The demo communities, loaded once for every operation and rolled back.
+
+    schemathesis calls the WSGI app itself, not through Django's test client,
+    so the end of each request would close the connection (and its open
+    transaction) as at the end of a real request: kept open, as the client does.
+    """
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            load_demo()
+            yield
+            transaction.set_rollback(True)
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 @pytest.fixture(params=["anonymous", "socialworker"])

@@ -124,9 +124,10 @@ def test_the_app_refuses_to_start_in_production_on_the_development_key():
         "/api/proposals/?round=-1",
         "/api/installments/?project=1.5",
         "/api/tranches/?year=99999",
+        "/api/proposals/?amount_min=1e300",
     ],
 )
-def test_an_id_or_year_out_of_range_in_a_filter_is_a_400_not_a_server_error(
+def test_an_id_year_or_amount_out_of_range_in_a_filter_is_a_400_not_a_500(
     client, query
 ):
     response = client.get(query)
