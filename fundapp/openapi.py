@@ -29,8 +29,7 @@ TOO_MANY_REQUESTS = OpenApiResponse(
 
 class OpenDataSchema(AutoSchema):
     """Documents the 400, 404 and 429 an operation may give besides its 200,
-    and that an empty choice filter (`?kind=`, as a page's form sends "all")
-    filters nothing."""
+    and that an optional query parameter may be empty (`?kind=`)."""
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -48,11 +47,11 @@ class OpenDataSchema(AutoSchema):
                 )
         return responses
 
-    def _get_filter_parameters(self):
-        parameters = super()._get_filter_parameters()
+    def _get_parameters(self):
+        # django-filter and the paginator read `?kind=` or `?page=` (what a
+        # page's form sends for "all") as no value at all.
+        parameters = super()._get_parameters()
         for parameter in parameters:
-            schema = parameter.get("schema", {})
-            choices = schema.get("items", schema)
-            if not parameter.get("required") and "" not in choices.get("enum", [""]):
-                choices["enum"] = [*choices["enum"], ""]
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
         return parameters
