@@ -284,7 +284,16 @@ def meeting_live(
         kinds, is_chair=is_chair, in_queue=in_queue, queue_waiting=bool(queue)
     )
     recusals = setup.get("recusals", {})
-    recused_from = sorted(p for p, ids in recusals.items() if me in ids)
+    # Recused by the setup (proposer, team, named beneficiary) or by an
+    # interest declared in the meeting's log.
+    recused_from = sorted(
+        {p for p, ids in recusals.items() if me in ids}
+        | {
+            entry["proposal"]
+            for entry in outcome.get("interests", [])
+            if entry["member"] == me
+        }
+    )
     # This meeting's own results (the log may continue an earlier meeting's).
     decisions = [
         {**d, "index": index}
@@ -304,6 +313,12 @@ def meeting_live(
         else None
     )
     voting = vote_open(outcome)
+    # The question before the meeting concerns a proposal this member is
+    # recused from (declared interest, team, named beneficiary): no vote
+    # form for them, but a word that says why.
+    question = voting or (pending[-1] if pending else None)
+    subject = outcome["motions"].get(question["id"], {}) if question else {}
+    recused_now = str(subject.get("proposal")) in recused_from
     vote_choices = [a["choice"] for a in actions if a["type"] == "vote"]
     # This member's choice in the vote open now (the engine's, no query).
     voted = outcome.get("cast", {}).get(me) if voting and me in people else None
@@ -322,7 +337,9 @@ def meeting_live(
         # meeting, so they never move under a finger; until the vote opens
         # (or for someone who may not vote) pressing one says why not.
         "vote_buttons": bool(me in people and (vote_choices or not is_chair))
-        and bool(voting or pending or awaiting),
+        and bool(voting or pending or awaiting)
+        and not recused_now,
+        "recused_now": recused_now,
         "vote_ready": bool(vote_choices),
         "my_vote": CHOICE_LABELS.get(voted, voted) if voted else None,
         "state": state,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from councils import services
+from councils.live import meeting_live
 from councils.minutes import minutes_build
 from councils.selectors import meeting_outcome, member_id
 from fundapp.idempotency import form_key_issue
@@ -252,3 +253,32 @@ def test_someone_without_a_seat_cannot_open_the_declaration_page(client, agenda)
     response = client.get(reverse("councils:interest_declare", args=[meeting.pk]))
 
     assert response.status_code == 403
+
+
+def test_a_member_who_declared_an_interest_is_not_offered_the_vote_form(
+    client, agenda, key, move_and_state
+):
+    meeting, chair, members, proposal = agenda
+    services.interest_declare(
+        meeting=meeting,
+        member=members[2],
+        proposal=proposal,
+        reason="我是供应商 I would supply it",
+        idempotency_key=key(),
+    )
+    _open(meeting, chair, members, key)
+    _put_the_grant(
+        meeting, chair, members[0], members[1], proposal, move_and_state, key
+    )
+    meeting.refresh_from_db()
+
+    recused = meeting_live(meeting, members[2])
+    voter = meeting_live(meeting, members[3])
+    client.force_login(members[2])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("councils:live", args=[meeting.pk])).text
+
+    assert (recused["vote_buttons"], recused["recused_now"]) == (False, True)
+    assert (voter["vote_buttons"], voter["recused_now"]) == (True, False)
+    assert 'id="vote-form"' not in page
+    assert "You are recused from the question before the meeting" in page
