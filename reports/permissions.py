@@ -125,3 +125,6 @@ def is_viewer_of_supervising_department_of(user, obj) -> bool:
 rules.add_perm(
     "reports.view_audit", is_social_worker | is_viewer_of_supervising_department_of
 )
+# The network address a member logged in from: the community's social workers
+# (who unlock paused logins), not the departments' viewers.
+rules.add_perm("reports.see_login_addresses", is_social_worker)

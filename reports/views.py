@@ -246,7 +246,11 @@ def public_report(request, code, year):
 def _audit_list(request, code):
     community = community_get(code=code)
     require_perm(request.user, "reports.view_audit", community)
-    return selectors.audit_list(community=community, filters=request.GET)
+    return selectors.audit_list(
+        community=community,
+        filters=request.GET,
+        addresses=request.user.has_perm("reports.see_login_addresses", community),
+    )
 
 
 @login_required

@@ -249,11 +249,16 @@ class AuditList:
     filter: AuditFilter
     records: QuerySet
     history_recorded: bool
+    # Login records' network addresses: for the community's social workers,
+    # not for the departments' viewers (personal data they have no need of).
+    addresses: bool = False
 
     def page(self, number) -> Page:
         """The page's records, read whole (`AuditRecord`)."""
         page = Paginator(self.records, AUDIT_PAGE_SIZE).get_page(number)
-        page.object_list = audit_records_read(list(page.object_list))
+        page.object_list = audit_records_read(
+            list(page.object_list), addresses=self.addresses
+        )
         return page
 
     def all_records(self, chunk: int = 500) -> Iterator[AuditRecord]:
@@ -263,14 +268,15 @@ class AuditList:
         for row in self.records.iterator(chunk_size=chunk):
             rows.append(row)
             if len(rows) == chunk:
-                yield from audit_records_read(rows)
+                yield from audit_records_read(rows, addresses=self.addresses)
                 rows = []
-        yield from audit_records_read(rows)
+        yield from audit_records_read(rows, addresses=self.addresses)
 
 
-def audit_list(*, community: Community, filters) -> AuditList:
+def audit_list(*, community: Community, filters, addresses: bool = False) -> AuditList:
     """The community's history of changes (PostgreSQL only) and its members'
-    logins, failed logins and lockouts, newest first, as `filters` select."""
+    logins, failed logins and lockouts, newest first, as `filters` select;
+    the logins' network addresses only with `addresses`."""
     records = audit_record_choices()
     parts = []
     history_recorded = history_is_recorded()
@@ -289,6 +295,7 @@ def audit_list(*, community: Community, filters) -> AuditList:
         filter=AuditFilter(filters, queryset=AccessLog.objects.none(), records=records),
         records=union,
         history_recorded=history_recorded,
+        addresses=addresses,
     )
 
 
@@ -397,8 +404,11 @@ def _people_named(history: Iterable[tuple]) -> set[int]:
     return ids
 
 
-def audit_records_read(rows: list[dict]) -> list[AuditRecord]:
-    """The records of these rows of `audit_list`, read whole."""
+def audit_records_read(
+    rows: list[dict], *, addresses: bool = False
+) -> list[AuditRecord]:
+    """The records of these rows of `audit_list`, read whole (with the
+    logins' network addresses only when `addresses`)."""
     history = _history_rows(rows)
     login_ids = [
         row["audit_id"] for row in rows if row["audit_kind"] == AuditKind.LOGIN
@@ -427,7 +437,7 @@ def audit_records_read(rows: list[dict]) -> list[AuditRecord]:
                 row["audit_id"]
             )
             if log is not None:
-                record.address = log.ip_address or ""
+                record.address = (log.ip_address or "") if addresses else ""
                 record.request = log.path_info
                 record.note = _login_note(log)
         else:

@@ -142,6 +142,30 @@ def test_logins_wrong_passwords_and_pauses_of_members_are_listed(
     assert records == sorted(records, key=lambda record: record.at, reverse=True)
 
 
+def test_a_departments_viewer_reads_the_logins_without_their_addresses(
+    client, community
+):
+    resident = make_member(community)
+    _log_in(client, resident.username, PASSWORD, address="10.7.7.7")
+    client.force_login(_department_viewer(community))
+
+    response = _audit(client, community)
+    csv_text = (
+        client.get(reverse("reports:audit_csv", args=[community.code]))
+        .getvalue()
+        .decode()
+    )
+
+    login = next(
+        record
+        for record in response.context["page"].object_list
+        if record.person == resident
+    )
+    assert login.address == ""
+    assert "10.7.7.7" not in response.text
+    assert "10.7.7.7" not in csv_text
+
+
 def test_the_records_filter_by_kind_person_and_dates(
     client, settings, community, worker
 ):
