@@ -113,6 +113,10 @@ def test_a_hold_lasts_while_any_flag_is_open(crew):
             installment=crew.project.installments.get(position=1), actor=crew.worker
         )
     assert codes_of(error.value) == {"on_hold"}
+    assert error.value.messages == [
+        "This project is on hold after a deviation flag; nothing can be paid until "
+        "the fund committee lifts the hold."
+    ]
 
 
 def test_a_lifted_hold_cites_the_decision_as_in_the_minutes_and_who_lifted_it(crew):
