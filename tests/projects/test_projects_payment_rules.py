@@ -261,17 +261,20 @@ def test_a_payment_says_how_it_was_paid(crew):
     with pytest.raises(ValidationError, match="how the money was paid") as error:
         second_signature(crew, disbursement, method="wechat")
 
-    assert set(error.value.error_dict) == {"method"}
+    assert error.value.message_dict == {"method": ["Say how the money was paid."]}
     assert disbursement.approvals.count() == 1
 
 
-def test_a_bank_transfer_gives_its_reference_not_blank_space(crew):
+@pytest.mark.parametrize("reference", ["", "   "])
+def test_a_bank_transfer_gives_its_reference_not_blank_space(crew, reference):
     disbursement = signed_once(crew)
 
     with pytest.raises(ValidationError, match="bank's reference") as error:
-        second_signature(crew, disbursement, bank_reference="   ")
+        second_signature(crew, disbursement, bank_reference=reference)
 
-    assert set(error.value.error_dict) == {"bank_reference"}
+    assert error.value.message_dict == {
+        "bank_reference": ["Give the bank's reference of the payment."]
+    }
 
 
 def test_a_bank_reference_has_at_most_sixty_characters(crew):
@@ -281,7 +284,9 @@ def test_a_bank_reference_has_at_most_sixty_characters(crew):
         second_signature(crew, disbursement, bank_reference="R" * 61)
     paid = second_signature(crew, disbursement, bank_reference=" " + "R" * 60 + " ")
 
-    assert set(error.value.error_dict) == {"bank_reference"}
+    assert error.value.message_dict == {
+        "bank_reference": ["A bank reference has at most 60 characters."]
+    }
     assert paid.bank_reference == "R" * 60
 
 
@@ -291,7 +296,33 @@ def test_a_payment_gives_the_day_it_was_paid(crew):
     with pytest.raises(ValidationError, match="day the money was paid") as error:
         second_signature(crew, disbursement, paid_on=None)
 
-    assert set(error.value.error_dict) == {"paid_on"}
+    assert error.value.message_dict == {"paid_on": ["Give the day the money was paid."]}
+
+
+def test_every_missing_detail_of_a_payment_is_named_at_once(crew):
+    disbursement = signed_once(crew)
+
+    with pytest.raises(ValidationError, match="how the money was paid") as error:
+        second_signature(crew, disbursement, method="", bank_reference="", paid_on=None)
+
+    assert error.value.message_dict == {
+        "method": ["Say how the money was paid."],
+        "bank_reference": ["Give the bank's reference of the payment."],
+        "paid_on": ["Give the day the money was paid."],
+    }
+
+
+def test_a_payment_is_not_dated_tomorrow(crew):
+    disbursement = signed_once(crew)
+
+    with pytest.raises(ValidationError, match="in the future") as error:
+        second_signature(
+            crew, disbursement, paid_on=timezone.localdate() + timedelta(days=1)
+        )
+
+    assert codes_of(error.value) == {"future_date"}
+    assert error.value.message_dict == {"paid_on": ["This date is in the future."]}
+    assert disbursement.approvals.count() == 1
 
 
 def test_a_payment_made_the_day_before_the_request_is_accepted(crew):
@@ -305,6 +336,26 @@ def test_a_payment_made_the_day_before_the_request_is_accepted(crew):
     assert paid.paid_on == requested_on - timedelta(days=1)
 
 
+def test_a_request_made_days_ago_counts_from_its_own_day_not_today():
+    project, worker, signers = project_with([SchedulePart(Decimal("100"), "start")])
+    ten_days_ago = timezone.localtime() - timedelta(days=10)
+    with clock.clock_set(ten_days_ago):
+        disbursement = services.installment_request(
+            installment=project.installments.get(position=1), actor=worker
+        )
+        services.disbursement_approve(disbursement=disbursement, actor=signers[0])
+
+    paid = services.disbursement_approve(
+        disbursement=disbursement,
+        actor=signers[1],
+        method="cash",
+        paid_on=ten_days_ago.date() - timedelta(days=1),
+    )
+
+    assert timezone.localdate(paid.requested_at) == ten_days_ago.date()
+    assert paid.paid_on == ten_days_ago.date() - timedelta(days=1)
+
+
 def test_a_payment_two_days_before_the_request_is_refused(crew):
     disbursement = signed_once(crew)
     requested_on = timezone.localdate(disbursement.requested_at)
@@ -313,7 +364,9 @@ def test_a_payment_two_days_before_the_request_is_refused(crew):
         second_signature(crew, disbursement, paid_on=requested_on - timedelta(days=2))
 
     assert codes_of(error.value) == {"paid_before_request"}
-    assert set(error.value.error_dict) == {"paid_on"}
+    assert error.value.message_dict == {
+        "paid_on": ["The money cannot have been paid before it was requested."]
+    }
 
 
 def test_a_withdrawn_request_is_not_signed(crew):
