@@ -53,6 +53,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/", include("proposals.api_urls")),
     path("api/", include("projects.api_urls")),
+    path("api/", include("councils.api_urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
