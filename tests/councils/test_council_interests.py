@@ -282,3 +282,23 @@ def test_a_member_who_declared_an_interest_is_not_offered_the_vote_form(
     assert (voter["vote_buttons"], voter["recused_now"]) == (True, False)
     assert 'id="vote-form"' not in page
     assert "You are recused from the question before the meeting" in page
+
+
+def test_a_residents_conference_member_finds_the_declaration_on_the_live_page(
+    client, agenda
+):
+    meeting, _chair, members, _proposal = agenda
+    council = meeting.council
+    council.kind = council.Kind.RESIDENTS_CONFERENCE
+    council.save(update_fields=["kind"])
+    client.force_login(members[0])
+
+    page = client.get(reverse("councils:live", args=[meeting.pk])).text
+    declaration = reverse("councils:interest_declare", args=[meeting.pk])
+
+    assert f'href="{declaration}" data-testid="declare-interest"' in page
+    client.logout()
+    assert (
+        'data-testid="declare-interest"'
+        not in client.get(reverse("councils:live", args=[meeting.pk])).text
+    )
