@@ -292,6 +292,8 @@ def main(argv=None) -> None:
             print(f"{module.name:<17} {module.title:<40} {module.tests}")
             for pattern in module.functions:
                 print(f"{'':<17} only {pattern}")
+            for test in module.selection:
+                print(f"{'':<17} runs {test}")
         return
     unknown = [name for name in args.modules if name not in by_name]
     if unknown:
