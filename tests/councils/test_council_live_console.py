@@ -245,3 +245,28 @@ def test_amending_an_adopted_decision_starts_from_each_decisions_wording(
     assert 'data-wording="Buy chairs"' in form
     assert 'data-wording="Paint the hall"' in form
     assert 'value="Buy chairs"' in form  # the first one's, until another is chosen
+
+
+def test_a_postponement_may_be_to_later_in_this_meeting_or_to_the_next(
+    client, in_session, move_and_state
+):
+    """Robert's Rules allow a certain time up to the next regular meeting."""
+    meeting, chair, members = in_session
+    move_and_state(meeting, chair, members[0], members[1], motion="main", text="Buy")
+    client.force_login(members[2])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("councils:live", args=[meeting.pk])).text
+
+    response = _post(
+        client,
+        meeting,
+        members[2],
+        action="move",
+        motion="postpone_definitely",
+        until="1",
+    )
+
+    assert '<option value="next_meeting">the next meeting</option>' in page
+    assert '<option value="1">later in this meeting</option>' in page
+    assert 'role="alert"' not in response.text
+    assert _last_event(meeting)["until"] == 1
