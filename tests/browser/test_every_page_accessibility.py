@@ -16,6 +16,7 @@ import time
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from councils.models import Meeting
 from fundapp.demo import load_demo
@@ -207,8 +208,12 @@ def test_every_url_of_the_urlconf_is_a_checked_page_or_says_why_not():
 
 def _demo_objects() -> dict[str, int]:
     """The demo's objects the pages show, plus a submitted proposal (to
-    support and comment on) and a resident's draft (for the wizard)."""
-    jmjy_round = Round.objects.get(community__code="JMJY")
+    support and comment on) and a resident's draft (for the wizard), in the
+    JMJY call open today."""
+    today = timezone.localdate()
+    jmjy_round = Round.objects.get(
+        community__code="JMJY", opens_on__lte=today, closes_on__gte=today
+    )
     resident = User.objects.get(username="resident")
     submitted = make_proposal(
         jmjy_round,
