@@ -30,13 +30,20 @@ class MeetingFilter(FreshFilters, filters.FilterSet):
         field_name="council__community__code", label=_("Community code")
     )
     year = YearFilter(field_name="scheduled_at__year", label=_("Year"))
-    minutes_approved = filters.BooleanFilter(
-        field_name="minutes_approved", label=_("Minutes approved")
+    # A choice, not a BooleanFilter: that one reads an unknown value as no
+    # filter at all, where the schema promises a 400.
+    minutes_approved = filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_minutes_approved",
+        label=_("Minutes approved"),
     )
 
     class Meta:
         model = Meeting
         fields = ["community", "year", "minutes_approved"]
+
+    def filter_minutes_approved(self, queryset, name, value: str):
+        return queryset.filter(minutes_approved=value == "true")
 
 
 class VoteSerializer(serializers.Serializer):

@@ -279,6 +279,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only public data of Linli's community funds.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a `kind`; the meeting's choices get their own name.
+    "ENUM_NAME_OVERRIDES": {"MeetingKindEnum": "councils.models.MeetingKind"},
 }
 
 LOGGING = {

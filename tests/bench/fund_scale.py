@@ -205,12 +205,14 @@ def write_rows(model, rows: list[tuple], attnames: list[str] | None = None) -> N
     attnames = attnames or COLUMNS[model]
     if connection.vendor == "postgresql":
         # COPY leaves a column it isn't given NULL, not the model's default: the
-        # columns a list leaves out that have a default get it, so a field added
-        # later with a default never breaks the scale data.
+        # columns a list leaves out get their default (a blank text for a text
+        # field without one), so a field added later never breaks the scale data.
         defaulted = [
             f
             for f in model._meta.concrete_fields
-            if f.attname not in attnames and f.has_default() and not f.primary_key
+            if f.attname not in attnames
+            and not f.primary_key
+            and (f.has_default() or not f.null)
         ]
         if defaulted:
             attnames = [*attnames, *(f.attname for f in defaulted)]

@@ -122,3 +122,18 @@ def test_the_meetings_endpoints_are_in_the_schema_with_their_400_and_404(client)
     assert {"200", "404"} <= set(item["responses"])
     assert client.get("/api/meetings/", {"year": "x"}).status_code == 400
     assert client.get("/api/meetings/999999/").status_code == 404
+
+
+def test_the_meetings_filter_by_approved_minutes_and_refuse_another_value(
+    client, decided
+):
+    meeting, _members, _proposal = decided
+    _approve(meeting)
+
+    approved = client.get("/api/meetings/", {"minutes_approved": "true"}).json()
+    drafts = client.get("/api/meetings/", {"minutes_approved": "false"}).json()
+    refused = client.get("/api/meetings/", {"minutes_approved": "-58800"})
+
+    assert [record["id"] for record in approved["results"]] == [meeting.pk]
+    assert meeting.pk not in [record["id"] for record in drafts["results"]]
+    assert refused.status_code == 400

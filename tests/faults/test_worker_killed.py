@@ -8,6 +8,7 @@ run that finds it made does nothing.
 """
 
 import hashlib
+import time
 
 import pytest
 from django.conf import settings
@@ -58,6 +59,10 @@ def test_a_worker_killed_mid_report_makes_one_report_once_a_worker_runs_again(
         folder = settings.MEDIA_ROOT / report_version_folder(version.pk)
         killed_files = len(list(folder.iterdir()))
 
+        # kombu looks for messages to hand out again when a worker starts,
+        # then only every 10th round (about 100 s): the dead worker's message
+        # must be past its 3 s of visibility when the new worker first looks.
+        time.sleep(4)
         second = celery_worker(tmp_path, name="second", **broker)
         made = wait_for(lambda: status(version.pk) == "done", 90)
         assert made, log_of(tmp_path, "second")
