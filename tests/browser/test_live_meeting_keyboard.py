@@ -67,7 +67,12 @@ def _focused(page) -> str:
 
 
 def _tab_to(page, selector: str, *, backwards=False, presses=120) -> None:
-    """Press Tab (or Shift+Tab) until `selector` has the focus."""
+    """Press Tab (or Shift+Tab) until `selector` has the focus.
+
+    First wait for the control to be on the page: it may come with the next
+    poll (another member's action), and a person tabs to what they see.
+    """
+    expect(page.locator(selector).first).to_be_visible()
     key = "Shift+Tab" if backwards else "Tab"
     for _ in range(presses):
         if page.evaluate(
