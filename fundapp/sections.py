@@ -5,6 +5,10 @@ fundapp/templatetags/sections.py); an upper app registers what stands there
 from its `AppConfig.ready()` with `register_page_section`. The lower app
 never imports the upper one: the funded projects' list on the fund page and
 the link from a proposal to its project are sections of `projects`.
+
+A section that is the same for every reader may name a `version`: the page
+then renders it once per version and language (the fund page's projects),
+as the page's own body is cached under the ledger's version.
 """
 
 from collections.abc import Callable
@@ -22,6 +26,10 @@ class PageSection:
     # shows nothing.
     context: Callable[[HttpRequest, object], dict | None]
     order: int = 0
+    # For a section that shows every reader the same thing: a cheap value
+    # (one query at most) that changes whenever what it shows does. Its HTML
+    # is then cached under it, and `context` runs only when it changed.
+    version: Callable[[object], str] | None = None
 
 
 _SECTIONS: dict[str, list[PageSection]] = {}

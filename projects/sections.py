@@ -51,7 +51,12 @@ def proposal_project(request, proposal) -> dict | None:
 
 
 register_page_section(
-    PageSection("fund_detail", "projects/includes/fund_projects.html", fund_projects)
+    PageSection(
+        "fund_detail",
+        "projects/includes/fund_projects.html",
+        fund_projects,
+        version=selectors.community_projects_version,
+    )
 )
 register_page_section(
     PageSection(

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, Sum, Window
+from django.db.models import Count, F, Max, Prefetch, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -499,6 +499,19 @@ class ProjectState:
 
     count: int
     newest: list
+
+
+def community_projects_version(community: Community) -> str:
+    """Changes whenever the fund page's projects section would (one query).
+
+    A project is opened (its id), and each move of its proposal's status
+    is a proposal event (`proposals.services.lifecycle._transition`); what
+    the section shows of a project does not change otherwise.
+    """
+    newest = Project.objects.filter(community=community).aggregate(
+        project=Max("id"), event=Max("proposal__events__id")
+    )
+    return f"{newest['project'] or 0}-{newest['event'] or 0}"
 
 
 def community_projects_by_state(

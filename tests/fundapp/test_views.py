@@ -69,10 +69,11 @@ def test_the_fund_page_costs_the_same_queries_however_many_movements(
         make_tranche(community.fund, amount="10.00", recorded_by=keeper)
 
     # (One more than before projects: what was paid out and returned is
-    # summed from the entries, fundapp.selectors.fund_balances; and one for the
-    # community's projects by state, a section outside the cache that projects
-    # adds, projects.sections.)
-    with django_assert_num_queries(9):
+    # summed from the entries, fundapp.selectors.fund_balances; and the
+    # section projects adds (projects.sections): the version of the
+    # community's projects, read on every page, and their number by state,
+    # read when that version changed.)
+    with django_assert_num_queries(10):
         client.get(reverse("fund:fund", args=[community.code]))
     with django_assert_num_queries(3):
         client.get(reverse("fund:fund", args=[community.code]))

@@ -252,6 +252,52 @@ def test_the_fund_page_shows_the_newest_projects_of_a_state_and_links_to_all(
     assert many_queries == one_queries
 
 
+def test_the_fund_page_renders_its_projects_once_until_one_of_them_changes(
+    client, settings, crew
+):
+    """The projects section is cached under the projects' own version: a
+    cached page does not read the projects, and a payment (the proposal
+    becomes active) or a newly opened project shows on the next page."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "fund-page-projects",
+        }
+    }
+    community = crew.project.community
+    client.get(reverse("fund:fund", args=[community.code]))
+
+    cached = _queries_of(client, community.code)
+    # The section's version is read; the projects themselves are not.
+    assert any(
+        "MAX(" in query and "proposals_proposalevent" in query for query in cached
+    )
+    assert not any(
+        "projects_project" in query and "COUNT(" in query for query in cached
+    )
+    body = client.get(reverse("fund:fund", args=[community.code])).content.decode()
+    assert 'Starting <span class="muted">(1)</span>' in body
+
+    pay(crew, Installment.objects.get(project=crew.project, position=1))
+    body = client.get(reverse("fund:fund", args=[community.code])).content.decode()
+    assert 'Running <span class="muted">(1)</span>' in body
+    assert "Starting" not in body
+
+    make_project(make_approved_proposal(community, title="新开的项目"))
+    body = client.get(reverse("fund:fund", args=[community.code])).content.decode()
+    assert ">新开的项目</a>" in body
+    assert 'Starting <span class="muted">(1)</span>' in body
+
+
+def _queries_of(client, code) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("fund:fund", args=[code]))
+    return [query["sql"] for query in captured.captured_queries]
+
+
 def test_the_proposal_page_links_to_its_project(client, crew):
     response = client.get(crew.proposal.get_absolute_url())
 
