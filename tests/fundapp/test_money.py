@@ -140,6 +140,41 @@ def test_money_is_shown_rounded_half_up_to_the_fen():
     assert format_cny(Decimal("1234567.8")) == "¥1,234,567.80"
 
 
+@pytest.mark.parametrize(
+    "amount",
+    [
+        "0",
+        "0.01",
+        "-0.01",
+        "999.99",
+        "1000",
+        "-1234.565",
+        "1234567.5",
+        "100000000.00",
+        "99999999999999.99",
+        "-99999999999999.99",
+    ],
+)
+def test_money_is_shown_as_babel_shows_cny_in_chinese(amount):
+    """format_cny writes Babel's zh_CN currency pattern out; the two agree."""
+    from babel.numbers import format_currency
+
+    expected = format_currency(
+        Decimal(amount).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP"),
+        "CNY",
+        format="¤#,##0.00",
+        locale="zh_CN",
+        currency_digits=False,
+    )
+    assert format_cny(Decimal(amount)) == expected
+
+
+def test_an_amount_that_rounds_to_zero_is_never_shown_negative():
+    assert format_cny(Decimal("-0.004")) == "¥0.00"
+    assert format_cny(Decimal("-0.00")) == "¥0.00"
+    assert format_cny(Decimal("-0.005")) == "-¥0.01"
+
+
 def test_money_columns_are_fourteen_digits_with_two_places():
     field = CNYField()
     wider = CNYField(max_digits=16, decimal_places=2)
