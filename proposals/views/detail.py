@@ -37,8 +37,11 @@ def _proposal_or_404(pk) -> Proposal:
 def proposal_detail(request, pk):
     """A proposal's page.
 
-    When it shows no form, its body is cached under the proposal's
-    `updated_at` (see the template), and what it lists is read only on a miss.
+    The parts of its body without a form are cached under the proposal's
+    `updated_at` (templates/proposals/includes/proposal_body.html), for
+    every reader, and what they list is read only on a miss; the forms (a
+    support, a comment, screening, hiding a comment, withdrawing) are
+    rendered for each reader, with their own CSRF token.
     """
     try:
         proposal = selectors.proposal_get_for_page(pk=pk)
@@ -74,25 +77,12 @@ def proposal_detail(request, pk):
         and user.has_perm("proposals.screen_proposal", proposal),
         "can_moderate": user.has_perm("proposals.moderate_comments", proposal),
     }
-    # A form carries a CSRF token, which must never be cached for others.
-    shows_a_form = any(
-        flags[name]
-        for name in (
-            "can_withdraw",
-            "can_support",
-            "can_withdraw_support",
-            "can_comment",
-            "can_screen",
-            "can_moderate",
-        )
-    )
     context = {
         "proposal": proposal,
         "community": proposal.community,
         **selectors.proposal_page_lists(proposal),
         **flags,
         "return_reason": selectors.proposal_return_reason(proposal),
-        "cache_body": not shows_a_form,
         "comment_form": CommentForm(),
         "reason_form": ReasonForm(),
         "compare_form": CompareForm(

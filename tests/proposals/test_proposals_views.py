@@ -1,6 +1,7 @@
 """The pages: one happy path and one refusal each, and constant query counts."""
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -491,6 +492,41 @@ def test_a_cached_proposal_page_never_serves_one_readers_csrf_token():
 
     assert 'data-testid="support"' in page
     assert "csrfmiddlewaretoken" in page
+
+
+def test_a_residents_page_reads_only_the_forms_once_the_rest_is_cached():
+    """A resident who may support and comment gets the cached texts, budget,
+    comments and timeline; only what is theirs (the notifications read, the
+    support, the permissions) is read."""
+    cold, cached = _page_queries(3, role=Role.RESIDENT)
+    assert cached <= cold - 6
+
+
+def test_each_resident_posts_with_their_own_token_from_a_cached_page():
+    proposal = make_proposal()
+    first, second = (
+        Client(enforce_csrf_checks=True),
+        Client(enforce_csrf_checks=True),
+    )
+    for client in (first, second):
+        client.force_login(make_member(proposal.community))
+        page = client.get(proposal.get_absolute_url()).text
+        token = re.search(
+            r'action="{}"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" '
+            r'value="([^"]+)"'.format(
+                re.escape(reverse("proposals:support", args=[proposal.pk]))
+            ),
+            page,
+        ).group(1)
+
+        response = client.post(
+            reverse("proposals:support", args=[proposal.pk]),
+            {"csrfmiddlewaretoken": token},
+        )
+
+        assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.support_count == 2
 
 
 def test_english_status_badges_begin_with_a_capital(client):
