@@ -96,6 +96,25 @@ class Project(models.Model):
         return reverse("projects:project", kwargs={"pk": self.pk})
 
 
+class ProjectVersion(models.Model):
+    """The number a project's pages are cached under (their `{% cache %}`).
+
+    Every service that changes what the project's pages show adds one to it
+    in the transaction of its change (`projects.services.common.
+    project_changed`), so the next reader renders anew. A row of its own, not
+    a column of `Project`: the project's history of changes records every
+    update of its row, and a new version is no change to the agreement.
+    """
+
+    project = models.OneToOneField(
+        Project, models.CASCADE, primary_key=True, related_name="page_version"
+    )
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.project_id} v{self.number}"
+
+
 @track_changes(model_name="InstallmentHistory")
 class Installment(models.Model):
     """One part of the grant's schedule, paid when its trigger is met.

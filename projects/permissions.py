@@ -21,9 +21,13 @@ from proposals.permissions import team_ids
 
 @rules.predicate
 def is_on_project_team(user, project):
-    return getattr(user, "is_authenticated", False) and user.pk in team_ids(
-        project.proposal
-    )
+    if not getattr(user, "is_authenticated", False):
+        return False
+    # A page asks several permissions of one project: its team is read once.
+    team = project.__dict__.get("_team_ids")
+    if team is None:
+        team = project.__dict__["_team_ids"] = team_ids(project.proposal)
+    return user.pk in team
 
 
 # Receipts and bank references: the people who keep the money straight or

@@ -2,7 +2,8 @@
 
 from fundapp.personal_data import PersonalData, register_personal_data
 
-from .models import Rating, VolunteerShift
+from .models import DisbursementApproval, Observation, Rating, VolunteerShift
+from .services.common import project_changed
 
 
 def _export(user) -> dict:
@@ -31,6 +32,17 @@ def _export(user) -> dict:
 def _erase(user) -> None:
     # A rating's comment may say who wrote it; the score stays in the summary.
     Rating.objects.filter(resident=user).update(comment="")
+    # The pages that name the person (their signatures, their observations)
+    # are rendered anew with the name the erasure leaves.
+    project_changed(
+        *Rating.objects.filter(resident=user).values_list("project_id", flat=True),
+        *DisbursementApproval.objects.filter(approver=user).values_list(
+            "disbursement__installment__project_id", flat=True
+        ),
+        *Observation.objects.filter(evaluator=user).values_list(
+            "project_id", flat=True
+        ),
+    )
 
 
 register_personal_data(PersonalData("projects", _export, _erase))

@@ -10,8 +10,9 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Count, F, Max, Prefetch, Q, Sum, Window
+from django.db.models import Case, Count, F, Max, Prefetch, Q, Sum, When, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -24,19 +25,45 @@ from projects.models import (
     DisbursementApproval,
     Expense,
     Installment,
+    Milestone,
+    Observation,
     ProgressReport,
     Project,
+    ProjectReturn,
     Rating,
 )
 from proposals.models import Proposal
 
 
 def project_get(pk: int) -> Project:
+    """The project with its proposal, community and page version (one query;
+    the team is read when a permission asks for it). The services read the
+    money's rows (the commitment, the fund) themselves, under their locks."""
     return get_object_or_404(
-        Project.objects.select_related(
-            "proposal__commitment", "proposal__round", "community__fund"
-        ).prefetch_related("proposal__co_proposers"),
+        Project.objects.select_related("proposal", "community", "page_version"),
         pk=pk,
+    )
+
+
+def project_version(project: Project) -> str:
+    """What the project's pages are cached under, read with the project
+    (`project_get`), no query.
+
+    It changes with everything the pages show: the project's own rows (its
+    `ProjectVersion`, which every projects service moves on), the proposal
+    (its `updated_at`, which every proposals service moves on: status,
+    decision, conditions, title, budget lines) and the community's name and
+    rating window.
+    """
+    version = getattr(project, "page_version", None)  # None: no row yet
+    proposal, community = project.proposal, project.community
+    return "|".join(
+        (
+            str(version.number if version is not None else 0),
+            proposal.updated_at.isoformat(),
+            str(community.rating_window_days),
+            community.display_name,
+        )
     )
 
 
@@ -61,11 +88,11 @@ class LineMoney:
     queried: Decimal = ZERO
     waiting: Decimal = ZERO
 
-    @property
+    @cached_property
     def over(self) -> bool:
         return self.accepted + self.waiting + self.queried > self.budget
 
-    @property
+    @cached_property
     def left(self) -> Decimal:
         """The budget not yet taken by an expense (below zero when over)."""
         return cny(self.budget - self.accepted - self.waiting - self.queried)
@@ -86,12 +113,12 @@ class ProjectMoney:
         """The expenses the social worker accepted."""
         return self.accepted
 
-    @property
+    @cached_property
     def unspent(self) -> Decimal:
         """Paid out and not (yet) shown to be spent or returned."""
         return max(cny(self.paid - self.accepted - self.returned), ZERO)
 
-    @property
+    @cached_property
     def returnable(self) -> Decimal:
         """What may still be returned: expenses waiting for review or
         queried may yet be accepted, so they count as spent here."""
@@ -102,18 +129,26 @@ class ProjectMoney:
             ZERO,
         )
 
-    @property
+    @cached_property
     def unpaid(self) -> Decimal:
         return cny(self.approved - self.paid)
 
 
-def project_money(project: Project) -> ProjectMoney:
+def project_money(
+    project: Project,
+    *,
+    paid: Decimal | None = None,
+    returned: Decimal | None = None,
+) -> ProjectMoney:
     """Approved, paid, spent (accepted), queried, unspent and returned, in
-    all and per budget line (four queries)."""
-    paid = Disbursement.objects.filter(
-        installment__project=project, status=Disbursement.Status.PAID
-    ).aggregate(total=Sum("amount"))["total"]
-    returned = project.returns.aggregate(total=Sum("amount"))["total"]
+    all and per budget line (four queries; two when the caller read what
+    was `paid` and `returned` already)."""
+    if paid is None:
+        paid = Disbursement.objects.filter(
+            installment__project=project, status=Disbursement.Status.PAID
+        ).aggregate(total=Sum("amount"))["total"]
+    if returned is None:
+        returned = project.returns.aggregate(total=Sum("amount"))["total"]
     by_line = defaultdict(dict)
     for line_id, status, total in (
         Expense.objects.filter(project=project)
@@ -274,10 +309,18 @@ class TimelineEntry:
 
 
 def project_timeline(
-    project: Project, *, limit: int | None = None
+    project: Project,
+    *,
+    limit: int | None = None,
+    payments: list[Disbursement] | None = None,
+    observations: list[Observation] | None = None,
+    flags: list[DeviationFlag] | None = None,
+    returns: list[ProjectReturn] | None = None,
 ) -> list[TimelineEntry]:
     """Everything that happened, newest first: payments, reports, expenses,
-    volunteer days, observations, flags, returns (a query for each kind).
+    volunteer days, observations, flags, returns (a query for each kind the
+    caller has not read already: `payments` with their installment, and all
+    of the project's `observations`, `flags` and `returns`).
 
     With `limit`, only the newest `limit` entries: each kind reads at most
     that many rows, so the biggest project costs what a small one does.
@@ -287,14 +330,18 @@ def project_timeline(
         queryset = queryset.order_by(*order)
         return queryset if limit is None else queryset[:limit]
 
+    if payments is None:
+        payments = newest(
+            Disbursement.objects.filter(
+                installment__project=project, status=Disbursement.Status.PAID
+            ).select_related("installment"),
+            "-paid_on",
+            "-id",
+        )
+    else:
+        payments = sorted(payments, key=lambda d: (d.paid_on, d.pk), reverse=True)
     entries = []
-    for disbursement in newest(
-        Disbursement.objects.filter(
-            installment__project=project, status=Disbursement.Status.PAID
-        ).select_related("installment"),
-        "-paid_on",
-        "-id",
-    ):
+    for disbursement in payments:
         entries.append(TimelineEntry(disbursement.paid_on, "payment", disbursement))
     for report in newest(
         project.reports.prefetch_related("photos").select_related("milestone"),
@@ -314,18 +361,136 @@ def project_timeline(
     )
     for day in days:
         entries.append(TimelineEntry(day["served_on"], "volunteers", day))
-    for observation in newest(
-        project.observations.select_related("evaluator"), "-observed_on", "-id"
-    ):
+    if observations is None:
+        observations = newest(
+            project.observations.select_related("evaluator"), "-observed_on", "-id"
+        )
+    else:
+        observations = sorted(
+            observations, key=lambda o: (o.observed_on, o.pk), reverse=True
+        )
+    for observation in observations:
         entries.append(
             TimelineEntry(observation.observed_on, "observation", observation)
         )
-    for flag in newest(project.flags.all(), "-raised_at", "-id"):
+    if flags is None:
+        flags = newest(project.flags.all(), "-raised_at", "-id")
+    else:
+        flags = sorted(flags, key=lambda f: (f.raised_at, f.pk), reverse=True)
+    for flag in flags:
         entries.append(TimelineEntry(timezone.localdate(flag.raised_at), "flag", flag))
-    for returned in newest(project.returns.all(), "-returned_on", "-id"):
+    if returns is None:
+        returns = newest(project.returns.all(), "-returned_on", "-id")
+    else:
+        returns = sorted(returns, key=lambda r: (r.returned_on, r.pk), reverse=True)
+    for returned in returns:
         entries.append(TimelineEntry(returned.returned_on, "return", returned))
     entries.sort(key=lambda entry: entry.on, reverse=True)
     return entries if limit is None else entries[:limit]
+
+
+@dataclass
+class ProjectPage:
+    """What a project's page shows to everyone, read once, in a fixed number
+    of queries (thirteen) whatever the size of the project."""
+
+    money: ProjectMoney
+    installments: list[InstallmentRow]
+    delivery: Delivery
+    satisfaction: Satisfaction
+    timeline: list[TimelineEntry]
+    timeline_cut: bool
+    milestones: list[Milestone]
+    flags: list[DeviationFlag]
+    observations: list[Observation]
+    on_hold: bool
+
+
+def project_page(project: Project, *, timeline_shown: int | None) -> ProjectPage:
+    """The project page's reads: the schedule with its payments, the money,
+    delivery and satisfaction, the milestones, flags and observations, and
+    the newest `timeline_shown` entries of the timeline (None: all of it).
+
+    What two parts of the page show is read once: the payments are the
+    schedule's, the returns' total is summed from the returns, the flags and
+    observations of the timeline are those the page lists.
+    """
+    flags = list(project.flags.all())
+    on_hold = any(flag.holds for flag in flags)
+    observations = list(project.observations.select_related("evaluator"))
+    returns = list(project.returns.all())
+    installments = project_installments(project, on_hold=on_hold)
+    payments = [
+        row.disbursement
+        for row in installments
+        if row.disbursement is not None
+        and row.disbursement.status == Disbursement.Status.PAID
+    ]
+    money = project_money(
+        project,
+        paid=sum((payment.amount for payment in payments), ZERO),
+        returned=sum((item.amount for item in returns), ZERO),
+    )
+    limit = None if timeline_shown is None else timeline_shown + 1
+    timeline = project_timeline(
+        project,
+        limit=limit,
+        payments=payments,
+        observations=observations,
+        flags=flags,
+        returns=returns,
+    )
+    cut = timeline_shown is not None and len(timeline) > timeline_shown
+    return ProjectPage(
+        money=money,
+        installments=installments,
+        delivery=project_delivery(project),
+        satisfaction=project_satisfaction(project),
+        timeline=timeline[:timeline_shown] if cut else timeline,
+        timeline_cut=cut,
+        milestones=list(project.milestones.all()),
+        flags=flags,
+        observations=observations,
+        on_hold=on_hold,
+    )
+
+
+@dataclass
+class MoneyPage:
+    """What a project's money page shows to everyone (six queries)."""
+
+    money: ProjectMoney
+    expenses: list[Expense]
+    expenses_cut: bool
+    returns: list[ProjectReturn]
+
+
+def project_money_page(project: Project, *, expenses_shown: int | None) -> MoneyPage:
+    """The money page's reads: the money per budget line, the returns and the
+    expenses, those waiting for someone first, then the newest (the first
+    `expenses_shown` of them; None: all)."""
+    returns = list(project.returns.all())
+    expenses = project.expenses.select_related("budget_line").order_by(
+        Case(
+            When(status=Expense.Status.SUBMITTED, then=0),
+            When(status=Expense.Status.QUERIED, then=1),
+            default=2,
+        ),
+        "-spent_on",
+        "-id",
+    )
+    if expenses_shown is not None:
+        expenses = expenses[: expenses_shown + 1]
+    expenses = list(expenses)
+    cut = expenses_shown is not None and len(expenses) > expenses_shown
+    return MoneyPage(
+        money=project_money(
+            project, returned=sum((item.amount for item in returns), ZERO)
+        ),
+        expenses=expenses[:expenses_shown] if cut else expenses,
+        expenses_cut=cut,
+        returns=returns,
+    )
 
 
 @dataclass

@@ -16,7 +16,7 @@ from fundapp.services import commitment_outstanding
 from projects.models import Installment, Milestone, Project
 from proposals.models import Proposal
 
-from .common import require_plausible_date
+from .common import project_changed, require_plausible_date
 
 MAX_INSTALLMENTS = 12
 HUNDRED = Decimal("100")
@@ -243,6 +243,7 @@ def project_open(
         Milestone(project=project, title=title.strip(), due_on=due_on)
         for title, due_on in milestones
     )
+    project_changed(project.pk)
     return project
 
 
@@ -264,4 +265,6 @@ def milestone_add(
                 )
             }
         )
-    return Milestone.objects.create(project=project, title=title, due_on=due_on)
+    milestone = Milestone.objects.create(project=project, title=title, due_on=due_on)
+    project_changed(project.pk)
+    return milestone

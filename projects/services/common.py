@@ -3,13 +3,14 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fundapp import clock
 from fundapp.models import User
 from fundapp.permissions import require_perm
-from projects.models import DeviationFlag, Project
+from projects.models import DeviationFlag, Project, ProjectVersion
 from proposals.models import Proposal
 
 # Where the proposal's lifecycle lets money move, deliveries be recorded, ...
@@ -32,6 +33,25 @@ def lock_project(project: Project) -> Project:
         .select_related("proposal__commitment__fund", "community")
         .get(pk=project.pk)
     )
+
+
+def project_changed(*project_ids: int) -> None:
+    """Give the projects' pages a new version (`ProjectVersion`): what was
+    cached of them is not read again.
+
+    Called by every service that changes what a project's pages show, in its
+    transaction and after its other locks (the version row is locked last,
+    so it adds no deadlock). One statement per project, also for a project
+    that has no version row yet (the scale data's, loaded by COPY).
+    """
+    table = connection.ops.quote_name(ProjectVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        for project_id in sorted(set(project_ids)):
+            cursor.execute(
+                f"INSERT INTO {table} (project_id, number) VALUES (%s, 1) "  # noqa: S608
+                f"ON CONFLICT (project_id) DO UPDATE SET number = {table}.number + 1",
+                [project_id],
+            )
 
 
 def require(actor: User, perm: str, project: Project) -> None:

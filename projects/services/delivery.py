@@ -28,6 +28,7 @@ from proposals.uploads import clean_upload
 from .common import (
     RUNNING,
     lock_project,
+    project_changed,
     require_not_future,
     require_plausible_date,
     require_status,
@@ -126,6 +127,7 @@ def expense_record(
     )
     expense.receipt.save(cleaned.original_name, cleaned.content, save=False)
     expense.save()
+    project_changed(project.pk)
     return expense
 
 
@@ -163,6 +165,7 @@ def expense_review(
         status=ReviewStatus.ACCEPTED if accept else ReviewStatus.QUERIED,
         query=query,
     )
+    project_changed(expense.project_id)
     return expense
 
 
@@ -194,6 +197,7 @@ def expense_answer(
     )[:300]
     expense.status = ReviewStatus.SUBMITTED
     expense.save(update_fields=fields)
+    project_changed(expense.project_id)
     return expense
 
 
@@ -259,6 +263,7 @@ def progress_report_file(
         )
         row.file.save(photo.original_name, photo.content, save=False)
         row.save()
+    project_changed(project.pk)
     return report
 
 
@@ -280,6 +285,7 @@ def progress_report_review(
         Milestone.objects.filter(
             pk=report.milestone_id, reached_on__isnull=True
         ).update(reached_on=report.happened_on)
+    project_changed(report.project_id)
     return report
 
 
@@ -300,6 +306,7 @@ def progress_report_answer(
     report.summary = summary
     report.status = ReviewStatus.SUBMITTED
     report.save(update_fields=["summary", "status"])
+    project_changed(report.project_id)
     return report
 
 
@@ -365,7 +372,7 @@ def volunteer_shift_record(
                 )
             }
         )
-    return VolunteerShift.objects.create(
+    shift = VolunteerShift.objects.create(
         project=project,
         volunteer=volunteer,
         volunteer_name=volunteer_name[:60] if volunteer is None else "",
@@ -375,6 +382,8 @@ def volunteer_shift_record(
         recorded_by=actor,
         recorded_at=clock.now(),
     )
+    project_changed(project.pk)
+    return shift
 
 
 @transaction.atomic
@@ -407,4 +416,5 @@ def project_complete(
     project.completed_on = completed_on
     project.save(update_fields=["completed_on"])
     proposal_complete(proposal=project.proposal, actor=actor)
+    project_changed(project.pk)
     return project

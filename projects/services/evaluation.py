@@ -16,7 +16,13 @@ from projects.selectors import rating_window_closes
 from proposals.models import Proposal
 from proposals.services import proposal_mark_evaluated
 
-from .common import lock_project, require_not_future, require_plausible_date, today
+from .common import (
+    lock_project,
+    project_changed,
+    require_not_future,
+    require_plausible_date,
+    today,
+)
 
 SCORES = range(1, 6)
 
@@ -86,6 +92,7 @@ def rating_set(
     if not created:
         rating.score, rating.comment, rating.changed_at = score, comment, now
         rating.save(update_fields=["score", "comment", "changed_at"])
+    project_changed(project.pk)
     return rating
 
 
@@ -107,7 +114,7 @@ def observation_record(
         _require_score(score)
     require_not_future(observed_on, "observed_on")
     require_plausible_date(observed_on, "observed_on", _("The day"))
-    return Observation.objects.create(
+    observation = Observation.objects.create(
         project=project,
         evaluator=actor,
         observed_on=observed_on,
@@ -115,6 +122,8 @@ def observation_record(
         score=score,
         recorded_at=clock.now(),
     )
+    project_changed(project.pk)
+    return observation
 
 
 FLAGGABLE = frozenset(
@@ -144,13 +153,15 @@ def flag_raise(
             % {"status": project.proposal.get_status_display()},
             code="project_status",
         )
-    return DeviationFlag.objects.create(
+    flag = DeviationFlag.objects.create(
         project=project,
         kind=kind,
         reasons=reasons,
         raised_by=actor,
         raised_at=clock.now(),
     )
+    project_changed(project.pk)
+    return flag
 
 
 @transaction.atomic
@@ -204,6 +215,7 @@ def flag_resolve(
             "resolution_note",
         ]
     )
+    project_changed(project.pk)
     return flag
 
 
@@ -227,4 +239,5 @@ def project_mark_evaluated(*, project: Project, actor: User) -> Project:
             code="rating_window_open",
         )
     proposal_mark_evaluated(proposal=project.proposal, actor=actor)
+    project_changed(project.pk)
     return project

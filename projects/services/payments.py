@@ -38,6 +38,7 @@ from proposals.services import proposal_close, proposal_start
 from .common import (
     PAYABLE,
     lock_project,
+    project_changed,
     require_no_hold,
     require_not_future,
     require_plausible_date,
@@ -118,7 +119,7 @@ def installment_request(*, installment: Installment, actor: User) -> Disbursemen
         )
     try:
         with transaction.atomic():
-            return Disbursement.objects.create(
+            disbursement = Disbursement.objects.create(
                 installment=installment,
                 amount=installment.amount,
                 requested_by=actor,
@@ -128,6 +129,8 @@ def installment_request(*, installment: Installment, actor: User) -> Disbursemen
         raise ValidationError(
             _("This installment is already requested or paid."), code="already"
         ) from None
+    project_changed(project.pk)
+    return disbursement
 
 
 @transaction.atomic
@@ -155,6 +158,7 @@ def disbursement_withdraw(
     disbursement.status = Disbursement.Status.WITHDRAWN
     disbursement.withdrawn_reason = reason[:300]
     disbursement.save(update_fields=["status", "withdrawn_reason"])
+    project_changed(project.pk)
     return disbursement
 
 
@@ -213,6 +217,7 @@ def disbursement_approve(
         disbursement=disbursement, approver=actor, approved_at=clock.now()
     )
     if not pays:
+        project_changed(project.pk)
         return disbursement
     proposal = project.proposal
     first_payment = not Disbursement.objects.filter(
@@ -250,6 +255,7 @@ def disbursement_approve(
             "ledger_transaction",
         ]
     )
+    project_changed(project.pk)
     return disbursement
 
 
@@ -338,7 +344,7 @@ def return_record(
         memo=_("Unspent money of %(project)s returned, %(reference)s")
         % {"project": project.proposal.title, "reference": bank_reference},
     )
-    return ProjectReturn.objects.create(
+    returned = ProjectReturn.objects.create(
         project=project,
         amount=amount,
         returned_on=returned_on,
@@ -347,6 +353,8 @@ def return_record(
         recorded_at=clock.now(),
         ledger_transaction=movement,
     )
+    project_changed(project.pk)
+    return returned
 
 
 @transaction.atomic
@@ -401,4 +409,5 @@ def project_close(*, project: Project, actor: User) -> Project:
             % {"project": proposal.title},
         )
     proposal_close(proposal=proposal, actor=actor)
+    project_changed(project.pk)
     return project

@@ -11,23 +11,24 @@ from proposals.models import Proposal
 DONE = frozenset({Proposal.Status.COMPLETED, Proposal.Status.EVALUATED})
 
 
-def page_flags(user, project: Project, *, flags=None) -> dict:
-    """`flags`: the project's deviation flags when the page reads them anyway."""
+def page_flags(user, project: Project, *, on_hold=None) -> dict:
+    """The reader's flags. `on_hold`: a function telling whether a flag holds
+    the project's payments, asked only when a flag depends on it (by
+    default a query); the page shows the hold from its own reads."""
     status = project.proposal.status
-    if flags is None:
-        on_hold = selectors.project_on_hold(project)
-    else:
-        on_hold = any(flag.holds for flag in flags)
+    if on_hold is None:
+
+        def on_hold():
+            return selectors.project_on_hold(project)
 
     def may(perm: str) -> bool:
         return user.has_perm(perm, project)
 
     return {
-        "on_hold": on_hold,
         "can_view_receipts": may("projects.view_receipts"),
         "can_request": status in PAYABLE
-        and not on_hold
-        and may("projects.request_installment"),
+        and may("projects.request_installment")
+        and not on_hold(),
         "can_sign": status in PAYABLE and may("projects.approve_installment"),
         "can_withdraw": may("projects.approve_installment")
         or may("projects.request_installment"),

@@ -1,9 +1,9 @@
 """A project's public page, its money page, the grant agreement, its files."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, When
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from fundapp.permissions import require_perm
@@ -44,48 +44,38 @@ DEFAULT_SCHEDULE = [
 
 def project_detail(request, pk):
     """Anyone's view of a funded project: its money in and out, its
-    timeline, volunteer hours and evaluation summary."""
+    timeline, volunteer hours and evaluation summary.
+
+    What everyone sees is cached under the project's version (see the
+    template), so its selector is lazy: on a cache hit it does not run. What
+    the reader may do (buttons, forms, their own rating) is decided for each
+    request and never cached.
+    """
     project = project_for(request, pk, "projects.view_project")
-    raised = list(project.flags.all())
-    flags = page_flags(request.user, project, flags=raised)
     whole = request.GET.get("timeline") == "all"
-    timeline = selectors.project_timeline(
-        project, limit=None if whole else TIMELINE_SHOWN + 1
+    page = SimpleLazyObject(
+        lambda: selectors.project_page(
+            project, timeline_shown=None if whole else TIMELINE_SHOWN
+        )
+    )
+    flags = page_flags(request.user, project, on_hold=lambda: page.on_hold)
+    user = request.user
+    acts_on_installments = (
+        flags["can_request"] or flags["can_sign"] or flags["can_withdraw"]
     )
     context = {
         "project": project,
         "proposal": project.proposal,
         "community": project.community,
-        "money": selectors.project_money(project),
-        "installments": selectors.project_installments(
-            project, on_hold=flags["on_hold"]
-        ),
-        "delivery": selectors.project_delivery(project),
-        "satisfaction": selectors.project_satisfaction(project),
-        "timeline": timeline[:TIMELINE_SHOWN] if not whole else timeline,
-        "timeline_cut": len(timeline) > TIMELINE_SHOWN and not whole,
-        "milestones": list(project.milestones.all()),
-        "flags_raised": raised,
+        "version": selectors.project_version(project),
+        "whole_timeline": whole,
+        "page": page,
         "rating_closes": selectors.rating_window_closes(project),
+        "acts_on_installments": acts_on_installments,
         **flags,
     }
-    user = request.user
-    requestable = True
-    for row in context["installments"]:
-        # Only the next installment is offered: they are paid in order.
-        if row.state == "scheduled" and requestable and flags["can_request"]:
-            row.request_form = ConfirmForm(user=user, form=f"request:{project.pk}")
-            requestable = False
-        if row.state in ("requested", "on_hold"):
-            requestable = False
-        signed = {signature.approver_id for signature in row.signatures}
-        row.can_sign = (
-            flags["can_sign"]
-            and row.state == "requested"
-            and user.pk not in signed
-            and user.pk != row.disbursement.requested_by_id
-        )
-        row.signed_by_me = user.pk in signed
+    if acts_on_installments:
+        _offer_installment_actions(page.installments, user, project, flags)
     if flags["can_review"]:
         context["reports_waiting"] = [
             (report, ReviewForm(user=user, form=f"review:{project.pk}"))
@@ -100,47 +90,65 @@ def project_detail(request, pk):
         context["reports_queried"] = list(
             project.reports.filter(status=ProgressReport.Status.QUERIED)
         )
-    context["observations"] = list(project.observations.select_related("evaluator"))
     if flags["can_rate"]:
-        mine = project.ratings.filter(resident=request.user).first()
+        mine = project.ratings.filter(resident=user).first()
         context["my_rating"] = mine
         context["rating_form"] = RatingForm(
-            user=request.user,
+            user=user,
             form=f"rate:{project.pk}",
             initial={"score": mine.score, "comment": mine.comment} if mine else None,
         )
     return render(request, "projects/project_detail.html", context)
 
 
+def _offer_installment_actions(rows, user, project, flags) -> None:
+    """What this reader may do with each installment (never cached)."""
+    requestable = True
+    for row in rows:
+        # Only the next installment is offered: they are paid in order.
+        if row.state == "scheduled" and requestable and flags["can_request"]:
+            row.request_form = ConfirmForm(user=user, form=f"request:{project.pk}")
+            requestable = False
+        if row.state in ("requested", "on_hold"):
+            requestable = False
+        signed = {signature.approver_id for signature in row.signatures}
+        row.can_sign = (
+            flags["can_sign"]
+            and row.state == "requested"
+            and user.pk not in signed
+            and user.pk != row.disbursement.requested_by_id
+        )
+        row.signed_by_me = user.pk in signed
+
+
 def project_money(request, pk):
     """Approved, paid, spent, queried and unspent, per budget line; the
-    expenses that wait for someone first, then the newest."""
+    expenses that wait for someone first, then the newest.
+
+    Cached under the project's version, as the project page is; the review
+    forms of the social worker are not.
+    """
     project = project_for(request, pk, "projects.view_project")
     flags = page_flags(request.user, project)
     whole = request.GET.get("expenses") == "all"
-    expenses = project.expenses.select_related("budget_line").order_by(
-        Case(
-            When(status=Expense.Status.SUBMITTED, then=0),
-            When(status=Expense.Status.QUERIED, then=1),
-            default=2,
-        ),
-        "-spent_on",
-        "-id",
+    page = SimpleLazyObject(
+        lambda: selectors.project_money_page(
+            project, expenses_shown=None if whole else EXPENSES_SHOWN
+        )
     )
-    expenses = list(expenses if whole else expenses[: EXPENSES_SHOWN + 1])
-    for expense in expenses:
-        if flags["can_review"] and expense.status == Expense.Status.SUBMITTED:
-            expense.review_form = ReviewForm(
-                user=request.user, form=f"review:{project.pk}"
-            )
+    if flags["can_review"]:
+        for expense in page.expenses:
+            if expense.status == Expense.Status.SUBMITTED:
+                expense.review_form = ReviewForm(
+                    user=request.user, form=f"review:{project.pk}"
+                )
     context = {
         "project": project,
         "proposal": project.proposal,
         "community": project.community,
-        "money": selectors.project_money(project),
-        "expenses": expenses if whole else expenses[:EXPENSES_SHOWN],
-        "expenses_cut": not whole and len(expenses) > EXPENSES_SHOWN,
-        "returns": list(project.returns.all()),
+        "version": selectors.project_version(project),
+        "whole_expenses": whole,
+        "page": page,
         **flags,
     }
     return render(request, "projects/project_money.html", context)

@@ -56,7 +56,7 @@ def test_the_team_files_a_report_with_photos_and_the_worker_accepts_it(client, c
     assert report.photos.count() == 2
     assert report.status == ProgressReport.Status.ACCEPTED
     public = client.get(crew.project.get_absolute_url())
-    assert public.context["delivery"].participants == 12
+    assert public.context["page"].delivery.participants == 12
     photo_url = reverse(
         "projects:photo", args=[crew.project.pk, report.photos.first().pk]
     )
@@ -98,7 +98,7 @@ def test_volunteer_hours_of_a_named_person_are_recorded(client, crew):
 
     assert VolunteerShift.objects.get().volunteer_name == "张大爷"
     page = client.get(crew.project.get_absolute_url())
-    assert page.context["delivery"].volunteer_hours == 3
+    assert page.context["page"].delivery.volunteer_hours == 3
 
 
 def rate(client, crew, resident, score, comment=""):
@@ -124,8 +124,8 @@ def test_residents_rate_and_change_their_rating(client, crew):
 
     assert Rating.objects.get(resident=crew.residents[0]).score == 5
     page = client.get(crew.project.get_absolute_url())
-    assert page.context["satisfaction"].count == 2
-    assert page.context["satisfaction"].mean == 4
+    assert page.context["page"].satisfaction.count == 2
+    assert page.context["page"].satisfaction.mean == 4
 
 
 @pytest.mark.parametrize("score", ["0", "6", "4.5"])
@@ -184,7 +184,7 @@ def test_the_evaluator_flags_and_the_fund_committee_lifts_the_hold(client, crew)
     )
     flag = DeviationFlag.objects.get()
     page = client.get(crew.project.get_absolute_url())
-    assert page.context["on_hold"]
+    assert page.context["page"].on_hold
     reference = council_decision(crew.project.community)
     client.force_login(crew.signers[0])
     url = reverse("projects:flag_resolve", args=[crew.project.pk, flag.pk])
@@ -199,7 +199,7 @@ def test_the_evaluator_flags_and_the_fund_committee_lifts_the_hold(client, crew)
     flag.refresh_from_db()
     assert flag.state == DeviationFlag.State.LIFTED
     assert flag.decision_reference == reference.upper()
-    assert not client.get(crew.project.get_absolute_url()).context["on_hold"]
+    assert not client.get(crew.project.get_absolute_url()).context["page"].on_hold
 
 
 def test_a_resident_cannot_flag(client, crew):

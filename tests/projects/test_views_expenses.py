@@ -112,7 +112,8 @@ def test_a_resident_cannot_record_an_expense(client, crew):
 def review(client, crew, expense, **data):
     client.force_login(crew.worker)
     page = client.get(reverse("projects:money", args=[crew.project.pk]))
-    form = next(e for e in page.context["expenses"] if e.pk == expense.pk).review_form
+    expenses = page.context["page"].expenses
+    form = next(e for e in expenses if e.pk == expense.pk).review_form
     return client.post(
         reverse("projects:expense_review", args=[crew.project.pk, expense.pk]),
         {"idempotency_key": form["idempotency_key"].value(), **data},
@@ -238,7 +239,7 @@ def test_the_money_page_lists_waiting_expenses_first_and_links_to_every_one(
     first = client.get(url)
     every = client.get(url, {"expenses": "all"})
 
-    assert first.context["expenses"][0].pk == waiting.pk
-    assert len(first.context["expenses"]) == 40
+    assert first.context["page"].expenses[0].pk == waiting.pk
+    assert len(first.context["page"].expenses) == 40
     assert "?expenses=all" in first.content.decode()
-    assert len(every.context["expenses"]) == 46
+    assert len(every.context["page"].expenses) == 46

@@ -198,7 +198,7 @@ def test_the_money_page_reconciles_each_budget_line(client, crew):
 
     response = client.get(reverse("projects:money", args=[crew.project.pk]))
 
-    money = response.context["money"]
+    money = response.context["page"].money
     assert money.accepted == 100
     assert money.waiting == 30
     assert money.unspent == money.paid - 100
@@ -365,7 +365,7 @@ def test_a_long_timeline_shows_its_newest_entries_and_links_to_the_whole(client,
     first = client.get(url)
     whole = client.get(url, {"timeline": "all"})
 
-    assert len(first.context["timeline"]) == 30
-    assert first.context["timeline"][0].on == date(2026, 2, 15)
+    assert len(first.context["page"].timeline) == 30
+    assert first.context["page"].timeline[0].on == date(2026, 2, 15)
     assert "?timeline=all" in first.content.decode()
-    assert len(whole.context["timeline"]) == 45
+    assert len(whole.context["page"].timeline) == 45

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def page_key(client, project, name="request_form"):
     """The key the project page issues with the first installment's button."""
     response = client.get(project.get_absolute_url())
-    for row in response.context["installments"]:
+    for row in response.context["page"].installments:
         form = getattr(row, name, None)
         if form is not None:
             return row.installment, form["idempotency_key"].value()
