@@ -141,7 +141,7 @@ def project_money(
     returned: Decimal | None = None,
 ) -> ProjectMoney:
     """Approved, paid, spent (accepted), queried, unspent and returned, in
-    all and per budget line (four queries; two when the caller read what
+    all and per budget line (three queries; one when the caller read what
     was `paid` and `returned` already)."""
     if paid is None:
         paid = Disbursement.objects.filter(
@@ -149,37 +149,40 @@ def project_money(
         ).aggregate(total=Sum("amount"))["total"]
     if returned is None:
         returned = project.returns.aggregate(total=Sum("amount"))["total"]
-    by_line = defaultdict(dict)
-    for line_id, status, total in (
-        Expense.objects.filter(project=project)
-        .values_list("budget_line_id", "status")
-        .annotate(total=Sum("amount"))
-        .values_list("budget_line_id", "status", "total")
-    ):
-        by_line[line_id][status] = cny(total)
-    lines = []
-    for line in project.proposal.budget_lines.all():
-        spent = by_line.get(line.pk, {})
-        lines.append(
-            LineMoney(
-                line=line,
-                budget=line.total,
-                accepted=spent.get(Expense.Status.ACCEPTED, ZERO),
-                queried=spent.get(Expense.Status.QUERIED, ZERO),
-                waiting=spent.get(Expense.Status.SUBMITTED, ZERO),
-            )
+
+    def spent(status):
+        return Sum(
+            "expenses__amount",
+            filter=Q(expenses__project=project, expenses__status=status),
         )
 
+    # Each budget line with what its expenses add up to, in each state: the
+    # lines are the proposal's, their expenses are this project's.
+    lines = [
+        LineMoney(
+            line=line,
+            budget=line.total,
+            accepted=cny(line.accepted_total or ZERO),
+            queried=cny(line.queried_total or ZERO),
+            waiting=cny(line.waiting_total or ZERO),
+        )
+        for line in project.proposal.budget_lines.annotate(
+            accepted_total=spent(Expense.Status.ACCEPTED),
+            queried_total=spent(Expense.Status.QUERIED),
+            waiting_total=spent(Expense.Status.SUBMITTED),
+        ).order_by("position", "id")
+    ]
+
     def total(status):
-        return cny(sum((spent.get(status, ZERO) for spent in by_line.values()), ZERO))
+        return cny(sum((getattr(row, status) for row in lines), ZERO))
 
     return ProjectMoney(
         approved=cny(project.proposal.approved_amount or ZERO),
         paid=cny(paid or ZERO),
         returned=cny(returned or ZERO),
-        accepted=total(Expense.Status.ACCEPTED),
-        queried=total(Expense.Status.QUERIED),
-        waiting=total(Expense.Status.SUBMITTED),
+        accepted=total("accepted"),
+        queried=total("queried"),
+        waiting=total("waiting"),
         lines=lines,
     )
 
@@ -306,6 +309,11 @@ class TimelineEntry:
     on: datetime.date
     kind: str
     subject: object
+    # The day as the page shows it (and in its <time>), written once.
+    day: str = field(init=False)
+
+    def __post_init__(self):
+        self.day = self.on.isoformat()
 
 
 def project_timeline(
