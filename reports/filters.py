@@ -20,6 +20,7 @@ class AuditKind(TextChoices):
     LOGIN = "login", _("logged in")
     LOGIN_FAILED = "login_failed", _("wrong password")
     LOCKOUT = "lockout", _("login paused")
+    UNLOCK = "unlock", _("login let again")
 
 
 class AuditFilter(FreshFilterSet):

@@ -8,7 +8,7 @@ from .ledger import (
     LedgerEntry,
     LedgerTransaction,
 )
-from .people import Membership, Role, User
+from .people import LoginUnlock, Membership, Role, User
 
 __all__ = [
     "Account",
@@ -19,6 +19,7 @@ __all__ = [
     "LedgerCheck",
     "LedgerEntry",
     "LedgerTransaction",
+    "LoginUnlock",
     "Membership",
     "Role",
     "Source",

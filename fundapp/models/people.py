@@ -97,3 +97,26 @@ class Membership(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+
+class LoginUnlock(models.Model):
+    """A social worker let a person whose logins were paused log in again.
+
+    Kept for the audit page beside the logins, failed logins and lockouts it
+    answers; append-only, like the login records (`fundapp.services.people`).
+    """
+
+    user = models.ForeignKey(User, models.PROTECT, related_name="+")
+    community = models.ForeignKey("fundapp.Community", models.PROTECT, related_name="+")
+    unlocked_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    # How many wrong passwords of the account were forgotten.
+    failures_forgotten = models.PositiveIntegerField()
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("login let again")
+        verbose_name_plural = _("logins let again")
+        indexes = [models.Index(fields=["community", "-at"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.at:%Y-%m-%d %H:%M}"

@@ -1,13 +1,15 @@
 """People: registering residents, verifying them, granting staff roles."""
 
+from axes.models import AccessAttempt
 from axes.utils import reset as login_failures_forget
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fundapp.models import Community, Membership, Role, User
+from fundapp.models import Community, LoginUnlock, Membership, Role, User
 from fundapp.models.people import phone_validator
 from fundapp.permissions import forget_roles, require_perm
 
@@ -118,9 +120,25 @@ def login_unlock(*, actor: User, community: Community, user: User) -> int:
 
     Needs `fundapp.verify_residents` in the community, of which the user must
     be a member; forgets the account's failed logins (the record of them in
-    the failure log stays). Returns how many attempt records were forgotten.
+    the failure log stays) and records who let them in again, for the audit
+    page. Returns how many wrong passwords were forgotten.
     """
     require_perm(actor, "fundapp.verify_residents", community)
     if not Membership.objects.filter(community=community, user=user).exists():
         raise ValidationError(_("This person is not a member of the community."))
-    return login_failures_forget(username=user.username)
+    with transaction.atomic():
+        forgotten = (
+            AccessAttempt.objects.filter(username=user.username).aggregate(
+                failures=Sum("failures_since_start")
+            )["failures"]
+            or 0
+        )
+        login_failures_forget(username=user.username)
+        LoginUnlock.objects.create(
+            user=user,
+            community=community,
+            unlocked_by=actor,
+            failures_forgotten=forgotten,
+            at=timezone.now(),
+        )
+    return forgotten

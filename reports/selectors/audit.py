@@ -36,11 +36,19 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from councils.models import Council, Seat, Term
 from fundapp.history import history_is_recorded
-from fundapp.models import Community, Fund, Membership, Source, Tranche, User
+from fundapp.models import (
+    Community,
+    Fund,
+    LoginUnlock,
+    Membership,
+    Source,
+    Tranche,
+    User,
+)
 from projects.models import DeviationFlag, Disbursement, Installment, Project
 from proposals.models import Round
 
@@ -64,7 +72,12 @@ COLUMNS = (
     "audit_person",
 )
 # The kinds of records that are login records, not changes.
-LOGIN_KINDS = {AuditKind.LOGIN, AuditKind.LOGIN_FAILED, AuditKind.LOCKOUT}
+LOGIN_KINDS = {
+    AuditKind.LOGIN,
+    AuditKind.LOGIN_FAILED,
+    AuditKind.LOCKOUT,
+    AuditKind.UNLOCK,
+}
 
 
 def _scopes(community: Community) -> dict[type[Model], Q]:
@@ -209,7 +222,17 @@ def _login_parts(community: Community) -> list[QuerySet]:
         ),
         **common,
     )
-    return [logins, failures]
+    # The person of an unlock is the social worker who let the login in
+    # again; whose login it was is its object (a user id).
+    unlocks = LoginUnlock.objects.filter(community=community).annotate(
+        audit_kind=Value(AuditKind.UNLOCK.value, output_field=CharField()),
+        audit_what=Value("", output_field=CharField()),
+        audit_id=Cast("pk", BigIntegerField()),
+        audit_object=Cast("user_id", BigIntegerField()),
+        audit_at=F("at"),
+        audit_person=Cast("unlocked_by_id", BigIntegerField()),
+    )
+    return [logins, failures, unlocks]
 
 
 @dataclass
@@ -420,7 +443,12 @@ def audit_records_read(
     ]
     logins = AccessLog.objects.in_bulk(login_ids) if login_ids else {}
     failures = AccessFailureLog.objects.in_bulk(failure_ids) if failure_ids else {}
+    unlock_ids = [
+        row["audit_id"] for row in rows if row["audit_kind"] == AuditKind.UNLOCK
+    ]
+    unlocks = LoginUnlock.objects.in_bulk(unlock_ids) if unlock_ids else {}
     wanted = {row["audit_person"] for row in rows if row["audit_person"] is not None}
+    wanted |= {unlock.user_id for unlock in unlocks.values()}
     wanted |= _people_named(history.values())
     people = User.objects.in_bulk(wanted) if wanted else {}
     models = {_label(model): model for model in TRACKED_MODELS}
@@ -432,7 +460,11 @@ def audit_records_read(
             person_id=row["audit_person"],
             person=people.get(row["audit_person"]),
         )
-        if row["audit_kind"] in LOGIN_KINDS:
+        if row["audit_kind"] == AuditKind.UNLOCK:
+            unlock = unlocks.get(row["audit_id"])
+            if unlock is not None:
+                record.note = _unlock_note(unlock, people)
+        elif row["audit_kind"] in LOGIN_KINDS:
             log = (logins if row["audit_kind"] == AuditKind.LOGIN else failures).get(
                 row["audit_id"]
             )
@@ -455,6 +487,14 @@ def audit_records_read(
                 record.changes = _changes(event, before, people)
         records.append(record)
     return records
+
+
+def _unlock_note(unlock: LoginUnlock, people: dict[int, User]) -> str:
+    return ngettext(
+        "%(name)s may log in again; %(count)d wrong password forgotten",
+        "%(name)s may log in again; %(count)d wrong passwords forgotten",
+        unlock.failures_forgotten,
+    ) % {"name": people.get(unlock.user_id, ""), "count": unlock.failures_forgotten}
 
 
 def _login_note(log) -> str:

@@ -142,6 +142,46 @@ def test_logins_wrong_passwords_and_pauses_of_members_are_listed(
     assert records == sorted(records, key=lambda record: record.at, reverse=True)
 
 
+def test_who_let_a_paused_login_in_again_is_listed_with_what_was_forgotten(
+    client, settings, community, worker
+):
+    settings.AXES_FAILURE_LIMIT = 3
+    resident = make_member(community, display_name="黄阿姨")
+    for _ in range(3):
+        _log_in(client, resident.username, "wrong", address="10.0.9.9")
+    client.force_login(worker)
+
+    client.post(reverse("fund:unlock", args=[community.code, resident.pk]))
+    records = _audit(client, community, kind="unlock").context["page"].object_list
+    csv_text = (
+        client.get(
+            reverse("reports:audit_csv", args=[community.code]), {"kind": "unlock"}
+        )
+        .getvalue()
+        .decode()
+    )
+
+    assert [(record.kind, record.person) for record in records] == [("unlock", worker)]
+    assert records[0].note == "黄阿姨 may log in again; 3 wrong passwords forgotten"
+    assert "黄阿姨 may log in again; 3 wrong passwords forgotten" in csv_text
+    assert "Login let again" in _audit(client, community).text
+
+
+def test_an_unlock_elsewhere_is_not_listed(client, community, worker):
+    from fundapp import services
+
+    other = make_community()
+    resident = make_member(other)
+    services.login_unlock(
+        actor=make_member(other, Role.SOCIAL_WORKER), community=other, user=resident
+    )
+    client.force_login(worker)
+
+    records = _audit(client, community).context["page"].object_list
+
+    assert all(record.kind != "unlock" for record in records)
+
+
 def test_a_departments_viewer_reads_the_logins_without_their_addresses(
     client, community
 ):

@@ -10,8 +10,8 @@ It is idempotent. The role may read and write the application's tables, but
 on the ledger it may only read and append: no UPDATE, DELETE or TRUNCATE of
 entries, movements, commitments and accounts (whose balances the database
 keeps itself, migration 0007), and no DELETE of tranches. Meeting events,
-proposal events and the history of changes (fundapp/history.py) are appended
-to only, too. Not being the
+proposal events, the record of logins let in again and the history of changes
+(fundapp/history.py) are appended to only, too. Not being the
 owner, it can't disable the triggers.
 """
 
@@ -26,6 +26,8 @@ APPEND_ONLY = (
     "fundapp_commitment",
     "councils_meetingevent",
     "proposals_proposalevent",
+    # Who let a paused login in again (the audit page).
+    "fundapp_loginunlock",
 )
 
 
