@@ -318,6 +318,10 @@ def serve(options, folder: Path, env: dict) -> list[Started]:
     worker = Started(
         "celery worker",
         [
+            # deploy/linli-worker.service: Nice=10.
+            "nice",
+            "-n",
+            "10",
             str(BIN / "celery"),
             "-A",
             "fundapp",
