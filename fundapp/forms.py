@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fundapp.idempotency import KEY_MAX_LENGTH, form_key_check, form_key_issue
@@ -126,9 +127,23 @@ class TrancheForm(IdempotentForm):
     )
     match_cap = AmountField(label=_("Match cap (yuan)"), required=False)
 
+    def clean_received_on(self):
+        """Money is recorded once it has arrived: not on a day still to come."""
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise ValidationError(
+                _("Record the money once it has arrived: %(day)s is still to come."),
+                code="received_in_future",
+                params={"day": received_on.isoformat()},
+            )
+        return received_on
+
     def __init__(self, *args, fund, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = fund.sources.all()
+        self.fields["received_on"].widget.attrs["max"] = (
+            timezone.localdate().isoformat()
+        )
         self.fields["matched_tranche"].queryset = Tranche.objects.filter(
             fund=fund
         ).select_related("source")

@@ -48,7 +48,7 @@ def tranche_post(client, source, **overrides):
     [
         ("received_on", "1900-01-01", "belongs to fiscal year 1900"),
         ("received_on", "2025-12-31", "belongs to fiscal year 2025"),
-        ("received_on", "9999-12-31", "belongs to fiscal year 9999"),
+        ("received_on", "9999-12-31", "9999-12-31 is still to come"),
         ("spend_by", "9999-12-31", "within ten years"),
         ("fiscal_year", "1900", "greater than or equal to 2000"),
         ("amount", "1e26", "larger than ¥100,000,000"),
@@ -69,6 +69,28 @@ def test_a_tranche_out_of_bounds_is_a_form_error_and_nothing_is_recorded(
     assert response.status_code == 200
     assert message in response.context["form"].errors[field][0]
     assert not Tranche.objects.exists()
+
+
+def test_a_tranche_received_tomorrow_is_a_form_error_and_today_is_recorded(client):
+    community = make_community()
+    keeper = make_member(community, Role.FUND_COMMITTEE)
+    source = make_source(community.fund)
+    client.force_login(keeper)
+    tomorrow = today() + datetime.timedelta(days=1)
+
+    refused = tranche_post(
+        client, source, received_on=tomorrow.isoformat(), fiscal_year=tomorrow.year
+    )
+    recorded = tranche_post(
+        client, source, received_on=today().isoformat(), fiscal_year=today().year
+    )
+
+    assert refused.context["form"].errors["received_on"] == [
+        "Record the money once it has arrived: "
+        f"{tomorrow.isoformat()} is still to come."
+    ]
+    assert recorded.status_code == 302
+    assert list(Tranche.objects.values_list("received_on", flat=True)) == [today()]
 
 
 @pytest.mark.parametrize("amount", ["1e26", "9" * 30, "Infinity", "１e９"])
