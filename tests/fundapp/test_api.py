@@ -36,6 +36,39 @@ def test_the_ledger_api_lists_movements_with_their_entries(client):
     ]
 
 
+def test_the_ledger_list_writes_each_movement_as_its_serializer_does(client):
+    """The list reads rows (fundapp.api.movements_as_served), the item the
+    serializer: a receipt, a commitment, a reversal and the movement it
+    reverses come out the same both ways."""
+    from fundapp import services
+    from fundapp.models import LedgerTransaction
+    from tests.factories import make_approved_proposal
+
+    proposal = make_approved_proposal(fund_amount="5000.00")
+    community = proposal.community
+    receipt = LedgerTransaction.objects.filter(
+        fund=community.fund, kind="receive"
+    ).first()
+    extra = make_tranche(community.fund, amount="0.05", recorded_by=receipt.created_by)
+    services.transaction_reverse(
+        original=LedgerTransaction.objects.get(tranche=extra, kind="receive"),
+        actor=receipt.created_by,
+        reason="recorded twice",
+        idempotency_key="api-test-reverse",
+    )
+
+    listed = client.get("/api/ledger/", {"community": community.code}).json()
+
+    assert listed["count"] == 4
+    assert {movement["kind"] for movement in listed["results"]} >= {
+        "receive",
+        "commit",
+    }
+    assert any(movement["reversed_by"] for movement in listed["results"])
+    for movement in listed["results"]:
+        assert movement == client.get(f"/api/ledger/{movement['id']}/").json()
+
+
 def test_the_ledger_api_filters_by_year_and_source(client):
     community, keeper, _tranche = make_funded_community("10.00")
     other = make_source(community.fund)
