@@ -316,6 +316,18 @@ class TimelineEntry:
         self.day = self.on.isoformat()
 
 
+# The order of a timeline's entries of one day.
+TIMELINE_KINDS = (
+    "payment",
+    "report",
+    "expense",
+    "volunteers",
+    "observation",
+    "flag",
+    "return",
+)
+
+
 def project_timeline(
     project: Project,
     *,
@@ -331,10 +343,22 @@ def project_timeline(
     of the project's `observations`, `flags` and `returns`).
 
     With `limit`, only the newest `limit` entries: each kind reads at most
-    that many rows, so the biggest project costs what a small one does.
+    that many rows, and none older than the `limit`-th newest entry of the
+    kinds read before it (the cheap ones first: a patrol's daily volunteer
+    hours leave the older reports and expenses unread), so the biggest
+    project costs what a small one does.
     """
+    found = []  # (entry, the kind's rank in a day, its place in its kind)
 
-    def newest(queryset, *order):
+    def add(kind, rows, day_of):
+        rank = TIMELINE_KINDS.index(kind)
+        for place, row in enumerate(rows):
+            found.append((TimelineEntry(day_of(row), kind, row), rank, place))
+
+    def newest(queryset, day_field, *order):
+        if limit is not None and day_field and len(found) >= limit:
+            days = sorted((entry.on for entry, _rank, _place in found), reverse=True)
+            queryset = queryset.filter(**{f"{day_field}__gte": days[limit - 1]})
         queryset = queryset.order_by(*order)
         return queryset if limit is None else queryset[:limit]
 
@@ -343,57 +367,56 @@ def project_timeline(
             Disbursement.objects.filter(
                 installment__project=project, status=Disbursement.Status.PAID
             ).select_related("installment"),
+            "paid_on",
             "-paid_on",
             "-id",
         )
     else:
         payments = sorted(payments, key=lambda d: (d.paid_on, d.pk), reverse=True)
-    entries = []
-    for disbursement in payments:
-        entries.append(TimelineEntry(disbursement.paid_on, "payment", disbursement))
-    for report in newest(
-        project.reports.prefetch_related("photos").select_related("milestone"),
-        "-happened_on",
-        "-id",
-    ):
-        entries.append(TimelineEntry(report.happened_on, "report", report))
-    for expense in newest(
-        project.expenses.select_related("budget_line"), "-spent_on", "-id"
-    ):
-        entries.append(TimelineEntry(expense.spent_on, "expense", expense))
-    days = newest(
-        project.shifts.values("served_on").annotate(
-            hours=Sum("hours"), people=Count("id")
-        ),
-        "-served_on",
-    )
-    for day in days:
-        entries.append(TimelineEntry(day["served_on"], "volunteers", day))
+    add("payment", payments, lambda disbursement: disbursement.paid_on)
     if observations is None:
         observations = newest(
-            project.observations.select_related("evaluator"), "-observed_on", "-id"
+            project.observations.select_related("evaluator"),
+            "observed_on",
+            "-observed_on",
+            "-id",
         )
     else:
         observations = sorted(
             observations, key=lambda o: (o.observed_on, o.pk), reverse=True
         )
-    for observation in observations:
-        entries.append(
-            TimelineEntry(observation.observed_on, "observation", observation)
-        )
+    add("observation", observations, lambda observation: observation.observed_on)
     if flags is None:
-        flags = newest(project.flags.all(), "-raised_at", "-id")
+        flags = newest(project.flags.all(), None, "-raised_at", "-id")
     else:
         flags = sorted(flags, key=lambda f: (f.raised_at, f.pk), reverse=True)
-    for flag in flags:
-        entries.append(TimelineEntry(timezone.localdate(flag.raised_at), "flag", flag))
+    add("flag", flags, lambda flag: timezone.localdate(flag.raised_at))
     if returns is None:
-        returns = newest(project.returns.all(), "-returned_on", "-id")
+        returns = newest(project.returns.all(), "returned_on", "-returned_on", "-id")
     else:
         returns = sorted(returns, key=lambda r: (r.returned_on, r.pk), reverse=True)
-    for returned in returns:
-        entries.append(TimelineEntry(returned.returned_on, "return", returned))
-    entries.sort(key=lambda entry: entry.on, reverse=True)
+    add("return", returns, lambda returned: returned.returned_on)
+    days = newest(
+        project.shifts.values("served_on").annotate(
+            hours=Sum("hours"), people=Count("id")
+        ),
+        "served_on",
+        "-served_on",
+    )
+    add("volunteers", days, lambda day: day["served_on"])
+    expenses = newest(
+        project.expenses.select_related("budget_line"), "spent_on", "-spent_on", "-id"
+    )
+    add("expense", expenses, lambda expense: expense.spent_on)
+    reports = newest(
+        project.reports.prefetch_related("photos").select_related("milestone"),
+        "happened_on",
+        "-happened_on",
+        "-id",
+    )
+    add("report", reports, lambda report: report.happened_on)
+    found.sort(key=lambda item: (-item[0].on.toordinal(), item[1], item[2]))
+    entries = [entry for entry, _rank, _place in found]
     return entries if limit is None else entries[:limit]
 
 
