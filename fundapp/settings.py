@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The form widgets' own templates, found through TEMPLATES (FORM_RENDERER).
+    "django.forms",
     "rules",
     "django_filters",
     "rest_framework",
@@ -82,6 +84,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "fundapp.urls"
+# Form widgets render through the project's templates, so that
+# templates/django/forms/ may write a widget more cheaply than Django does.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "fundapp.wsgi.application"
 
 TEMPLATES = [
