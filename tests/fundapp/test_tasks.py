@@ -14,7 +14,7 @@ from fundapp.models import Account, LedgerCheck, LedgerEntry, LedgerTransaction,
 from fundapp.services import fund_reconcile
 from fundapp.services.reconcile import ProblemKind
 from fundapp.tasks import fund_reconcile as fund_reconcile_task
-from tests.factories import make_funded_community, make_member
+from tests.factories import make_funded_community, make_member, make_tranche
 
 
 @contextmanager
@@ -43,6 +43,21 @@ def test_a_sound_ledger_reconciles_without_problems():
     community, _keeper, _tranche = make_funded_community("100.00")
 
     assert fund_reconcile(fund=community.fund) == []
+
+
+def test_a_sound_ledger_is_reconciled_in_two_queries_however_many_movements(
+    django_assert_num_queries,
+):
+    small, _keeper, _tranche = make_funded_community("100.00")
+    big, keeper, _tranche = make_funded_community("100.00")
+    for _n in range(5):
+        make_tranche(big.fund, amount="10.00", recorded_by=keeper)
+
+    # The entries crossing to another fund are counted by the two checks
+    # that read the fund's entries anyway: two queries, not four.
+    for community in (small, big):
+        with django_assert_num_queries(2):
+            assert fund_reconcile(fund=community.fund) == []
 
 
 def test_a_cached_balance_written_behind_the_ledgers_back_is_found():
