@@ -295,13 +295,7 @@ class LedgerFlow:
     amount: Decimal
 
 
-def ledger_flows(
-    *, funds, first_year: int, last_year: int, movements=None, sources=None
-) -> list[LedgerFlow]:
-    """The entries of these funds' movements in these years, summed by fund,
-    year, movement kind, account kind, source, tranche and commitment (one
-    query, whatever the number of movements, projects or funds). `movements`
-    keeps only those kinds, `sources` only the entries on their accounts."""
+def _entries_of_movements(*, funds, first_year, last_year, movements, sources, kinds):
     entries = LedgerEntry.objects.filter(
         transaction__fund__in=funds,
         transaction__fiscal_year__gte=first_year,
@@ -309,11 +303,38 @@ def ledger_flows(
     )
     if sources is not None:
         entries = entries.filter(account__source__in=sources)
+    if kinds is not None:
+        entries = entries.filter(account__kind__in=kinds)
     if movements is not None:
         entries = entries.filter(
             Q(transaction__kind__in=movements)
             | Q(transaction__reverses__kind__in=movements)
         )
+    return entries
+
+
+def ledger_flows(
+    *,
+    funds,
+    first_year: int,
+    last_year: int,
+    movements=None,
+    sources=None,
+    account_kinds=None,
+) -> list[LedgerFlow]:
+    """The entries of these funds' movements in these years, summed by fund,
+    year, movement kind, account kind, source, tranche and commitment (one
+    query, whatever the number of movements, projects or funds). `movements`
+    keeps only those kinds, `sources` only the entries on their accounts,
+    `account_kinds` only those on accounts of these kinds."""
+    entries = _entries_of_movements(
+        funds=funds,
+        first_year=first_year,
+        last_year=last_year,
+        movements=movements,
+        sources=sources,
+        kinds=account_kinds,
+    )
     rows = (
         entries.annotate(
             movement=Coalesce("transaction__reverses__kind", "transaction__kind"),
@@ -335,6 +356,34 @@ def ledger_flows(
         LedgerFlow(fund, year, movement, kind, source, tranche, commitment, cny(total))
         for fund, year, movement, kind, source, tranche, commitment, total in rows
     ]
+
+
+def commitments_committed_from(*, funds, sources, first_year: int, last_year: int):
+    """The commitments these sources' money was committed to in these years:
+    those with a year's commitment from one of their tranches that its
+    reversals in the year leave above zero, as `ledger_flows` counts them. A
+    queryset of ids, to be read inside another query (`Count` of them, or of
+    what they fund), so that a program with tens of thousands of
+    commitments costs one query, not a list of their ids."""
+    return (
+        _entries_of_movements(
+            funds=funds,
+            first_year=first_year,
+            last_year=last_year,
+            movements=[LedgerTransaction.Kind.COMMIT],
+            sources=sources,
+            kinds=[Account.Kind.COMMITTED],
+        )
+        .values(
+            "transaction__fiscal_year",
+            "account__tranche_id",
+            commitment=Coalesce("transaction__commitment_id", "account__commitment_id"),
+        )
+        .annotate(total=Sum("amount"))
+        .filter(total__gt=0, commitment__isnull=False)
+        .values("commitment")
+        .order_by()
+    )
 
 
 @dataclass(frozen=True)

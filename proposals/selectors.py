@@ -8,13 +8,13 @@ import difflib
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from fundapp import clock
-from fundapp.models import Category, Community, Membership, Role, User
+from fundapp.models import Category, Commitment, Community, Membership, Role, User
 from fundapp.money import ZERO, format_cny
 from fundapp.permissions import verified_roles
 
@@ -225,6 +225,16 @@ def proposals_of_commitments(*, commitment_ids) -> dict[int, Proposal]:
         commitment_id__in=[pk for pk in commitment_ids if pk is not None]
     ).order_by("pk")
     return {proposal.commitment_id: proposal for proposal in proposals}
+
+
+def commitments_funding_proposals(*, commitments) -> tuple[int, int]:
+    """How many commitments `commitments` (ids, or a query of them) names,
+    and how many of them pay for a proposal (one query)."""
+    counts = Commitment.objects.filter(pk__in=commitments).aggregate(
+        commitments=Count("pk", distinct=True),
+        with_proposal=Count("pk", distinct=True, filter=Q(proposals__isnull=False)),
+    )
+    return counts["commitments"], counts["with_proposal"]
 
 
 def proposals_eligible_for_agenda(community: Community) -> QuerySet[Proposal]:
