@@ -7,6 +7,18 @@ the program report over every scale community's donor. Each is timed whole
 a raw SQL aggregation of the same figures is timed beside it: the report's
 database time should stay within 3 times the raw SQL's. The annual report's
 queries are counted for the largest and the smallest community: the same.
+
+Both sides are measured the same way: each statement's execution timed with
+`perf_counter` around the driver's execute (CaptureQueriesContext rounds each
+query to a whole millisecond), the best of three runs after one that warmed
+the same rows. The raw SQL computes what the report computes from the
+ledger: the annual report also checks the fund's whole ledger
+(reconciliation: cached balances, every movement, entries crossing funds) and
+the movements' own totals; the program report counts the commitments and
+proposals its sources funded and the residents and volunteer hours of the
+projects it covers, up to the report's year only. The council's meetings and
+the projects' other figures are lookups of a few rows, left out of the raw
+side (which makes it the stricter yardstick).
 """
 
 import json
@@ -43,38 +55,154 @@ JOIN fundapp_account a ON a.id = e.account_id
 WHERE t.fund_id = %(fund)s AND t.fiscal_year <= %(year)s
 GROUP BY 1;
 """
+RAW_MOVEMENTS = """
+SELECT COALESCE(r.kind, t.kind), SUM(CASE WHEN r.id IS NULL THEN t.amount
+                                          ELSE -t.amount END)
+FROM fundapp_ledgertransaction t
+LEFT JOIN fundapp_ledgertransaction r ON r.id = t.reverses_id
+WHERE t.fund_id = %(fund)s AND t.fiscal_year = %(year)s
+GROUP BY 1;
+"""
+# The reconciliation, as the report's is: every account's cached balance
+# against its entries, every movement's entries against its amount, and the
+# entries that cross to another fund, over the fund's whole ledger.
+RAW_RECONCILE_ACCOUNTS = """
+SELECT a.id, a.balance, COALESCE(SUM(e.amount), 0) AS from_entries,
+       COUNT(e.id) FILTER (WHERE e.transaction_id NOT IN (
+           SELECT id FROM fundapp_ledgertransaction WHERE fund_id = %(fund)s))
+FROM fundapp_account a
+LEFT JOIN fundapp_ledgerentry e ON e.account_id = a.id
+WHERE a.fund_id = %(fund)s
+GROUP BY a.id
+HAVING a.balance <> COALESCE(SUM(e.amount), 0)
+    OR COUNT(e.id) FILTER (WHERE e.transaction_id NOT IN (
+           SELECT id FROM fundapp_ledgertransaction WHERE fund_id = %(fund)s)) > 0;
+"""
+RAW_RECONCILE_MOVEMENTS = """
+SELECT t.id, COUNT(e.id), COALESCE(SUM(e.amount), 0),
+       COALESCE(SUM(e.amount) FILTER (WHERE e.amount > 0), 0),
+       COUNT(e.id) FILTER (WHERE e.account_id NOT IN (
+           SELECT id FROM fundapp_account WHERE fund_id = %(fund)s))
+FROM fundapp_ledgertransaction t
+LEFT JOIN fundapp_ledgerentry e ON e.transaction_id = t.id
+WHERE t.fund_id = %(fund)s
+GROUP BY t.id
+HAVING COUNT(e.id) < 2 OR COALESCE(SUM(e.amount), 0) <> 0
+    OR COALESCE(SUM(e.amount) FILTER (WHERE e.amount > 0), 0) <> t.amount
+    OR COUNT(e.id) FILTER (WHERE e.account_id NOT IN (
+           SELECT id FROM fundapp_account WHERE fund_id = %(fund)s)) > 0;
+"""
+RAW_ANNUAL_ALL = (
+    RAW_ANNUAL,
+    RAW_BALANCES,
+    RAW_MOVEMENTS,
+    RAW_RECONCILE_ACCOUNTS,
+    RAW_RECONCILE_MOVEMENTS,
+)
+# What the program's tranches received up to the report's year (a matching
+# tranche's too: the report tells them apart by tranche) ...
 RAW_PROGRAM = """
 SELECT t.fund_id, t.fiscal_year, a.source_id, a.tranche_id, SUM(e.amount)
 FROM fundapp_ledgerentry e
 JOIN fundapp_ledgertransaction t ON t.id = e.transaction_id
 LEFT JOIN fundapp_ledgertransaction r ON r.id = t.reverses_id
 JOIN fundapp_account a ON a.id = e.account_id
-WHERE t.fund_id = ANY(%(funds)s) AND COALESCE(r.kind, t.kind) IN ('receive', 'commit')
+WHERE t.fund_id = ANY(%(funds)s) AND t.fiscal_year <= %(year)s
+  AND a.kind = 'tranche_available' AND COALESCE(r.kind, t.kind) = 'receive'
 GROUP BY 1, 2, 3, 4;
 """
+RAW_PROGRAM_MATCHING = """
+SELECT m.id, m.source_id FROM fundapp_tranche m
+JOIN fundapp_tranche d ON d.id = m.matches_id
+WHERE d.source_id = ANY(%(sources)s);
+"""
+# ... the commitments its sources' money went to, and those paying for a
+# proposal ...
+RAW_PROGRAM_COMMITMENTS = """
+SELECT COUNT(*), COUNT(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM proposals_proposal p WHERE p.commitment_id = c.id))
+FROM (
+    SELECT DISTINCT COALESCE(t.commitment_id, a.commitment_id) AS id
+    FROM fundapp_ledgerentry e
+    JOIN fundapp_ledgertransaction t ON t.id = e.transaction_id
+    LEFT JOIN fundapp_ledgertransaction r ON r.id = t.reverses_id
+    JOIN fundapp_account a ON a.id = e.account_id
+    WHERE t.fund_id = ANY(%(funds)s) AND t.fiscal_year <= %(year)s
+      AND a.kind = 'committed' AND a.source_id = ANY(%(sources)s)
+      AND COALESCE(r.kind, t.kind) = 'commit'
+    GROUP BY t.fiscal_year, a.tranche_id, 1
+    HAVING SUM(e.amount) > 0
+) c;
+"""
+# ... and the residents and volunteer hours of the projects running in the year.
+RAW_PROGRAM_PROJECTS = """
+WITH running AS (
+    SELECT p.id FROM projects_project p
+    JOIN fundapp_fund f ON f.community_id = p.community_id
+    WHERE f.id = ANY(%(funds)s)
+      AND EXTRACT(YEAR FROM p.starts_on) <= %(year)s
+      AND EXTRACT(YEAR FROM COALESCE(p.completed_on, p.ends_on)) >= %(year)s
+)
+SELECT (SELECT SUM(participants) FROM projects_progressreport
+        WHERE status = 'accepted' AND project_id IN (SELECT id FROM running)),
+       (SELECT SUM(hours) FROM projects_volunteershift
+        WHERE project_id IN (SELECT id FROM running));
+"""
+RAW_PROGRAM_ALL = (
+    RAW_PROGRAM,
+    RAW_PROGRAM_MATCHING,
+    RAW_PROGRAM_COMMITMENTS,
+    RAW_PROGRAM_PROJECTS,
+)
 
 
-def _timed_sql(sql: str, params: dict) -> float:
+class _StatementTimer:
+    """Milliseconds spent in the driver's execute, statement by statement:
+    the same measure for the report's queries and the raw SQL."""
+
+    def __init__(self):
+        self.times: list[float] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.times.append((time.perf_counter() - start) * 1000)
+
+    @property
+    def total(self) -> float:
+        return sum(self.times)
+
+
+def _timed_sql(statements, params: dict) -> float:
+    """The raw SQL's database time: each statement run and fetched."""
     from django.db import connection
 
-    start = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        cursor.fetchall()
-    return (time.perf_counter() - start) * 1000
+    timer = _StatementTimer()
+    with connection.execute_wrapper(timer), connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+    return timer.total
 
 
 def _captured(function):
     """Run `function()`; its result, milliseconds, queries and their DB ms."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as captured:
+    timer = _StatementTimer()
+    with connection.execute_wrapper(timer):
         start = time.perf_counter()
         result = function()
         elapsed = (time.perf_counter() - start) * 1000
-    database = sum(float(query["time"]) for query in captured.captured_queries) * 1000
-    return result, elapsed, len(captured), database
+    return result, elapsed, len(timer.times), timer.total
+
+
+def _best_database_ms(function, first_ms: float, runs: int = 2) -> float:
+    """The least database time of the first run and `runs` more, as the raw
+    SQL's is the least of three."""
+    return min(first_ms, *(_captured(function)[3] for _ in range(runs)))
 
 
 def measure(out_path: str) -> None:
@@ -114,13 +242,17 @@ def measure(out_path: str) -> None:
     figures, figures_ms, queries, database_ms = _captured(
         lambda: annual_figures(fund=big, year=year)
     )
+    database_ms = _best_database_ms(
+        lambda: annual_figures(fund=big, year=year), database_ms
+    )
     _small, _ms, small_queries, _db = _captured(
         lambda: annual_figures(fund=small, year=small_year)
     )
     raw = min(
-        _timed_sql(RAW_ANNUAL, {"fund": big.pk, "year": year})
-        + _timed_sql(RAW_BALANCES, {"fund": big.pk, "year": year})
-        for _ in range(3)
+        _timed_sql(RAW_ANNUAL_ALL, {"fund": big.pk, "year": year}) for _ in range(3)
+    )
+    raw_figures = min(
+        _timed_sql(RAW_ANNUAL_ALL[:2], {"fund": big.pk, "year": year}) for _ in range(3)
     )
     found["annual"] = {
         "figures_ms": figures_ms,
@@ -128,6 +260,7 @@ def measure(out_path: str) -> None:
         "small_queries": small_queries,
         "database_ms": database_ms,
         "raw_ms": raw,
+        "raw_figures_ms": raw_figures,
         "formats": {},
     }
     for form in ("pdf", "xlsx", "csv"):
@@ -166,8 +299,13 @@ def measure(out_path: str) -> None:
         figures=program_result, language="zh-hans", formats=["pdf"]
     )
     total_ms = (time.perf_counter() - start) * 1000
+    program_db = _best_database_ms(
+        lambda: program_figures(program=program, year=year), program_db
+    )
     fund_ids = list(program.sources.values_list("fund_id", flat=True).distinct())
-    raw_program = min(_timed_sql(RAW_PROGRAM, {"funds": fund_ids}) for _ in range(2))
+    source_ids = list(program.sources.values_list("pk", flat=True))
+    raw_params = {"funds": fund_ids, "sources": source_ids, "year": year}
+    raw_program = min(_timed_sql(RAW_PROGRAM_ALL, raw_params) for _ in range(3))
     found["program"] = {
         "ms": total_ms,
         "figures_ms": program_ms,
@@ -198,11 +336,19 @@ def _child(context) -> dict:
             return json.load(handle)
 
 
-def _db_verdict(database_ms: float, raw_ms: float) -> tuple[bool, str]:
+def _db_verdict(
+    database_ms: float, raw_ms: float, figures_ms: float | None = None
+) -> tuple[bool, str]:
     ratio = database_ms / raw_ms if raw_ms else 0.0
+    part = (
+        f"; of the raw SQL, the figures {figures_ms:.0f} ms and the "
+        f"reconciliation and movement totals {raw_ms - figures_ms:.0f} ms"
+        if figures_ms is not None
+        else ""
+    )
     return ratio <= DB_RATIO_TARGET, (
         f"DB {database_ms:.0f} ms vs raw SQL {raw_ms:.0f} ms (×{ratio:.1f}, target ≤ "
-        f"×{DB_RATIO_TARGET:.0f})"
+        f"×{DB_RATIO_TARGET:.0f}{part})"
     )
 
 
@@ -212,7 +358,9 @@ def served(context) -> list[ServedRow]:
     )
     found = _child(context)
     annual = found["annual"]
-    db_ok, db_note = _db_verdict(annual["database_ms"], annual["raw_ms"])
+    db_ok, db_note = _db_verdict(
+        annual["database_ms"], annual["raw_ms"], annual["raw_figures_ms"]
+    )
     same_queries = annual["queries"] == annual["small_queries"]
     queries = f"{annual['queries']} (small: {annual['small_queries']})"
     rows = []
