@@ -11,7 +11,17 @@ from decimal import Decimal
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Case,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -295,7 +305,7 @@ class LedgerFlow:
     amount: Decimal
 
 
-def _entries_of_movements(*, funds, first_year, last_year, movements, sources, kinds):
+def _entries(*, funds, first_year, last_year, sources, kinds):
     entries = LedgerEntry.objects.filter(
         transaction__fund__in=funds,
         transaction__fiscal_year__gte=first_year,
@@ -305,10 +315,43 @@ def _entries_of_movements(*, funds, first_year, last_year, movements, sources, k
         entries = entries.filter(account__source__in=sources)
     if kinds is not None:
         entries = entries.filter(account__kind__in=kinds)
+    return entries
+
+
+def _entries_of_movements(*, funds, first_year, last_year, movements, sources, kinds):
+    """These funds' entries of these years, each with its `movement`: the
+    kind of its movement, or for a reversal the kind of what it reverses.
+
+    The reversed movement's kind is read by a subquery that runs for the
+    reversals' entries only: a join to every movement for it made PostgreSQL
+    hash the whole ledger's movements (a program's receipts: 240-280 ms, now
+    35-55 ms on the bench data)."""
+    entries = _entries(
+        funds=funds,
+        first_year=first_year,
+        last_year=last_year,
+        sources=sources,
+        kinds=kinds,
+    )
+    reversal = LedgerTransaction.Kind.REVERSAL
+    entries = entries.alias(
+        reversed_kind=Subquery(
+            LedgerTransaction.objects.filter(pk=OuterRef("transaction__reverses_id"))
+            .order_by()
+            .values("kind")[:1]
+        )
+    ).annotate(
+        movement=Case(
+            When(transaction__kind=reversal, then=F("reversed_kind")),
+            default=F("transaction__kind"),
+        )
+    )
     if movements is not None:
+        # Told apart by the movement's own kind first, so that PostgreSQL
+        # reads the kinds it needs from the index on (fund, year, kind).
         entries = entries.filter(
             Q(transaction__kind__in=movements)
-            | Q(transaction__reverses__kind__in=movements)
+            | Q(transaction__kind=reversal, reversed_kind__in=movements)
         )
     return entries
 
@@ -337,7 +380,6 @@ def ledger_flows(
     )
     rows = (
         entries.annotate(
-            movement=Coalesce("transaction__reverses__kind", "transaction__kind"),
             commitment=Coalesce("transaction__commitment_id", "account__commitment_id"),
         )
         .values_list(
@@ -365,15 +407,19 @@ def commitments_committed_from(*, funds, sources, first_year: int, last_year: in
     queryset of ids, to be read inside another query (`Count` of them, or of
     what they fund), so that a program with tens of thousands of
     commitments costs one query, not a list of their ids."""
+    # Here the join to what a reversal reverses is the quicker: with the
+    # subquery of `ledger_flows`, PostgreSQL costs it for every movement of
+    # the program's funds and compiles the query (JIT, ~110 ms).
+    commit = LedgerTransaction.Kind.COMMIT
     return (
-        _entries_of_movements(
+        _entries(
             funds=funds,
             first_year=first_year,
             last_year=last_year,
-            movements=[LedgerTransaction.Kind.COMMIT],
             sources=sources,
             kinds=[Account.Kind.COMMITTED],
         )
+        .filter(Q(transaction__kind=commit) | Q(transaction__reverses__kind=commit))
         .values(
             "transaction__fiscal_year",
             "account__tranche_id",

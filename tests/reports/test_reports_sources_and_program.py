@@ -89,6 +89,30 @@ def test_the_program_report_counts_the_proposals_its_money_pays_for():
     assert totals["proposals_funded"] == 1
 
 
+def test_a_receipt_reversed_is_not_counted_in_the_program_report():
+    community, _w, _d, _v = make_reporting_community()
+    keeper = make_member(community, Role.FUND_COMMITTEE)
+    donor = Source.objects.get(fund=community.fund, kind=Source.Kind.CORPORATE_DONOR)
+    mistaken = services.tranche_receive(
+        fund=community.fund, source=donor, fiscal_year=YEAR, reference="HSBC-TWICE",
+        amount=Decimal("300000.00"), received_on=date(YEAR, 3, 19), actor=keeper,
+        idempotency_key=key(),
+    )  # fmt: skip
+    services.transaction_reverse(
+        original=mistaken.transactions.get(kind="receive"), actor=keeper,
+        reason="recorded twice", idempotency_key=key(), on=date(YEAR, 3, 20),
+    )  # fmt: skip
+    program = DonorProgram.objects.create(code="HSBC-CPP", name="汇丰社区伙伴计划")
+    program.sources.set([donor])
+
+    figures = program_figures(program=program, year=YEAR)
+
+    assert figures["totals"]["program"] == Decimal("300000.00")
+    assert figures["sources"] == [
+        {"name": "汇丰银行(中国)", "amount": Decimal("300000.00")}
+    ]
+
+
 def test_a_program_officer_makes_the_program_report_and_no_one_else(
     django_capture_on_commit_callbacks,
 ):
