@@ -600,9 +600,20 @@ def project_summaries_by_fund(
     """`project_summaries` of many funds at once, by fund id, in the same
     fixed number of queries however many funds and projects there are (a
     donor program's report reads every community it covers)."""
+    # Only what a summary shows: the proposals' texts are most of their rows
+    # (a program's 2,000 projects read them all).
     projects = list(
         Project.objects.filter(community__fund__in=funds)
-        .select_related("proposal", "community")
+        .select_related("proposal")
+        .only(
+            "starts_on",
+            "ends_on",
+            "completed_on",
+            "proposal__title",
+            "proposal__category",
+            "proposal__decision_reference",
+            "proposal__approved_amount",
+        )
         .annotate(fund_pk=F("community__fund__id"))
         .order_by("starts_on", "id")
     )
