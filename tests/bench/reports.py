@@ -100,15 +100,19 @@ RAW_ANNUAL_ALL = (
     RAW_RECONCILE_MOVEMENTS,
 )
 # What the program's tranches received up to the report's year (a matching
-# tranche's too: the report tells them apart by tranche) ...
+# tranche's too: the report tells them apart by tranche; a reversal's original
+# read by a subquery, as the report reads it, not a join that hashes every
+# movement of the ledger: 35-55 ms, not 240-280) ...
 RAW_PROGRAM = """
 SELECT t.fund_id, t.fiscal_year, a.source_id, a.tranche_id, SUM(e.amount)
 FROM fundapp_ledgerentry e
 JOIN fundapp_ledgertransaction t ON t.id = e.transaction_id
-LEFT JOIN fundapp_ledgertransaction r ON r.id = t.reverses_id
 JOIN fundapp_account a ON a.id = e.account_id
 WHERE t.fund_id = ANY(%(funds)s) AND t.fiscal_year <= %(year)s
-  AND a.kind = 'tranche_available' AND COALESCE(r.kind, t.kind) = 'receive'
+  AND a.kind = 'tranche_available'
+  AND (t.kind = 'receive' OR t.kind = 'reversal' AND (
+       SELECT r.kind FROM fundapp_ledgertransaction r WHERE r.id = t.reverses_id
+  ) = 'receive')
 GROUP BY 1, 2, 3, 4;
 """
 RAW_PROGRAM_MATCHING = """
