@@ -18,6 +18,7 @@ fund_patterns = [
     path("bare/", views.bare, name="bare"),
     path("c/<str:code>/", views.fund_detail, name="fund"),
     path("c/<str:code>/ledger.csv", views.ledger_csv, name="ledger_csv"),
+    path("c/<str:code>/tranches/", views.tranche_list, name="tranches"),
     path("c/<str:code>/residents/", views.residents, name="residents"),
     path(
         "c/<str:code>/residents/<int:pk>/verify/", views.resident_verify, name="verify"

@@ -111,6 +111,26 @@ def fund_detail(request, code):
     return render(request, "fundapp/fund_detail.html", context)
 
 
+def tranche_list(request, code):
+    """Each tranche the fund received, what it may pay for and by when.
+
+    Linked from the fund page, whose table of money raised by source and
+    year sums them; cached under the ledger's version, as the fund page is.
+    """
+    community = selectors.community_get(code=code)
+    fund = community.fund
+    return render(
+        request,
+        "fundapp/tranche_list.html",
+        {
+            "community": community,
+            "fund": fund,
+            "version": selectors.fund_version(fund=fund),
+            "raised": SimpleLazyObject(lambda: selectors.fund_raised(fund=fund)),
+        },
+    )
+
+
 class Echo:
     def write(self, value):
         return value

@@ -56,6 +56,7 @@ PAGES = {
     "fund:my_erasure": [("resident", {})],
     "fund:bare": [(None, {})],
     "fund:fund": [(None, JMJY), ("fundcommittee", {"code": "XWJ"})],
+    "fund:tranches": [(None, JMJY)],
     "fund:residents": [("socialworker", JMJY)],
     "fund:tranche_record": [("fundcommittee", JMJY)],
     "fund:commit": [("fundcommittee", JMJY)],

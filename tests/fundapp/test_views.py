@@ -79,6 +79,46 @@ def test_the_fund_page_costs_the_same_queries_however_many_movements(
         client.get(reverse("fund:fund", args=[community.code]))
 
 
+def test_the_fund_page_links_to_each_tranche_and_what_it_may_pay_for(client):
+    community, keeper, _tranche = make_funded_community("1000.00")
+    from tests.factories import make_tranche
+
+    make_tranche(
+        community.fund,
+        amount="250.00",
+        recorded_by=keeper,
+        reference="YHT-MZJ-2026-07",
+        allowed_categories=["elderly_care"],
+    )
+    fund_page = client.get(reverse("fund:fund", args=[community.code])).text
+
+    tranches = client.get(reverse("fund:tranches", args=[community.code]))
+
+    assert reverse("fund:tranches", args=[community.code]) in fund_page
+    assert "Each tranche and what it may pay for (2 tranches)" in fund_page
+    assert "Spend by" not in fund_page  # the tranches' own table
+    page = tranches.content.decode()
+    assert tranches.status_code == 200
+    assert "2 tranches received, ¥1,250.00 in all, oldest first." in page
+    assert "YHT-MZJ-2026-07" in page
+    assert "elderly care" in page and "any category" in page
+
+
+def test_the_tranche_page_shows_a_new_tranche_at_once(client):
+    community, keeper, _tranche = make_funded_community("1000.00")
+    from tests.factories import make_tranche
+
+    url = reverse("fund:tranches", args=[community.code])
+    client.get(url)
+    make_tranche(community.fund, amount="5.00", recorded_by=keeper, reference="NEW-1")
+
+    assert "NEW-1" in client.get(url).text
+
+
+def test_an_unknown_community_has_no_tranche_page(client):
+    assert client.get(reverse("fund:tranches", args=["NOPE"])).status_code == 404
+
+
 def test_the_ledger_filters_by_year_source_and_kind(client):
     community, keeper, _tranche = make_funded_community("1000.00")
     from tests.factories import make_tranche
