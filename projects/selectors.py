@@ -12,7 +12,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Case, Count, F, Max, Prefetch, Q, Sum, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    Max,
+    Q,
+    Sum,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -206,28 +216,41 @@ class InstallmentRow:
 
 
 def project_installments(project: Project, *, on_hold: bool) -> list[InstallmentRow]:
-    """The schedule with each installment's live request or payment and its
+    """The schedule with each installment's live request or payment (joined:
+    there is at most one, `disbursement_one_live_per_installment`) and its
     signatures (two queries)."""
-    live = Disbursement.objects.filter(
-        status__in=[Disbursement.Status.REQUESTED, Disbursement.Status.PAID]
-    ).prefetch_related(
-        Prefetch(
-            "approvals",
-            queryset=DisbursementApproval.objects.select_related("approver"),
-            to_attr="signature_list",
-        )
+    installments = list(
+        project.installments.annotate(
+            live=FilteredRelation(
+                "disbursements",
+                condition=Q(
+                    disbursements__status__in=[
+                        Disbursement.Status.REQUESTED,
+                        Disbursement.Status.PAID,
+                    ]
+                ),
+            )
+        ).select_related("live")
     )
-    installments = project.installments.prefetch_related(
-        Prefetch("disbursements", queryset=live, to_attr="live")
-    )
+    # Django sets `live` only on an installment that has one.
+    live_of = {i.pk: getattr(i, "live", None) for i in installments}
+    signatures = defaultdict(list)
+    live = [d.pk for d in live_of.values() if d is not None]
+    if live:
+        for approval in DisbursementApproval.objects.filter(
+            disbursement__in=live
+        ).select_related("approver"):
+            signatures[approval.disbursement_id].append(approval)
     rows = []
     for installment in installments:
-        disbursement = installment.live[0] if installment.live else None
+        disbursement = live_of[installment.pk]
+        if disbursement is not None:
+            disbursement.installment = installment  # the timeline names it
         rows.append(
             InstallmentRow(
                 installment=installment,
                 disbursement=disbursement,
-                signatures=disbursement.signature_list if disbursement else [],
+                signatures=signatures[disbursement.pk] if disbursement else [],
                 on_hold=on_hold and installment.cancelled_at is None,
             )
         )
