@@ -62,16 +62,28 @@ class MeetingState:
     count: int = 0
     codes: list = field(default_factory=list)
     floor: str | None = None
+    # The row (pk) of the meeting's last `put_question` event, which a vote's
+    # row names as its question; `question_known` once the state has seen
+    # every event's row (a state kept before it was kept does not know it).
+    question: int | None = None
+    question_known: bool = False
 
-    def apply(self, event: dict) -> str | None:
-        """Apply one more event of the meeting's own; the engine's code
-        (None if accepted). A refused event changes nothing but its answer,
-        as in `replay`."""
+    def apply(self, event: dict, *, pk: int | None = None) -> str | None:
+        """Apply one more event of the meeting's own (`pk`: its row, once
+        stored); the engine's code (None if accepted). A refused event
+        changes nothing but its answer, as in `replay`."""
         code = self.engine.apply(len(self.codes), event)
         self.codes.append(code)
         self.count += 1
         self.floor = floor_after(self.floor, event)
+        if isinstance(event, dict) and event.get("type") == "put_question":
+            self.question_stored(pk)
         return code
+
+    def question_stored(self, pk: int | None) -> None:
+        """The row of the `put_question` event just applied."""
+        self.question = pk
+        self.question_known = pk is not None
 
     def outcome(self, *, results: bool = True) -> dict:
         """The outcome `selectors.meeting_outcome` gives: the engine's, with
@@ -107,20 +119,22 @@ def state_key(meeting: Meeting) -> str:
 
 def meeting_state_build(meeting: Meeting, setup: dict) -> MeetingState:
     """Replay the meeting's whole log (its own events read here)."""
-    own = []
+    rows = []
     if meeting.event_count:
-        own = list(
+        rows = list(
             meeting.events.filter(sequence__lte=meeting.event_count)
             .order_by("sequence")
-            .values_list("payload", flat=True)
+            .values_list("pk", "payload")
         )
+    own = [payload for _pk, payload in rows]
     log = meeting_log(meeting, own, setup)
     engine = Engine(log.setup)
     state = MeetingState(engine=engine, offset=log.offset, setup=setup_digest(setup))
     for index, event in enumerate(log.events[: log.offset]):
         state.codes.append(engine.apply(index, event))
-    for event in own:
-        state.apply(event)
+    state.question_known = True  # every row is read here
+    for pk, event in rows:
+        state.apply(event, pk=pk)
     return state
 
 
@@ -145,10 +159,10 @@ def meeting_state(meeting: Meeting, setup: dict) -> MeetingState:
                 sequence__gt=state.count, sequence__lte=meeting.event_count
             )
             .order_by("sequence")
-            .values_list("payload", flat=True)
+            .values_list("pk", "payload")
         )
-        for event in missing:
-            state.apply(event)
+        for pk, event in missing:
+            state.apply(event, pk=pk)
         if state.count != meeting.event_count:  # a gap: the log is not as kept
             return meeting_state_build(meeting, setup)
     return state

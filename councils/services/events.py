@@ -11,9 +11,9 @@ import datetime
 import json
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fundapp import clock
@@ -22,7 +22,7 @@ from fundapp.models import User
 
 from ..actions import EVENT_GIVERS
 from ..live_version import live_version_bump_on_commit
-from ..meeting_state import meeting_state, meeting_state_store
+from ..meeting_state import MeetingState, meeting_state, meeting_state_store
 from ..models import Attendance, FloorRequest, Meeting, MeetingEvent, Minutes, Vote
 from ..permissions import require_may_give
 from ..refusals import refusal_message
@@ -36,7 +36,6 @@ from .decisions import decisions_apply
 from .meetings import agenda_carry_unfinished, meeting_log_begin
 
 
-@transaction.atomic
 def meeting_event_append(
     *, meeting: Meeting, actor: User, event: dict, idempotency_key: str
 ) -> MeetingEvent:
@@ -47,24 +46,63 @@ def meeting_event_append(
     A retry with the same idempotency key (same person, same action) returns
     the stored event unchanged; the key with anything else is refused.
     Raises ValidationError (code = the engine's code) when the engine refuses.
+
+    The key is looked up before the lock, so that the lock is held only for
+    new events: a retry of a committed request is answered at once. A retry
+    racing its first request (a double click) waits for the lock, then the
+    event's unique key (or the engine, or who may give it) refuses it and the
+    key is looked up again: it returns the first request's event too.
     """
     require_key_shape(idempotency_key)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    existing = (
+    stored = as_stored(event)
+    existing = _event_with_key(idempotency_key)
+    if existing is not None:
+        return _replayed(existing, meeting=meeting, actor=actor, event=stored)
+    try:
+        return _event_append(
+            meeting=meeting, actor=actor, event=stored, idempotency_key=idempotency_key
+        )
+    except (ValidationError, PermissionDenied, IntegrityError):
+        existing = _event_with_key(idempotency_key)
+        if existing is None:
+            raise
+        return _replayed(existing, meeting=meeting, actor=actor, event=stored)
+
+
+def _event_with_key(idempotency_key: str) -> MeetingEvent | None:
+    # By its unique key alone (the model's ordering would join the meeting).
+    return (
         MeetingEvent.objects.filter(idempotency_key=idempotency_key)
         .order_by("pk")
         .first()
     )
-    if existing is not None:
-        # A retry of the same action by the same person returns it; the key
-        # with anything else (another meeting, person or action) is refused.
-        if (
-            existing.meeting_id != meeting.pk
-            or existing.actor_id != actor.pk
-            or existing.payload != as_stored(event)
-        ):
-            raise ValidationError(REUSED, code="idempotency_key_reused")
-        return existing
+
+
+def _replayed(
+    existing: MeetingEvent, *, meeting: Meeting, actor: User, event: dict
+) -> MeetingEvent:
+    """A retry of the same action by the same person returns it; the key
+    with anything else (another meeting, person or action) is refused."""
+    if (
+        existing.meeting_id != meeting.pk
+        or existing.actor_id != actor.pk
+        or existing.payload != event
+    ):
+        raise ValidationError(REUSED, code="idempotency_key_reused")
+    return existing
+
+
+@transaction.atomic
+def _event_append(
+    *, meeting: Meeting, actor: User, event: dict, idempotency_key: str
+) -> MeetingEvent:
+    """`meeting_event_append` of a key not stored yet, under the row lock.
+
+    Everything between the lock and the commit is kept short (every vote of
+    a busy meeting waits for it): the engine's kept state takes the one new
+    event (councils/meeting_state.py) and knows the question a vote is on.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if later_meeting_begun(meeting):
         raise ValidationError(
             _("A later meeting of the council has begun; this one is closed.")
@@ -72,13 +110,10 @@ def meeting_event_append(
     begins = meeting.setup is None
     if begins:
         meeting_log_begin(meeting)
-    # Every vote of a busy meeting waits here for the lock: the engine's state
-    # kept for the meeting takes the one new event, the log is not replayed
-    # (councils/meeting_state.py).
     state = meeting_state(meeting, meeting.setup)
     before = state.outcome(results=False)
     require_may_give(actor, meeting, EVENT_GIVERS.get(event.get("type")), event, before)
-    code = state.apply(as_stored(event))
+    code = state.apply(event)
     if code is not None:
         raise ValidationError(refusal_message(code), code=code)
     after = state.outcome(results=False)
@@ -92,6 +127,8 @@ def meeting_event_append(
         idempotency_key=idempotency_key,
         created_at=now,
     )
+    if row.type == "put_question":
+        state.question_stored(row.pk)
     row.warnings = []
     meeting.event_count = row.sequence
     meeting.save(
@@ -99,7 +136,7 @@ def meeting_event_append(
         if begins
         else ["event_count"]
     )
-    _side_records(meeting=meeting, row=row, actor=actor, now=now)
+    _side_records(meeting=meeting, row=row, actor=actor, now=now, state=state)
     decisions_apply(meeting=meeting, before=before, after=after, row=row, actor=actor)
     if after["meeting"]["state"] == "ADJOURNED":
         Minutes.objects.get_or_create(meeting=meeting)
@@ -125,21 +162,31 @@ def as_stored(event: dict) -> dict:
 
 
 def _side_records(
-    *, meeting: Meeting, row: MeetingEvent, actor: User, now: datetime.datetime
+    *,
+    meeting: Meeting,
+    row: MeetingEvent,
+    actor: User,
+    now: datetime.datetime,
+    state: MeetingState,
 ) -> None:
     """Keep the attendance, votes and speakers' queue tables in step with the log."""
     event = row.payload
     if row.type == "vote":
-        question = (
-            meeting.events.filter(type="put_question", sequence__lt=row.sequence)
-            .order_by("-sequence")
-            .first()
-        )
+        # The question put last, as the kept state knows it (else read).
+        if state.question_known:
+            question_id = state.question
+        else:
+            question_id = (
+                meeting.events.filter(type="put_question", sequence__lt=row.sequence)
+                .order_by("-sequence")
+                .values_list("pk", flat=True)
+                .first()
+            )
         # One statement under the lock: a change of vote updates the row.
         Vote.objects.bulk_create(
             [
                 Vote(
-                    question=question,
+                    question_id=question_id,
                     member=actor,
                     choice=event["choice"],
                     event=row,
