@@ -227,3 +227,50 @@ def test_adjournment_opens_draft_minutes(in_session, key, move_and_state):
     meeting.refresh_from_db()
     assert meeting_outcome(meeting)["meeting"]["state"] == "ADJOURNED"
     assert meeting.minutes.status == "draft"
+
+
+@pytest.mark.parametrize("action", ["vote", "announce"])
+def test_a_retry_racing_its_first_request_returns_the_first_event(
+    in_session, key, move_and_state, monkeypatch, action
+):
+    """A double click: the retry looked for its key before the first request
+    committed, then waited for the lock. The unique key (a vote) or the
+    engine (a second announcement) refuses it, and it returns the first
+    request's event, as a retry after the commit does."""
+    from councils.services import events
+
+    meeting, chair, members = in_session
+    _vote_open(meeting, chair, members, move_and_state, key)
+    if action == "vote":
+
+        def act():
+            return services.vote_cast(
+                meeting=meeting, member=members[0], choice="yes", idempotency_key="dc"
+            )
+    else:
+        services.vote_cast(
+            meeting=meeting, member=members[0], choice="yes", idempotency_key=key()
+        )
+
+        def act():
+            return services.vote_announce(
+                meeting=meeting, chair=chair, idempotency_key="dc"
+            )
+
+    first = act()
+    looked_up = events._event_with_key
+    misses = []
+
+    def before_the_commit(idempotency_key):
+        if not misses:  # the lookup before the lock: not committed yet
+            misses.append(idempotency_key)
+            return None
+        return looked_up(idempotency_key)
+
+    monkeypatch.setattr(events, "_event_with_key", before_the_commit)
+    again = act()
+
+    assert misses == ["dc"]
+    assert again.pk == first.pk
+    assert meeting.events.filter(type=action).count() == 1
+    assert Vote.objects.filter(question__meeting=meeting).count() == 1
