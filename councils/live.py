@@ -23,7 +23,7 @@ from fundapp.selectors import fund_available
 from proposals.models import Proposal
 
 from .actions import ACTIONS, MOTION_FIELDS, MeetingAction
-from .live_version import LIVE_VERSION_SECONDS
+from .live_version import LIVE_VERSION_SECONDS, live_room_version
 from .models import AgendaItem, FloorRequest, Meeting
 from .permissions import CHAIR, MEMBER, is_presiding
 from .refusals import refusal_message
@@ -157,8 +157,31 @@ def live_room(meeting: Meeting, *, kept: bool = False) -> dict:
     version (`live_room_kept`), so the room's polls after a change read it once.
     """
     setup = meeting.setup or meeting_setup_build(meeting)
+    return _room(meeting, _room_parts(meeting, setup, kept=kept), setup)
+
+
+def _room_parts(meeting: Meeting, setup: dict, *, kept: bool) -> dict:
+    """The room's parts that change apart from the log: the names, the
+    agenda's proposals, the speakers' queue (a query each)."""
+    return {
+        "people": {
+            member_id(user.pk): user
+            for user in User.objects.filter(
+                pk__in=[int(entry["id"]) for entry in setup["members"]]
+            ).defer("password")
+        }
+        if kept
+        else people_by_member_id(meeting, setup),
+        "agenda": agenda_items_with_proposals(meeting),
+        "queue": list(speakers_queue(meeting).defer("member__password")),
+    }
+
+
+def _room(meeting: Meeting, parts: dict, setup: dict) -> dict:
+    """The room: its parts, and the engine's outcome after the meeting's
+    events with what the fund lacks for the grant pending."""
     outcome = meeting_outcome(meeting)
-    agenda = agenda_items_with_proposals(meeting)
+    agenda = parts["agenda"]
     shortfall = None
     mains = [
         motion
@@ -178,35 +201,62 @@ def live_room(meeting: Meeting, *, kept: bool = False) -> dict:
         "meeting": meeting,
         "setup": setup,
         "outcome": outcome,
-        "people": {
-            member_id(user.pk): user
-            for user in User.objects.filter(
-                pk__in=[int(entry["id"]) for entry in setup["members"]]
-            ).defer("password")
-        }
-        if kept
-        else people_by_member_id(meeting, setup),
+        "people": parts["people"],
         "agenda": agenda,
-        "queue": list(speakers_queue(meeting).defer("member__password")),
+        "queue": parts["queue"],
         "shortfall": shortfall,
     }
+
+
+# The meeting's relations the live page shows, kept with the room's parts.
+ROOM_RELATIONS = ("council", "chair", "secretary")
+
+
+def _meeting_kept(meeting_pk: int) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related(
+            "council__community__fund", "chair", "secretary"
+        ).defer("chair__password", "secretary__password"),
+        pk=meeting_pk,
+    )
+
+
+def _meeting_now(meeting_pk: int, kept: Meeting) -> Meeting:
+    """The meeting's row read now (one query), with the relations of the
+    row kept with the room's parts where it still names them."""
+    meeting = get_object_or_404(Meeting, pk=meeting_pk)
+    for name in ROOM_RELATIONS:
+        field = Meeting._meta.get_field(name)
+        if getattr(meeting, field.attname) == getattr(kept, field.attname):
+            field.set_cached_value(meeting, field.get_cached_value(kept, None))
+    return meeting
 
 
 def live_room_kept(meeting_pk: int, version: str) -> dict:
     """`live_room` of the meeting as it is at `version` (read after it), kept
     for as long as the version; raises Http404 for a meeting that is not.
 
-    The people in it are kept without their password hashes."""
+    The room's parts (names, agenda, queue, with the meeting's relations) are
+    kept under the room's version (councils/live_version.py), which a vote
+    leaves alone: a new version after a vote reads the meeting's row and
+    takes the parts as kept. The people in it are kept without their
+    password hashes."""
     key = f"councils:live-room:{meeting_pk}:{version}"
     room = cache.get(key)
     if room is None:
-        meeting = get_object_or_404(
-            Meeting.objects.select_related(
-                "council__community__fund", "chair", "secretary"
-            ).defer("chair__password", "secretary__password"),
-            pk=meeting_pk,
+        parts_key = (
+            f"councils:live-room-parts:{meeting_pk}:{live_room_version(meeting_pk)}"
         )
-        room = live_room(meeting, kept=True)
+        parts = cache.get(parts_key)
+        if parts is None:
+            meeting = _meeting_kept(meeting_pk)
+            setup = meeting.setup or meeting_setup_build(meeting)
+            parts = {"meeting": meeting, **_room_parts(meeting, setup, kept=True)}
+            cache.set(parts_key, parts, LIVE_VERSION_SECONDS)
+        else:
+            meeting = _meeting_now(meeting_pk, parts["meeting"])
+            setup = meeting.setup or meeting_setup_build(meeting)
+        room = _room(meeting, parts, setup)
         cache.set(key, room, LIVE_VERSION_SECONDS)
     return room
 

@@ -21,7 +21,7 @@ from fundapp.idempotency import REUSED, require_key_shape
 from fundapp.models import User
 
 from ..actions import EVENT_GIVERS
-from ..live_version import live_version_bump_on_commit
+from ..live_version import ROOM_KEEPING_EVENTS, live_version_bump_on_commit
 from ..meeting_state import MeetingState, meeting_state, meeting_state_store
 from ..models import Attendance, FloorRequest, Meeting, MeetingEvent, Minutes, Vote
 from ..permissions import require_may_give
@@ -152,7 +152,9 @@ def _event_append(
     key = outcome_cache_key(meeting, row.sequence)
     transaction.on_commit(lambda: cache.set(key, after, OUTCOME_CACHE_SECONDS))
     transaction.on_commit(lambda: meeting_state_store(meeting, state))
-    live_version_bump_on_commit(meeting.pk)
+    live_version_bump_on_commit(
+        meeting.pk, room=begins or row.type not in ROOM_KEEPING_EVENTS
+    )
     return row
 
 

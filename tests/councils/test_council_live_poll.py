@@ -220,3 +220,42 @@ def test_a_fragment_holding_a_csrf_token_is_not_shared(client, in_session):
     assert "csrfmiddlewaretoken" in mine.text
     observer = client.__class__()
     assert "csrfmiddlewaretoken" not in _poll(observer, url).text
+
+
+def test_after_a_vote_the_room_reads_the_meeting_row_alone(
+    client,
+    in_session,
+    key,
+    move_and_state,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    """A vote changes only the log: the meeting's next version takes the
+    room's parts (names, agenda, queue) as kept under the room's version and
+    reads the meeting's row; joining the speakers' queue reads them again."""
+    meeting, chair, members = in_session
+    move_and_state(meeting, chair, members[0], members[1], motion="main", text="Kiln")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.question_put(
+            meeting=meeting, chair=chair, method="counted", idempotency_key=key()
+        )
+    url = reverse("councils:live", args=[meeting.pk])
+    etag = _poll(client, url)["ETag"]  # an observer: the room is read
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vote_cast(
+            meeting=meeting, member=members[2], choice="yes", idempotency_key=key()
+        )
+    with django_assert_num_queries(1):  # the meeting's row
+        voted = _poll(client, url, etag)
+
+    assert voted.status_code == 200
+    assert f'data-events="{meeting.events.count()}"' in voted.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.floor_seek(meeting=meeting, member=members[3])
+    with django_assert_num_queries(4):  # the meeting, names, agenda, queue
+        queued = _poll(client, url, voted["ETag"])
+
+    assert queued.status_code == 200
+    assert str(members[3]) in queued.text
