@@ -290,6 +290,12 @@ def meetings_of(council: Council):
     return council.meetings.select_related("minutes").order_by("-scheduled_at")
 
 
+def meeting_row(pk: int) -> Meeting:
+    """The meeting's row alone, no relations joined: what an action needs
+    before its service locks the row and reads it again."""
+    return get_object_or_404(Meeting, pk=pk)
+
+
 def meeting_get(pk: int) -> Meeting:
     return get_object_or_404(
         Meeting.objects.select_related(

@@ -37,6 +37,7 @@ from .selectors import (
     agenda_proposals,
     council_get,
     meeting_get,
+    meeting_row,
     meetings_of,
     person_by_phone,
     seat_history,
@@ -273,7 +274,7 @@ def meeting_live_fragment(request, pk):
 @require_POST
 @login_required
 def meeting_act(request, pk):
-    meeting = meeting_get(pk)
+    meeting = meeting_row(pk)
     form = action_form(meeting, request.POST)
     error_message = error_code = None
     if not form.is_valid():
