@@ -2,8 +2,11 @@
 
 import os
 import shutil
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # the tests themselves are synchronous and safe here.
@@ -23,6 +26,31 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_request_at_a_time_on_a_shared_sqlite_connection():
+    """On the suite's in-memory SQLite database, Django's live server gives
+    every request thread the test thread's one connection: two requests at
+    once (a hundred taps on a vote) then interleave their transactions on
+    it ("cannot start a transaction within a transaction"), which no real
+    installation does (each thread has its own connection, and SQLite's
+    IMMEDIATE transactions queue the writers: test_sqlite_concurrency.py).
+    Here the live server answers one request at a time instead; on
+    PostgreSQL (CI) it stays threaded."""
+    if not connections["default"].is_in_memory_db():
+        yield
+        return
+    served = ThreadedWSGIServer.process_request_thread
+    one_at_a_time = threading.Lock()
+
+    def serve_alone(self, request, client_address):
+        with one_at_a_time:
+            served(self, request, client_address)
+
+    ThreadedWSGIServer.process_request_thread = serve_alone
+    yield
+    ThreadedWSGIServer.process_request_thread = served
 
 
 @pytest.fixture(scope="session")
