@@ -90,7 +90,7 @@ def server_environment(database_url: str, *, allowed_hosts="127.0.0.1") -> dict:
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=RUN_SECRET_KEY,
         DJANGO_ALLOWED_HOSTS=allowed_hosts,
-        CELERY_BROKER_URL="memory://",
+        CELERY_BROKER_URL="memory://localhost//",
         CELERY_TASK_ALWAYS_EAGER="true",
         DJANGO_LOG_LEVEL="ERROR",
         # One address asks hundreds of times a second: the API's limit is off.

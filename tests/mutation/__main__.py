@@ -159,7 +159,7 @@ def environment(folder: Path) -> dict:
     env.update(
         {
             "DATABASE_URL": f"sqlite:///{folder / 'mutants' / 'db.sqlite3'}",
-            "CELERY_BROKER_URL": "memory://",
+            "CELERY_BROKER_URL": "memory://localhost//",
             "CELERY_TASK_ALWAYS_EAGER": "true",
             "PYTEST_ADDOPTS": "",
         }
