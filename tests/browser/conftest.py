@@ -5,7 +5,7 @@ import shutil
 import threading
 
 import pytest
-from django.core.servers.basehttp import ThreadedWSGIServer
+from django.core.servers.basehttp import ServerHandler
 from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
@@ -36,21 +36,23 @@ def one_request_at_a_time_on_a_shared_sqlite_connection():
     it ("cannot start a transaction within a transaction"), which no real
     installation does (each thread has its own connection, and SQLite's
     IMMEDIATE transactions queue the writers: test_sqlite_concurrency.py).
-    Here the live server answers one request at a time instead; on
-    PostgreSQL (CI) it stays threaded."""
+    Here the live server runs one request at a time (from the app's call to
+    the last byte of its answer; not a whole kept-alive connection, whose
+    thread waits for the browser's next request); on PostgreSQL (CI) it
+    stays concurrent."""
     if not connections["default"].is_in_memory_db():
         yield
         return
-    served = ThreadedWSGIServer.process_request_thread
+    run = ServerHandler.run
     one_at_a_time = threading.Lock()
 
-    def serve_alone(self, request, client_address):
+    def run_alone(self, application):
         with one_at_a_time:
-            served(self, request, client_address)
+            run(self, application)
 
-    ThreadedWSGIServer.process_request_thread = serve_alone
+    ServerHandler.run = run_alone
     yield
-    ThreadedWSGIServer.process_request_thread = served
+    ServerHandler.run = run
 
 
 @pytest.fixture(scope="session")
