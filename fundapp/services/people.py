@@ -14,7 +14,6 @@ from fundapp.models.people import phone_validator
 from fundapp.permissions import forget_roles, require_perm
 
 
-@transaction.atomic
 def resident_register(
     *,
     community: Community,
@@ -27,36 +26,39 @@ def resident_register(
 
     The resident can read at once and act once a social worker verifies them.
     """
-    phone = phone.strip()
-    errors = {}
-    try:
-        phone_validator(phone)
-    except ValidationError as error:
-        errors["phone"] = error.messages
-    if not errors and User.objects.filter(phone=phone).exists():
-        errors["phone"] = [
-            _("This phone number is already registered; log in instead.")
-        ]
-    if not display_name.strip():
-        errors["display_name"] = [_("Give the name your neighbours know you by.")]
-    if not address.strip():
-        errors["address"] = [_("Give your building, unit and room.")]
-    candidate = User(username=phone, phone=phone, display_name=display_name.strip())
-    try:
-        validate_password(password, candidate)
-    except ValidationError as error:
-        errors["password"] = error.messages
-    if errors:
-        raise ValidationError(errors)
-    candidate.set_password(password)
-    candidate.save()
-    Membership.objects.create(
-        user=candidate, community=community, role=Role.RESIDENT, address=address.strip()
-    )
-    return candidate
+    with transaction.atomic():
+        phone = phone.strip()
+        errors = {}
+        try:
+            phone_validator(phone)
+        except ValidationError as error:
+            errors["phone"] = error.messages
+        if not errors and User.objects.filter(phone=phone).exists():
+            errors["phone"] = [
+                _("This phone number is already registered; log in instead.")
+            ]
+        if not display_name.strip():
+            errors["display_name"] = [_("Give the name your neighbours know you by.")]
+        if not address.strip():
+            errors["address"] = [_("Give your building, unit and room.")]
+        candidate = User(username=phone, phone=phone, display_name=display_name.strip())
+        try:
+            validate_password(password, candidate)
+        except ValidationError as error:
+            errors["password"] = error.messages
+        if errors:
+            raise ValidationError(errors)
+        candidate.set_password(password)
+        candidate.save()
+        Membership.objects.create(
+            user=candidate,
+            community=community,
+            role=Role.RESIDENT,
+            address=address.strip(),
+        )
+        return candidate
 
 
-@transaction.atomic
 def resident_verify(
     *, membership: Membership, verified_by: User, roster_reference: str = ""
 ) -> Membership:
@@ -65,21 +67,23 @@ def resident_verify(
     Needs `fundapp.verify_residents` in the resident's community. Verifying
     twice changes nothing.
     """
-    require_perm(verified_by, "fundapp.verify_residents", membership.community)
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.role != Role.RESIDENT:
-        raise ValidationError(_("Only resident registrations are verified here."))
-    if membership.verified_at is not None:
+    with transaction.atomic():
+        require_perm(verified_by, "fundapp.verify_residents", membership.community)
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.role != Role.RESIDENT:
+            raise ValidationError(_("Only resident registrations are verified here."))
+        if membership.verified_at is not None:
+            return membership
+        membership.verified_at = timezone.now()
+        membership.verified_by = verified_by
+        membership.roster_reference = roster_reference.strip()[:60]
+        membership.save(
+            update_fields=["verified_at", "verified_by", "roster_reference"]
+        )
+        forget_roles(membership.user)
         return membership
-    membership.verified_at = timezone.now()
-    membership.verified_by = verified_by
-    membership.roster_reference = roster_reference.strip()[:60]
-    membership.save(update_fields=["verified_at", "verified_by", "roster_reference"])
-    forget_roles(membership.user)
-    return membership
 
 
-@transaction.atomic
 def role_grant(
     *,
     user: User,
@@ -93,26 +97,27 @@ def role_grant(
     Staff roles are granted by a superuser (the admin or `load_demo` passes
     None); a resident role granted this way counts as verified.
     """
-    if granted_by is not None and not granted_by.is_superuser:
-        require_perm(granted_by, "fundapp.verify_residents", community)
-        if role not in (Role.RESIDENT, Role.COUNCILLOR, Role.COORDINATOR):
-            raise ValidationError(_("Only an administrator grants staff roles."))
-    membership, created = Membership.objects.get_or_create(
-        user=user,
-        community=community,
-        role=role,
-        defaults={
-            "verified_at": timezone.now(),
-            "verified_by": granted_by,
-            "address": address,
-        },
-    )
-    if not created and membership.verified_at is None:
-        membership.verified_at = timezone.now()
-        membership.verified_by = granted_by
-        membership.save(update_fields=["verified_at", "verified_by"])
-    forget_roles(user)
-    return membership
+    with transaction.atomic():
+        if granted_by is not None and not granted_by.is_superuser:
+            require_perm(granted_by, "fundapp.verify_residents", community)
+            if role not in (Role.RESIDENT, Role.COUNCILLOR, Role.COORDINATOR):
+                raise ValidationError(_("Only an administrator grants staff roles."))
+        membership, created = Membership.objects.get_or_create(
+            user=user,
+            community=community,
+            role=role,
+            defaults={
+                "verified_at": timezone.now(),
+                "verified_by": granted_by,
+                "address": address,
+            },
+        )
+        if not created and membership.verified_at is None:
+            membership.verified_at = timezone.now()
+            membership.verified_by = granted_by
+            membership.save(update_fields=["verified_at", "verified_by"])
+        forget_roles(user)
+        return membership
 
 
 def login_unlock(*, actor: User, community: Community, user: User) -> int:

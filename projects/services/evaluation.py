@@ -131,7 +131,6 @@ FLAGGABLE = frozenset(
 )
 
 
-@transaction.atomic
 def flag_raise(
     *, project: Project, actor: User, kind: str, reasons: str
 ) -> DeviationFlag:
@@ -140,31 +139,31 @@ def flag_raise(
     Needs `projects.observe_project` (an evaluator). Locks the project, as
     payments do, so no payment is signed past the flag.
     """
-    project = lock_project(project)
-    require_perm(actor, "projects.observe_project", project)
-    if kind not in DeviationFlag.Kind.values:
-        raise ValidationError({"kind": _("Choose how the project deviates.")})
-    reasons = reasons.strip()
-    if not reasons:
-        raise ValidationError({"reasons": _("Give the reasons for the flag.")})
-    if project.proposal.status not in FLAGGABLE:
-        raise ValidationError(
-            _("A project that is %(status)s is not flagged.")
-            % {"status": project.proposal.get_status_display()},
-            code="project_status",
+    with transaction.atomic():
+        project = lock_project(project)
+        require_perm(actor, "projects.observe_project", project)
+        if kind not in DeviationFlag.Kind.values:
+            raise ValidationError({"kind": _("Choose how the project deviates.")})
+        reasons = reasons.strip()
+        if not reasons:
+            raise ValidationError({"reasons": _("Give the reasons for the flag.")})
+        if project.proposal.status not in FLAGGABLE:
+            raise ValidationError(
+                _("A project that is %(status)s is not flagged.")
+                % {"status": project.proposal.get_status_display()},
+                code="project_status",
+            )
+        flag = DeviationFlag.objects.create(
+            project=project,
+            kind=kind,
+            reasons=reasons,
+            raised_by=actor,
+            raised_at=clock.now(),
         )
-    flag = DeviationFlag.objects.create(
-        project=project,
-        kind=kind,
-        reasons=reasons,
-        raised_by=actor,
-        raised_at=clock.now(),
-    )
-    project_changed(project.pk)
-    return flag
+        project_changed(project.pk)
+        return flag
 
 
-@transaction.atomic
 def flag_resolve(
     *,
     flag: DeviationFlag,
@@ -178,45 +177,47 @@ def flag_resolve(
 
     Needs `projects.resolve_flag` (a fund committee member).
     """
-    project = lock_project(flag.project)
-    require_perm(actor, "projects.resolve_flag", project)
-    flag = DeviationFlag.objects.select_for_update().get(pk=flag.pk)
-    state = DeviationFlag.State.LIFTED if lift else DeviationFlag.State.CONFIRMED
-    if not flag.can_move_to(state):
-        raise ValidationError(
-            _("This flag is %(state)s.") % {"state": flag.get_state_display()},
-            code="invalid_transition",
-        )
-    reference = decision_reference.strip().upper()
-    if not decision_cited(community=project.community, reference=reference):
-        raise ValidationError(
-            {
-                "decision_reference": ValidationError(
-                    _(
-                        "%(reference)s is not a decision of this community's council; "
-                        "cite it as it appears in the minutes, such as JMJY-5#3."
+    with transaction.atomic():
+        project = lock_project(flag.project)
+        require_perm(actor, "projects.resolve_flag", project)
+        flag = DeviationFlag.objects.select_for_update().get(pk=flag.pk)
+        state = DeviationFlag.State.LIFTED if lift else DeviationFlag.State.CONFIRMED
+        if not flag.can_move_to(state):
+            raise ValidationError(
+                _("This flag is %(state)s.") % {"state": flag.get_state_display()},
+                code="invalid_transition",
+            )
+        reference = decision_reference.strip().upper()
+        if not decision_cited(community=project.community, reference=reference):
+            raise ValidationError(
+                {
+                    "decision_reference": ValidationError(
+                        _(
+                            "%(reference)s is not a decision of this community's "
+                            "council; cite it as it appears in the minutes, such as "
+                            "JMJY-5#3."
+                        )
+                        % {"reference": reference or "—"},
+                        code="unknown_decision",
                     )
-                    % {"reference": reference or "—"},
-                    code="unknown_decision",
-                )
-            }
+                }
+            )
+        flag.state = state
+        flag.resolved_by = actor
+        flag.resolved_at = clock.now()
+        flag.decision_reference = reference[:60]
+        flag.resolution_note = note.strip()[:300]
+        flag.save(
+            update_fields=[
+                "state",
+                "resolved_by",
+                "resolved_at",
+                "decision_reference",
+                "resolution_note",
+            ]
         )
-    flag.state = state
-    flag.resolved_by = actor
-    flag.resolved_at = clock.now()
-    flag.decision_reference = reference[:60]
-    flag.resolution_note = note.strip()[:300]
-    flag.save(
-        update_fields=[
-            "state",
-            "resolved_by",
-            "resolved_at",
-            "decision_reference",
-            "resolution_note",
-        ]
-    )
-    project_changed(project.pk)
-    return flag
+        project_changed(project.pk)
+        return flag
 
 
 @transaction.atomic
