@@ -213,16 +213,17 @@ def test_the_amount_input_parses_what_is_typed_and_leaves_blank_empty():
 
 
 @pytest.mark.parametrize(
-    ("raw", "code"),
+    ("raw", "code", "message"),
     [
-        ("1e26", "too_large"),
-        ("12345678901234567890123456789", "too_large"),
-        ("-12345678901234567890123456789", "not_positive"),
-        ("1e999999999", "too_large"),
+        ("1e26", "too_large", TOO_LARGE),
+        ("12345678901234567890123456789", "too_large", TOO_LARGE),
+        ("-12345678901234567890123456789", "not_positive", NOT_POSITIVE),
+        ("-100000000.00", "not_positive", NOT_POSITIVE),
+        ("1e999999999", "too_large", TOO_LARGE),
     ],
 )
-def test_an_amount_too_large_to_quantize_is_refused_in_words(raw, code):
+def test_an_amount_too_large_to_quantize_is_refused_in_words(raw, code, message):
     with pytest.raises(ValidationError, match="¥100,000,000|more than zero") as error:
         parse_amount(raw)
 
-    assert error.value.code == code
+    assert (error.value.code, error.value.messages) == (code, [message])
