@@ -75,6 +75,7 @@ FUND_SERVICE_TESTS = (
     "tests/fundapp/test_services_commitments.py",
     "tests/fundapp/test_services_reversals.py",
     "tests/fundapp/test_idempotency.py",
+    "tests/fundapp/test_services_money_rules.py",
 )
 
 MODULES = (
@@ -108,7 +109,10 @@ MODULES = (
         "fund-payments",
         ("fundapp/services/payments.py",),
         "tests/fundapp",
-        selection=("tests/fundapp/test_services_commitments.py",),
+        selection=(
+            "tests/fundapp/test_services_commitments.py",
+            "tests/fundapp/test_services_payments.py",
+        ),
     ),
     Module(
         "fund-people",
