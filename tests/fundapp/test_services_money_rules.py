@@ -320,6 +320,19 @@ def test_a_long_release_reason_is_kept_to_the_memos_300_characters():
     assert movement.memo == "理" * 299 + "由"
 
 
+def test_a_release_goes_on_to_the_next_tranche_for_its_last_yuan():
+    community, keeper, first = make_funded_community("100.00")
+    second = make_tranche(community.fund, amount="100.00", recorded_by=keeper)
+    commitment = commit(community, keeper, "101.00")  # 100 + 1 from the second
+
+    release(commitment, keeper, amount="2.00")  # the second's 1, then 1 more
+
+    assert committed_tranches(commitment) == {
+        first.pk: Decimal("99.00"),
+        second.pk: Decimal("0.00"),
+    }
+
+
 def test_a_release_returns_a_part_of_one_yuan_or_less_too():
     community, keeper, first = make_funded_community("100.00")
     second = make_tranche(community.fund, amount="100.00", recorded_by=keeper)
