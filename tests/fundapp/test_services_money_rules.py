@@ -744,3 +744,24 @@ def test_a_receipts_key_is_refused_for_another_receipt(changed):
 
     assert_reused(services.tranche_receive, **{**asked, changed: other[changed]})
     assert LedgerTransaction.objects.filter(fund=community.fund).count() == 3
+
+
+def test_money_is_spent_by_ten_years_after_it_arrives_at_the_latest():
+    community, keeper, _tranche = make_funded_community("100.00")
+
+    def received(spend_by):
+        return make_tranche(
+            community.fund,
+            amount="10.00",
+            recorded_by=keeper,
+            received_on=date(2026, 3, 1),
+            spend_by=spend_by,
+        )
+
+    last_day = received(date(2036, 12, 31))
+    refused = refusal(received, date(2037, 1, 1))
+
+    assert last_day.spend_by == date(2036, 12, 31)
+    assert refused.message_dict == {
+        "spend_by": ["Give a spend-by date within ten years of the money's arrival."]
+    }
