@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,7 +149,7 @@ def disbursement_withdraw(
             actor.has_perm("projects.approve_installment", project)
             or actor.has_perm("projects.request_installment", project)
         ):
-            require_perm(actor, "projects.approve_installment", project)
+            raise PermissionDenied(_("You do not have the right to do this here."))
         reason = reason.strip()
         if not reason:
             raise ValidationError({"reason": _("Say why the request is withdrawn.")})

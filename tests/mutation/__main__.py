@@ -126,13 +126,18 @@ MODULES = (
         "tests/fundapp",
         selection=("tests/fundapp/test_tasks.py",),
     ),
-    # mutmut 3 leaves decorated functions alone: of payments.py it mutates
-    # only the two undecorated checks, `_trigger_met` and `_check_payment`.
+    # mutmut 3 leaves decorated functions alone: the services open their
+    # transaction in the body (`with transaction.atomic():`) so that it
+    # mutates them.
     Module(
         "project-payments",
         ("projects/services/payments.py",),
         "tests/projects",
-        selection=("tests/projects/test_projects_payment_rules.py",),
+        selection=(
+            "tests/projects/test_projects_payment_rules.py",
+            "tests/projects/test_projects_payments.py",
+            "tests/projects/test_projects_close_rules.py",
+        ),
     ),
     # The holds: a deviation flag raised puts every unpaid installment on hold,
     # lifted or confirmed with a council decision; the check payments make.
