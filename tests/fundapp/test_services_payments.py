@@ -260,3 +260,20 @@ def test_a_payment_or_return_key_is_refused_for_another_request(changed):
     retry(give_back, back, "returned_on", date(2026, 9, 1))
     assert services.commitment_paid_out(commitment) == Decimal("15.00")
     assert services.commitment_paid_out(other_commitment) == Decimal("30.00")
+
+
+def test_a_payment_opens_no_account_on_a_tranche_it_takes_nothing_from():
+    community, keeper, commitment, first, second = two_tranche_commitment()
+
+    disburse(commitment, keeper, "100.00")
+
+    assert balances(Account.Kind.DISBURSED) == {first.pk: Decimal("100.00")}
+
+
+def test_nothing_paid_out_is_money_of_two_places():
+    community, keeper, _tranche = make_funded_community("100.00")
+    commitment = commit(community, keeper, "50.00")
+
+    paid_out = services.commitment_paid_out(commitment)
+
+    assert (paid_out, str(paid_out)) == (Decimal("0.00"), "0.00")
