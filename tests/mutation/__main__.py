@@ -137,6 +137,8 @@ MODULES = (
             "tests/projects/test_projects_payment_rules.py",
             "tests/projects/test_projects_payments.py",
             "tests/projects/test_projects_close_rules.py",
+            "tests/projects/test_projects_return_rules.py",
+            "tests/projects/test_projects_signature_rules.py",
         ),
     ),
     # The holds: a deviation flag raised puts every unpaid installment on hold,
