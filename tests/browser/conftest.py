@@ -40,7 +40,8 @@ def one_request_at_a_time_on_a_shared_sqlite_connection():
     the last byte of its answer; not a whole kept-alive connection, whose
     thread waits for the browser's next request); on PostgreSQL (CI) it
     stays concurrent."""
-    if not connections["default"].is_in_memory_db():
+    connection = connections["default"]
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
         yield
         return
     run = ServerHandler.run
