@@ -103,7 +103,7 @@ MODULES = (
         "fund-ledger",
         ("fundapp/services/ledger.py",),
         "tests/fundapp",
-        selection=FUND_SERVICE_TESTS,
+        selection=(*FUND_SERVICE_TESTS, "tests/fundapp/test_services_ledger_rules.py"),
     ),
     Module(
         "fund-payments",
