@@ -75,6 +75,12 @@ TRIGGER_WAITS = {
 }
 
 
+def _already_requested() -> ValidationError:
+    return ValidationError(
+        _("This installment is already requested or paid."), code="already"
+    )
+
+
 def installment_request(*, installment: Installment, actor: User) -> Disbursement:
     """Ask for an installment to be paid, once what it waits for has happened.
 
@@ -100,9 +106,7 @@ def installment_request(*, installment: Installment, actor: User) -> Disbursemen
         if installment.disbursements.filter(
             status__in=[Disbursement.Status.REQUESTED, Disbursement.Status.PAID]
         ).exists():
-            raise ValidationError(
-                _("This installment is already requested or paid."), code="already"
-            )
+            raise _already_requested()
         earlier_unpaid = (
             project.installments.filter(position__lt=installment.position)
             .exclude(disbursements__status=Disbursement.Status.PAID)
@@ -128,9 +132,9 @@ def installment_request(*, installment: Installment, actor: User) -> Disbursemen
                     requested_at=clock.now(),
                 )
         except IntegrityError:
-            raise ValidationError(
-                _("This installment is already requested or paid."), code="already"
-            ) from None
+            # The database's own guard (one open or paid request per
+            # installment), for a row written without the project's lock.
+            raise _already_requested() from None
         project_changed(project.pk)
         return disbursement
 

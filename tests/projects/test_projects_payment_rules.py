@@ -98,6 +98,9 @@ def test_the_installment_on_start_waits_for_the_start_day():
         )
 
     assert codes_of(error.value) == {"trigger_not_met"}
+    assert error.value.messages == [
+        "This installment waits for the project's start date."
+    ]
 
 
 def test_an_installment_on_a_date_is_requested_on_that_day_and_not_before():
@@ -173,6 +176,7 @@ def test_a_cancelled_installment_is_not_requested(crew):
         requested(crew)
 
     assert codes_of(error.value) == {"cancelled"}
+    assert error.value.messages == ["This installment was cancelled."]
     assert not Disbursement.objects.exists()
 
 
@@ -193,6 +197,7 @@ def test_a_request_already_signed_once_is_not_requested_again(crew):
         requested(crew)
 
     assert codes_of(error.value) == {"already"}
+    assert error.value.messages == ["This installment is already requested or paid."]
 
 
 # Two signatures, the payment to the fen
@@ -399,11 +404,12 @@ def test_the_social_worker_withdraws_a_request_giving_the_reason(crew):
 def test_only_the_social_worker_or_the_fund_committee_withdraws(crew):
     disbursement = requested(crew)
 
-    with pytest.raises(PermissionDenied, match="right to do this"):
+    with pytest.raises(PermissionDenied, match="right to do this") as error:
         services.disbursement_withdraw(
             disbursement=disbursement, actor=crew.evaluator, reason="r"
         )
 
+    assert str(error.value) == "You do not have the right to do this here."
     disbursement.refresh_from_db()
     assert disbursement.status == Disbursement.Status.REQUESTED
 

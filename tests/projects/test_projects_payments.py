@@ -137,6 +137,9 @@ def test_the_requester_may_not_sign(crew):
         )
 
     assert codes_of(error.value) == {"requester_signs"}
+    assert error.value.messages == [
+        "The person who requested a payment cannot also sign it."
+    ]
 
 
 def test_no_one_signs_twice(crew):
@@ -222,6 +225,9 @@ def test_a_request_out_of_order_is_refused(crew):
         )
 
     assert codes_of(error.value) == {"earlier_unpaid"}
+    assert error.value.messages == [
+        "Installments are paid in order; the one before is not paid yet."
+    ]
 
 
 def test_an_accepted_progress_report_meets_the_second_trigger(crew):
@@ -442,10 +448,13 @@ def test_a_payment_on_a_closed_project_is_refused(crew):
     services.project_mark_evaluated(project=crew.project, actor=crew.evaluator)
     services.project_close(project=crew.project, actor=crew.signers[0])
 
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="closed") as error:
         services.installment_request(
             installment=crew.project.installments.get(position=3), actor=crew.worker
         )
+
+    assert codes_of(error.value) == {"project_status"}
+    assert error.value.messages == ["Nothing can be paid on a project that is closed."]
 
 
 def test_closing_with_unspent_money_is_refused(crew):
