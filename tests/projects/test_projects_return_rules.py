@@ -3,13 +3,16 @@ its field, with its code; one return after another."""
 
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from fundapp.models import LedgerTransaction, Role
 from fundapp.selectors import fund_balances
 from projects import services
+from tests.factories import make_approved_proposal, make_member, make_project
 from tests.projects.steps import codes_of, file_report, pay, spend
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +109,57 @@ def test_unspent_money_is_returned_in_several_returns(completed):
         "RET-1",
         "RET-2",
     ]
+
+
+def test_a_return_is_posted_to_the_ledger_naming_the_project_and_the_reference(
+    completed,
+):
+    returned = give_back(completed, "92.50", bank_reference="  ICBC-RET-01 ")
+
+    movement = returned.ledger_transaction
+    assert returned.bank_reference == "ICBC-RET-01"
+    assert (movement.kind, movement.amount) == (
+        LedgerTransaction.Kind.RETURN,
+        Decimal("92.50"),
+    )
+    assert movement.memo == (
+        f"Unspent money of {completed.proposal.title} returned, ICBC-RET-01"
+    )
+    assert movement.effective_on == date(2026, 6, 1)
+    assert movement.created_by == completed.signers[0]
+
+
+def test_a_return_keeps_sixty_characters_of_its_reference_and_the_ledger_all(
+    completed,
+):
+    reference = "R" * 60 + "9"
+
+    returned = give_back(completed, bank_reference=reference)
+
+    returned.refresh_from_db()
+    assert returned.bank_reference == "R" * 60
+    assert returned.ledger_transaction.memo.endswith(f"returned, {reference}")
+
+
+def test_the_first_return_of_each_project_is_recorded(completed):
+    proposal = make_approved_proposal()
+    worker = make_member(proposal.community, Role.SOCIAL_WORKER)
+    other = SimpleNamespace(
+        project=make_project(proposal, worker=worker),
+        worker=worker,
+        signers=tuple(
+            make_member(proposal.community, Role.FUND_COMMITTEE) for _ in range(2)
+        ),
+        team=proposal.proposer,
+    )
+    pay(other, other.project.installments.get(position=1))
+    spend(other, "500.00")
+    finish(other)
+
+    give_back(completed, "92.50")
+    give_back(other, "92.50")
+
+    for each in (completed, other):
+        fund = each.project.community.fund
+        assert fund_balances(fund=fund).returned == Decimal("92.50")
+        assert each.project.returns.get().amount == Decimal("92.50")
