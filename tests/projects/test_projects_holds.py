@@ -45,7 +45,7 @@ def test_a_flag_says_how_the_project_deviates(crew):
     with pytest.raises(ValidationError, match="how the project deviates") as error:
         flagged(crew, kind="late")
 
-    assert set(error.value.error_dict) == {"kind"}
+    assert error.value.message_dict == {"kind": ["Choose how the project deviates."]}
     assert not DeviationFlag.objects.exists()
 
 
@@ -53,7 +53,7 @@ def test_a_flag_gives_its_reasons(crew):
     with pytest.raises(ValidationError, match="reasons for the flag") as error:
         flagged(crew, reasons="   ")
 
-    assert set(error.value.error_dict) == {"reasons"}
+    assert error.value.message_dict == {"reasons": ["Give the reasons for the flag."]}
 
 
 def test_an_evaluated_project_is_not_flagged(crew):
@@ -63,6 +63,7 @@ def test_an_evaluated_project_is_not_flagged(crew):
         flagged(crew)
 
     assert codes_of(error.value) == {"project_status"}
+    assert error.value.messages == ["A project that is evaluated is not flagged."]
     assert not DeviationFlag.objects.exists()
 
 
@@ -119,6 +120,26 @@ def test_a_hold_lasts_while_any_flag_is_open(crew):
     ]
 
 
+@pytest.mark.parametrize(("typed", "named"), [("jmjy-99#1", "JMJY-99#1"), ("  ", "—")])
+def test_a_citation_that_is_no_decision_of_the_council_is_named_under_its_field(
+    crew, typed, named
+):
+    flag = flagged(crew)
+
+    with pytest.raises(ValidationError, match="not a decision") as error:
+        services.flag_resolve(
+            flag=flag, actor=crew.signers[0], lift=True, decision_reference=typed
+        )
+
+    assert codes_of(error.value) == {"unknown_decision"}
+    assert error.value.message_dict == {
+        "decision_reference": [
+            f"{named} is not a decision of this community's council; cite it as it "
+            "appears in the minutes, such as JMJY-5#3."
+        ]
+    }
+
+
 def test_a_lifted_hold_cites_the_decision_as_in_the_minutes_and_who_lifted_it(crew):
     reference = council_decision(crew.project.community)
     flag = flagged(crew)
@@ -138,6 +159,20 @@ def test_a_lifted_hold_cites_the_decision_as_in_the_minutes_and_who_lifted_it(cr
     assert flag.resolved_by == crew.signers[0]
     assert flag.resolved_at is not None
     assert not project_on_hold(crew.project)
+
+
+def test_a_hold_lifted_without_a_note_records_none(crew):
+    flag = flagged(crew)
+
+    services.flag_resolve(
+        flag=flag,
+        actor=crew.signers[0],
+        lift=True,
+        decision_reference=council_decision(crew.project.community),
+    )
+
+    flag.refresh_from_db()
+    assert (flag.state, flag.resolution_note) == (DeviationFlag.State.LIFTED, "")
 
 
 def test_a_confirmed_hold_is_lifted_later_by_another_decision(crew):
@@ -172,6 +207,7 @@ def test_a_lifted_hold_is_not_resolved_again(crew):
         )
 
     assert codes_of(error.value) == {"invalid_transition"}
+    assert error.value.messages == ["This flag is hold lifted."]
     flag.refresh_from_db()
     assert flag.state == DeviationFlag.State.LIFTED
     assert flag.resolved_by == crew.signers[0]
