@@ -293,7 +293,9 @@ class MovementViewSet(
         fund_id = request.query_params.get("fund")
         if code:
             fund = Fund.objects.filter(community__code=code.upper()).first()
-        elif fund_id and fund_id.isdigit():
+        elif fund_id and fund_id.isascii() and fund_id.isdigit():
+            # str.isdigit() also says yes to "²", which int() refuses: the
+            # filter answers such an id with a 400.
             fund = Fund.objects.filter(pk=fund_id).first()
         version = selectors.fund_version(fund=fund)
         address = hashlib.sha256(request.get_full_path().encode()).hexdigest()

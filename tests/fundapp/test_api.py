@@ -169,6 +169,15 @@ def test_an_id_year_or_amount_out_of_range_in_a_filter_is_a_400_not_a_500(
     assert list(response.json()) == [query.split("?")[1].split("=")[0]]
 
 
+def test_a_fund_id_of_digits_int_refuses_is_a_400_not_a_500(client):
+    """The digit "²" is a digit to str.isdigit() and no number to int(): the
+    ledger list reads the fund's version before its filter checks the id."""
+    response = client.get("/api/ledger/", {"fund": "²"})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["fund"]
+
+
 def test_an_id_no_row_has_in_a_filter_finds_nothing(client):
     response = client.get("/api/tranches/", {"fund": 123456789, "source": 1})
 
