@@ -1,5 +1,8 @@
 """What the proposals app keeps about a person (fundapp/personal_data.py)."""
 
+from django.db.models import Q
+from django.utils import timezone
+
 from fundapp.personal_data import PersonalData, register_personal_data
 
 from .models import Comment, CoProposerInvitation, Notification, Proposal, Support
@@ -35,6 +38,16 @@ def _erase(user) -> None:
     addressed = CoProposerInvitation.objects.filter(phone=user.phone or "-")
     addressed.filter(answered_at__isnull=True).delete()
     addressed.update(phone="")
+    # The pages that name the person (as proposer, on the team, under a
+    # comment, in the timeline) are cached under the proposal's updated_at:
+    # moved, they show the name the erasure leaves at once.
+    named = Proposal.objects.filter(
+        Q(proposer=user)
+        | Q(co_proposers=user)
+        | Q(comments__author=user)
+        | Q(events__actor=user)
+    ).values("pk")
+    Proposal.objects.filter(pk__in=named).update(updated_at=timezone.now())
 
 
 register_personal_data(PersonalData("proposals", _export, _erase))

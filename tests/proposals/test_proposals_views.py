@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fundapp.models import Role
+from fundapp.personal_data import personal_data_erase
 from proposals import services
 from proposals.models import Notification, Proposal
 from tests.factories import (
@@ -615,3 +616,32 @@ def test_submitting_an_incomplete_proposal_leads_to_the_list_of_what_is_missing(
     assert response.url == reverse("proposals:edit", args=[draft.pk, "review"])
     draft.refresh_from_db()
     assert draft.status == Proposal.Status.DRAFT
+
+
+def _named_as_proposer(community):
+    person = make_member(community, display_name="王小明")
+    return make_proposal(make_round(community), proposer=person), person
+
+
+def _named_as_commenter(community):
+    proposal = make_proposal(make_round(community))
+    person = make_member(community, display_name="王小明")
+    services.comment_add(proposal=proposal, actor=person, body="好")
+    return proposal, person
+
+
+@pytest.mark.parametrize("naming", [_named_as_proposer, _named_as_commenter])
+def test_an_erased_persons_name_leaves_the_cached_proposal_page_at_once(naming):
+    """The page's parts are cached for every reader under the proposal's
+    updated_at: an erasure moves it, or the name stays on for ten minutes."""
+    community = make_community()
+    proposal, person = naming(community)
+    reader = Client()
+    reader.force_login(make_member(community))
+    assert "王小明" in reader.get(proposal.get_absolute_url()).text
+
+    personal_data_erase(user=person)
+
+    page = reader.get(proposal.get_absolute_url()).text
+    assert "王小明" not in page
+    assert f"已注销 {person.pk}" in page
