@@ -80,7 +80,6 @@ def resident_verify(
         membership.save(
             update_fields=["verified_at", "verified_by", "roster_reference"]
         )
-        forget_roles(membership.user)
         return membership
 
 

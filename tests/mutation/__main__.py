@@ -118,7 +118,10 @@ MODULES = (
         "fund-people",
         ("fundapp/services/people.py",),
         "tests/fundapp",
-        selection=("tests/fundapp/test_permissions.py",),
+        selection=(
+            "tests/fundapp/test_permissions.py",
+            "tests/fundapp/test_services_people_rules.py",
+        ),
     ),
     Module(
         "fund-reconcile",
