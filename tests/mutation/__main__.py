@@ -127,7 +127,10 @@ MODULES = (
         "fund-reconcile",
         ("fundapp/services/reconcile.py",),
         "tests/fundapp",
-        selection=("tests/fundapp/test_tasks.py",),
+        selection=(
+            "tests/fundapp/test_tasks.py",
+            "tests/fundapp/test_services_reconcile_rules.py",
+        ),
     ),
     # mutmut 3 leaves decorated functions alone: the services open their
     # transaction in the body (`with transaction.atomic():`) so that it
