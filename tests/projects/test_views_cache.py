@@ -444,3 +444,20 @@ def test_a_residents_own_rating_is_shown_to_them_only(crew):
     assert "You rated it 2" in mine
     assert "You rated it" not in other
     assert 'data-testid="rating-form"' in other
+
+
+def test_the_fund_pages_projects_section_shows_a_projects_move_at_once(crew):
+    """The section is cached under the community's projects' version (the
+    newest project and proposal event): the first payment starts the
+    project, and the next render lists it as running."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    fund_page = reverse("fund:fund", args=[crew.project.community.code])
+    before = client.get(fund_page).text
+    assert "Starting" in before
+    assert "Running" not in before
+
+    started(crew)
+
+    after = client.get(fund_page).text
+    assert "Running" in after
+    assert "Starting" not in after
