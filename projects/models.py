@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.choices import ChoiceLabels
 from fundapp.history import track_changes
 from fundapp.money import CNYField
 
@@ -47,7 +48,7 @@ class FileKind(models.TextChoices):
 
 
 @track_changes(model_name="ProjectHistory", exclude=["contact_phone"])
-class Project(models.Model):
+class Project(ChoiceLabels, models.Model):
     """The grant agreement of an approved proposal and everything that follows."""
 
     class GranteeKind(models.TextChoices):
@@ -116,7 +117,7 @@ class ProjectVersion(models.Model):
 
 
 @track_changes(model_name="InstallmentHistory")
-class Installment(models.Model):
+class Installment(ChoiceLabels, models.Model):
     """One part of the grant's schedule, paid when its trigger is met.
 
     Its state comes from its disbursements (requested, paid) and the
@@ -173,7 +174,7 @@ class PaymentMethod(models.TextChoices):
 
 
 @track_changes(model_name="DisbursementHistory")
-class Disbursement(models.Model):
+class Disbursement(ChoiceLabels, models.Model):
     """A request to pay one installment; paid on its second signature."""
 
     class Status(models.TextChoices):
@@ -286,7 +287,7 @@ REVIEW_NEXT = {
 }
 
 
-class Expense(models.Model):
+class Expense(ChoiceLabels, models.Model):
     """Money the grantee spent on one budget line, with its receipt."""
 
     Status = ReviewStatus
@@ -401,7 +402,7 @@ class Milestone(models.Model):
         return self.title
 
 
-class ProgressReport(models.Model):
+class ProgressReport(ChoiceLabels, models.Model):
     """What the grantee did, when and where, and how many residents took part."""
 
     class Kind(models.TextChoices):
@@ -467,7 +468,7 @@ class ProgressReport(models.Model):
         return status in self.NEXT_STATUSES.get(self.status, set())
 
 
-class ProgressPhoto(models.Model):
+class ProgressPhoto(ChoiceLabels, models.Model):
     """A photo of the work, cleaned of its metadata (proposals/uploads.py)."""
 
     report = models.ForeignKey(ProgressReport, models.CASCADE, related_name="photos")
@@ -595,7 +596,7 @@ class Observation(models.Model):
 
 
 @track_changes(model_name="DeviationFlagHistory")
-class DeviationFlag(models.Model):
+class DeviationFlag(ChoiceLabels, models.Model):
     """The evaluation team's warning that a project deviates; it holds payments.
 
     OPEN and CONFIRMED flags hold every unpaid installment of the project;

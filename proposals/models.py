@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.choices import ChoiceLabels
 from fundapp.history import track_changes
 from fundapp.models import Category
 from fundapp.money import CNYField, cny
@@ -138,7 +139,7 @@ TEAM_OPEN_STATUSES = frozenset(
 )
 
 
-class Proposal(models.Model):
+class Proposal(ChoiceLabels, models.Model):
     """What residents ask the fund to pay for, from the first draft to closing.
 
     A council motion to lay the question on the table leaves the proposal
@@ -440,7 +441,7 @@ def attachment_path(instance, filename: str) -> str:
     return f"proposals/{uuid.uuid4().hex}"
 
 
-class Attachment(models.Model):
+class Attachment(ChoiceLabels, models.Model):
     """A photo, quote or document: JPEG, PNG or PDF by content, at most 10 MB."""
 
     class Kind(models.TextChoices):
@@ -534,7 +535,7 @@ class ProposalAction(models.TextChoices):
     SUPPORT_WITHDRAWN = "support_withdrawn", _("support withdrawn")
 
 
-class ProposalEvent(models.Model):
+class ProposalEvent(ChoiceLabels, models.Model):
     """The audit trail: who did what to a proposal, when, and why."""
 
     Action = ProposalAction
@@ -574,7 +575,7 @@ class ProposalEvent(models.Model):
         return f"{self.proposal_id} {self.action}"
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels, models.Model):
     """An in-site message to one person about one proposal.
 
     Stores what happened, not the sentence, so each reader sees it in their

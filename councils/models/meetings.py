@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.choices import ChoiceLabels
 from fundapp.models import in_reader_language
 from fundapp.money import CNYField
 
@@ -43,7 +44,7 @@ class MeetingKind(models.TextChoices):
     ADJOURNED_SPECIAL = "adjourned_special", _("adjourned special meeting")
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceLabels, models.Model):
     """One meeting of the council. Its proceedings are its events."""
 
     Kind = MeetingKind
@@ -134,7 +135,7 @@ class AgendaSection(models.TextChoices):
 SECTION_ORDER = {section: index for index, section in enumerate(AgendaSection.values)}
 
 
-class AgendaItem(models.Model):
+class AgendaItem(ChoiceLabels, models.Model):
     Section = AgendaSection
 
     class Origin(models.TextChoices):
@@ -243,7 +244,7 @@ class MeetingEvent(models.Model):
         return self.sequence - 1
 
 
-class Vote(models.Model):
+class Vote(ChoiceLabels, models.Model):
     """A member's vote on one question (one `put_question` event).
 
     A change before the announcement updates the row (RONR 45:8); the unique

@@ -7,10 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.choices import ChoiceLabels
+
 from .meetings import Meeting
 
 
-class Minutes(models.Model):
+class Minutes(ChoiceLabels, models.Model):
     """The minutes of a meeting: generated from its log, draft until approved."""
 
     class Status(models.TextChoices):

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.choices import ChoiceLabels
 from fundapp.history import track_changes
 from fundapp.models import in_reader_language
 from fundapp.money import CNYField
@@ -37,7 +38,7 @@ KIND_NAMES = {
 
 
 @track_changes(model_name="CouncilHistory")
-class Council(models.Model):
+class Council(ChoiceLabels, models.Model):
     """The decision body of one community (a resident council or a residents'
     conference), with its rule settings (§0)."""
 
@@ -168,7 +169,7 @@ class SeatRole(models.TextChoices):
 
 
 @track_changes(model_name="SeatHistory")
-class Seat(models.Model):
+class Seat(ChoiceLabels, models.Model):
     """A seat held by one verified resident for a time; rows are the history."""
 
     Role = SeatRole

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.choices import ChoiceLabels
 from fundapp.history import track_changes
 from fundapp.money import CNYField, cny
 
@@ -136,7 +137,7 @@ class SourceKind(models.TextChoices):
 
 
 @track_changes(model_name="SourceHistory")
-class Source(BilingualNameMixin):
+class Source(ChoiceLabels, BilingualNameMixin):
     """Who gives money to a fund."""
 
     Kind = SourceKind

@@ -44,6 +44,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.choices import ChoiceLabels
 from fundapp.money import CNYField
 
 
@@ -63,7 +64,7 @@ class MovementKind(models.TextChoices):
     REVERSAL = "reversal", _("reversal")
 
 
-class Account(models.Model):
+class Account(ChoiceLabels, models.Model):
     """A named place where the fund's money sits."""
 
     Kind = AccountKind
@@ -165,7 +166,7 @@ class Commitment(models.Model):
         return self.purpose
 
 
-class LedgerTransaction(models.Model):
+class LedgerTransaction(ChoiceLabels, models.Model):
     """One movement of money: balanced entries, immutable once written."""
 
     Kind = MovementKind

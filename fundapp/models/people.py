@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.choices import ChoiceLabels
 from fundapp.history import track_changes
 
 phone_validator = RegexValidator(
@@ -51,7 +52,7 @@ class Role(models.TextChoices):
 
 
 @track_changes(model_name="MembershipHistory", exclude=["address", "roster_reference"])
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """One role that one person holds in one community.
 
     A resident's membership stays unverified until a social worker of the

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.choices import ChoiceLabels
 from fundapp.history import track_changes
 from fundapp.models.fund import BilingualNameMixin
 
@@ -38,7 +39,7 @@ class DepartmentKind(models.TextChoices):
 
 
 @track_changes(model_name="DepartmentHistory")
-class Department(BilingualNameMixin):
+class Department(ChoiceLabels, BilingualNameMixin):
     """A superior department: supervises communities and receives their reports.
 
     A donor program's office that receives reports is a department of kind
@@ -98,7 +99,7 @@ class RequirementKind(models.TextChoices):
 
 
 @track_changes(model_name="RequirementHistory")
-class Requirement(models.Model):
+class Requirement(ChoiceLabels, models.Model):
     """A report a department requires of a community each year, and by when.
 
     The deadline falls in the year after the one reported on (the 2016 annual

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fundapp.choices import ChoiceLabels
 from fundapp.history import track_changes
 
 from .organisations import Department, DonorProgram, Requirement
@@ -26,7 +27,7 @@ class ReportKind(models.TextChoices):
     PROGRAM = "program", _("program report")
 
 
-class Report(models.Model):
+class Report(ChoiceLabels, models.Model):
     """One report about one subject and year: a fund's annual report, a
     source's statement, or a donor program's report."""
 
@@ -120,7 +121,7 @@ class VersionStatus(models.TextChoices):
         "reconciles",
     ],
 )
-class ReportVersion(models.Model):
+class ReportVersion(ChoiceLabels, models.Model):
     """One making of a report, with its parameters, who asked and when."""
 
     Status = VersionStatus
@@ -225,7 +226,7 @@ def report_file_path(instance, filename: str) -> str:
     )
 
 
-class ReportFile(models.Model):
+class ReportFile(ChoiceLabels, models.Model):
     """One file of a version, with its SHA-256."""
 
     Part = FilePart
@@ -264,7 +265,7 @@ class EmailStatus(models.TextChoices):
     model_name="SubmissionHistory",
     exclude=["idempotency_key", "emailed_to", "email_error"],
 )
-class Submission(models.Model):
+class Submission(ChoiceLabels, models.Model):
     """One version submitted to one department: who, when, what, to whom."""
 
     EmailStatus = EmailStatus
