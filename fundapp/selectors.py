@@ -204,11 +204,30 @@ def fund_raised(*, fund: Fund) -> RaisedSummary:
     )
 
 
+LEDGER_LIST_FIELDS = (
+    "id",
+    "kind",
+    "amount",
+    "memo",
+    "effective_on",
+    "fiscal_year",
+    "commitment_id",
+    "reverses_id",
+    "tranche__fiscal_year",
+    "tranche__source__name",
+    "tranche__source__name_en",
+    "reversed_by__id",
+)
+
+
 def ledger_list(*, fund: Fund, filters=None) -> LedgerFilter:
     """The fund's movements, newest first, narrowed by the public filters."""
     queryset = (
         LedgerTransaction.objects.filter(fund=fund)
-        .select_related("tranche__source", "commitment", "reverses", "reversed_by")
+        .select_related("tranche__source", "reversed_by")
+        # What the fund page and the CSV show of each, not the keys and
+        # digests: the page renders 50 of them on every change.
+        .only(*LEDGER_LIST_FIELDS)
         .order_by("-effective_on", "-id")
     )
     return LedgerFilter(filters, queryset, fund=fund)

@@ -484,3 +484,32 @@ def test_on_a_phone_the_fund_page_says_its_tables_scroll_and_dates_stay_on_a_lin
     assert "Swipe the table sideways to see every year." in page
     assert page.count('class="table-wrap scrolls"') == 2
     assert f'<td class="date">{tranche.received_on:%Y-%m-%d}</td>' in page
+
+
+def test_a_reversal_and_what_it_reverses_name_each_other_on_the_page_and_in_the_csv(
+    client,
+):
+    from fundapp.services import transaction_reverse
+
+    community, keeper, tranche = make_funded_community("100.00", code="REV")
+    original = tranche.transactions.get()
+    reversal = transaction_reverse(
+        original=original, actor=keeper, reason="Recorded twice", idempotency_key="r1"
+    )
+    client.force_login(keeper)
+
+    page = client.get(reverse("fund:fund", args=[community.code])).content.decode()
+    listed = client.get(
+        reverse("fund:ledger_csv", args=[community.code]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert f"reversed by #{reversal.pk}" in page
+    assert f"reverses #{original.pk}" in page
+    # Neither may be reversed again: no link to reverse either.
+    assert reverse("fund:reverse", args=["REV", original.pk]) not in page
+    assert reverse("fund:reverse", args=["REV", reversal.pk]) not in page
+    rows = list(csv.reader(io.StringIO(b"".join(listed.streaming_content).decode())))
+    by_number = {row[0]: row for row in rows[1:]}
+    assert by_number[str(original.pk)][7:] == ["", str(reversal.pk)]
+    assert by_number[str(reversal.pk)][7:] == [str(original.pk), ""]
+    assert by_number[str(original.pk)][5] == tranche.source.name_en == "Source"
