@@ -84,9 +84,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "fundapp.urls"
-# Form widgets render through the project's templates, so that
-# templates/django/forms/ may write a widget more cheaply than Django does.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Form widgets render through the project's templates, except a select,
+# which fundapp/widgets.py writes in Python as Django's templates write it.
+FORM_RENDERER = "fundapp.widgets.WidgetRenderer"
 WSGI_APPLICATION = "fundapp.wsgi.application"
 
 TEMPLATES = [
