@@ -154,6 +154,29 @@ def proposal_get_for_page(*, pk: int) -> Proposal:
     return Proposal.objects.select_related("round", "community", "proposer").get(pk=pk)
 
 
+# What a person's name is made of (User.__str__).
+NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
+COMMENT_FIELDS = (
+    "id",
+    "proposal_id",
+    "author_id",
+    "body",
+    "created_at",
+    "hidden_at",
+    "hidden_reason",
+)
+EVENT_FIELDS = (
+    "id",
+    "proposal_id",
+    "actor_id",
+    "action",
+    "from_status",
+    "to_status",
+    "reason",
+    "at",
+)
+
+
 def proposal_page_lists(proposal: Proposal) -> dict:
     """What a proposal's page lists, each read (one query) only when shown."""
 
@@ -164,13 +187,21 @@ def proposal_page_lists(proposal: Proposal) -> dict:
         "lines": lazy(proposal.budget_lines.all),
         "co_proposers": lazy(proposal.co_proposers.all),
         "attachments": lazy(proposal.attachments.all),
+        # What the page shows of each comment and step, with their authors'
+        # names only: a busy proposal lists a hundred comments.
         "comments": lazy(
-            lambda: proposal.comments.select_related("author", "hidden_by").order_by(
-                "created_at", "id"
+            lambda: (
+                proposal.comments.select_related("author")
+                .only(*COMMENT_FIELDS, *(f"author__{name}" for name in NAME_FIELDS))
+                .order_by("created_at", "id")
             )
         ),
         "events": lazy(
-            lambda: proposal.events.select_related("actor").order_by("at", "id")
+            lambda: (
+                proposal.events.select_related("actor")
+                .only(*EVENT_FIELDS, *(f"actor__{name}" for name in NAME_FIELDS))
+                .order_by("at", "id")
+            )
         ),
         "versions": lazy(
             lambda: proposal.versions.defer("snapshot").order_by("number")

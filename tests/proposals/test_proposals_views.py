@@ -429,10 +429,16 @@ def _page_queries(rows: int, *, role: str | None) -> tuple[int, int]:
             for i in range(rows)
         ]
     )
-    for _row in range(rows):
+    moderator = make_member(proposal.community, Role.SOCIAL_WORKER)
+    for row in range(rows):
         neighbour = make_member(proposal.community)
         services.proposal_support(proposal=proposal, actor=neighbour)
         services.comment_add(proposal=proposal, actor=neighbour, body="好")
+        # Hidden comments too: everyone sees the reason, a moderator the words.
+        hidden = services.comment_add(
+            proposal=proposal, actor=neighbour, body=f"广告{row}"
+        )
+        services.comment_hide(comment=hidden, actor=moderator, reason="广告")
     client = Client()
     if role:
         client.force_login(make_member(proposal.community, role))
