@@ -188,25 +188,45 @@ class BalancesSerializer(serializers.Serializer):
 
 
 class FundFilter(FreshFilters, filters.FilterSet):
-    community = filters.CharFilter(field_name="community__code")
+    # Codes are capitals (Community.code); `jmjy` asks for JMJY.
+    community = filters.CharFilter(field_name="community__code", method="filter_code")
 
     class Meta:
         model = Fund
         fields = ["community"]
 
+    def filter_code(self, queryset, name, value):
+        return queryset.filter(community__code=value.upper())
 
-class SourceFilter(FreshFilters, filters.FilterSet):
-    community = filters.CharFilter(field_name="fund__community__code")
+
+class OfOneFund(filters.FilterSet):
+    """Rows of one fund, asked for by the fund's id or its community's code."""
+
+    community = filters.CharFilter(
+        field_name="fund__community__code", method="filter_community"
+    )
     fund = IdFilter(field_name="fund_id")
 
+    def filter_community(self, queryset, name, value):
+        # By the fund's id, read first. Joined through the community's code,
+        # PostgreSQL sorted every movement of the fund to give a page of the
+        # newest 50 (26 ms for the largest); with the id it reads them from
+        # the fund's index, in order.
+        fund_id = (
+            Fund.objects.filter(community__code=value.upper())
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return queryset.filter(fund_id=fund_id) if fund_id else queryset.none()
+
+
+class SourceFilter(FreshFilters, OfOneFund):
     class Meta:
         model = Source
         fields = ["fund", "kind", "community"]
 
 
-class TrancheFilter(FreshFilters, filters.FilterSet):
-    community = filters.CharFilter(field_name="fund__community__code")
-    fund = IdFilter(field_name="fund_id")
+class TrancheFilter(FreshFilters, OfOneFund):
     source = IdFilter(field_name="source_id")
     year = YearFilter(field_name="fiscal_year")
 
@@ -215,11 +235,9 @@ class TrancheFilter(FreshFilters, filters.FilterSet):
         fields = ["fund", "source", "year", "community"]
 
 
-class MovementFilter(LedgerFilter):
+class MovementFilter(OfOneFund, LedgerFilter):
     """The fund page's filters (year, source, kind), plus which fund."""
 
-    community = filters.CharFilter(field_name="fund__community__code")
-    fund = IdFilter(field_name="fund_id")
     # An id that no source has finds nothing (the page offers a list instead).
     source = IdFilter(field_name="entries__account__source", method="filter_source")
 

@@ -87,6 +87,45 @@ def test_the_ledger_api_filters_by_year_and_source(client):
     assert [m["amount"] for m in by_source.json()["results"]] == ["5.00"]
 
 
+def test_the_ledger_api_lists_one_communitys_movements_whatever_the_case_of_its_code(
+    client,
+):
+    community, _keeper, _tranche = make_funded_community("10.00", code="LEDA")
+    make_funded_community("20.00", code="LEDB")
+
+    upper = client.get("/api/ledger/", {"community": "LEDA"}).json()
+    lower = client.get("/api/ledger/", {"community": "leda"}).json()
+    unknown = client.get("/api/ledger/", {"community": "NOPE"})
+
+    assert [m["amount"] for m in upper["results"]] == ["10.00"]
+    assert {m["fund"] for m in upper["results"]} == {community.fund.pk}
+    assert lower["results"] == upper["results"]
+    assert unknown.status_code == 200
+    assert unknown.json()["count"] == 0
+
+
+def test_a_communitys_ledger_page_is_read_by_its_funds_id(client):
+    """Joined through the community's code, PostgreSQL sorted every movement
+    of the fund for each page; by the fund's id it reads the newest from the
+    fund's index (the page's SQL names the id, not the code)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    community, _keeper, _tranche = make_funded_community("10.00", code="LEDC")
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/api/ledger/", {"community": "LEDC"})
+
+    page = [
+        q["sql"]
+        for q in captured
+        if q["sql"].startswith('SELECT "fundapp_ledgertransaction"."id" AS "id", ')
+    ]
+    assert len(page) == 1
+    assert f'"fund_id" = {community.fund.pk}' in page[0]
+    assert "fundapp_community" not in page[0]
+
+
 def test_a_new_movement_shows_at_once_in_a_cached_ledger_page(client):
     community, keeper, _tranche = make_funded_community("10.00")
     client.get("/api/ledger/", {"community": community.code})
