@@ -74,6 +74,12 @@ def database_from_url(url: str) -> dict:
         # A database that does not answer (a host down, a network cut) is a
         # 503 page within seconds, not a worker stuck until it is killed.
         options.setdefault("connect_timeout", "5")
+        # The planner's price of reading a page out of order. Its default (4)
+        # is a spinning disk's; the fund's data sits in memory or on SSD, and
+        # with it PostgreSQL read all 10,000 people to name the authors of a
+        # proposal's 120 comments (3.5 ms instead of 0.5). A URL may give its
+        # own `options`.
+        options.setdefault("options", "-c random_page_cost=1.1")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),

@@ -74,6 +74,26 @@ def test_database_url_reads_postgres_and_sqlite():
     assert sqlite_absolute["NAME"] == "/tmp/linli.sqlite3"
 
 
+def test_postgres_is_told_its_pages_are_in_memory_unless_the_url_says_otherwise():
+    default = database_from_url("postgres://ann@db.example/linli")
+    own = database_from_url(
+        "postgres://ann@db.example/linli?options=-c%20work_mem%3D8MB"
+    )
+
+    assert default["OPTIONS"]["options"] == "-c random_page_cost=1.1"
+    assert own["OPTIONS"]["options"] == "-c work_mem=8MB"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_apps_connections_price_random_reads_as_memory_does():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
+
+
 def test_env_bool_refuses_words_that_are_not_booleans(monkeypatch):
     monkeypatch.setenv("LINLI_FLAG", "maybe")
 
