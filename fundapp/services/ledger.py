@@ -102,9 +102,11 @@ def run_once(*, idempotency_key: str, request_digest: str, movement, replay):
     transaction. The same key with the same request digest (same operation,
     fund, actor or decision, parameters) returns `replay(original)`; the same
     key with any other digest is refused (code `idempotency_key_reused`) and
-    writes nothing. A concurrent duplicate waits on the unique key, fails, and
-    is answered the same way once the original is committed. Any other
-    conflict the database refuses becomes a message, and nothing is written.
+    writes nothing. A concurrent duplicate waits on the original's locks or
+    unique key, fails (or is refused by a rule the original's effect now
+    breaks), and is answered the same way once the original is committed.
+    Any other conflict the database refuses becomes a message, and nothing is
+    written.
     """
     require_key_shape(idempotency_key)
 
@@ -120,6 +122,14 @@ def run_once(*, idempotency_key: str, request_digest: str, movement, replay):
     try:
         with transaction.atomic():
             return movement()
+    except ValidationError:
+        # A duplicate that waited for the original's locks may be refused by
+        # what the original did (the money it committed is gone): the key,
+        # looked up again, answers it as a retry.
+        existing = transaction_by_key(idempotency_key)
+        if existing is None:
+            raise
+        return answer(existing)
     except IntegrityError:
         existing = transaction_by_key(idempotency_key)
         if existing is None:
