@@ -221,3 +221,30 @@ def test_a_request_is_withdrawn_with_a_reason(client, crew):
 
     disbursement.refresh_from_db()
     assert disbursement.status == Disbursement.Status.WITHDRAWN
+
+
+def test_a_request_key_sent_again_for_another_installment_is_refused(client, crew):
+    """One key, one request (issue 14): the installment asked for is part of
+    what the key was used for, so a resent key does not say another
+    installment's request is done."""
+    client.force_login(crew.worker)
+    first, key = page_key(client, crew.project)
+    client.post(
+        reverse("projects:request", args=[crew.project.pk, first.pk]),
+        {"idempotency_key": key},
+        follow=True,
+    )
+    second = crew.project.installments.get(position=2)
+
+    response = client.post(
+        reverse("projects:request", args=[crew.project.pk, second.pk]),
+        {"idempotency_key": key},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "already used for another request" in page
+    assert "nothing was done twice" not in page
+    assert list(Disbursement.objects.values_list("installment", flat=True)) == [
+        first.pk
+    ]
