@@ -51,10 +51,20 @@ def act_once(
     return outcome.result or True
 
 
-def act_from_button(request, form, *, project, operation: str, act, success) -> None:
-    """Run a button's form (no page of its own): the outcome is a message."""
+def act_from_button(
+    request, form, *, project, operation: str, act, success, extra=None
+) -> None:
+    """Run a button's form (no page of its own): the outcome is a message.
+    `extra`: what the button acts on, when its form does not say it (the
+    key's digest names it, so one key is not taken for another row's)."""
     done = act_once(
-        request, form, project=project, operation=operation, act=act, success=success
+        request,
+        form,
+        project=project,
+        operation=operation,
+        act=act,
+        success=success,
+        extra=extra,
     )
     if done is not None:
         return

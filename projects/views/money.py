@@ -34,6 +34,7 @@ def installment_request(request, pk, installment_pk):
         form,
         project=project,
         operation="projects.request",
+        extra={"installment": installment},
         act=lambda values: services.installment_request(
             installment=installment, actor=request.user
         ),

@@ -54,7 +54,7 @@ def _request(project, worker, installment, key):
             key=key,
             user=worker,
             operation="projects.request",
-            values={"idempotency_key": key},
+            values={"idempotency_key": key, "installment": installment},
             project=project,
             act=lambda: services.installment_request(
                 installment=installment, actor=worker
