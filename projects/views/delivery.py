@@ -106,6 +106,8 @@ def report_review(request, pk, report_pk):
         form,
         project=project,
         operation="projects.report_review",
+        # The key was used for this report and this answer, not another's.
+        extra={"report": report, "accept": accept},
         act=lambda values: services.progress_report_review(
             report=report, actor=request.user, accept=accept, query=values["query"]
         ),

@@ -217,6 +217,8 @@ def expense_review(request, pk, expense_pk):
         form,
         project=project,
         operation="projects.expense_review",
+        # The key was used for this expense and this answer, not another's.
+        extra={"expense": expense, "accept": accept},
         act=lambda values: services.expense_review(
             expense=expense, actor=request.user, accept=accept, query=values["query"]
         ),

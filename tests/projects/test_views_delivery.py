@@ -324,3 +324,38 @@ def test_after_the_window_the_evaluator_marks_evaluated_and_the_fund_closes(
         .exclude(position=1)
         .exists()
     )
+
+
+def test_a_review_key_sent_again_for_another_report_or_answer_is_refused(client, crew):
+    """One key, one review (issue 14): a key that accepted one report, sent
+    again for another report or to query the same one, is refused, never
+    answered 'already done' while that report waits."""
+    first = file_report(crew, accept=False)
+    second = file_report(crew, accept=False)
+    client.force_login(crew.worker)
+    page = client.get(crew.project.get_absolute_url())
+    form = dict(page.context["reports_waiting"])[first]
+    key = form["idempotency_key"].value()
+    client.post(
+        reverse("projects:report_review", args=[crew.project.pk, first.pk]),
+        {"idempotency_key": key, "accept": "1"},
+    )
+
+    other_report = client.post(
+        reverse("projects:report_review", args=[crew.project.pk, second.pk]),
+        {"idempotency_key": key, "accept": "1"},
+        follow=True,
+    ).content.decode()
+    other_answer = client.post(
+        reverse("projects:report_review", args=[crew.project.pk, first.pk]),
+        {"idempotency_key": key, "query_it": "1", "query": "参与人数怎么算的？"},
+        follow=True,
+    ).content.decode()
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    for answer in (other_report, other_answer):
+        assert "already used for another request" in answer
+        assert "nothing was done twice" not in answer
+    assert first.status == ProgressReport.Status.ACCEPTED
+    assert second.status == ProgressReport.Status.SUBMITTED

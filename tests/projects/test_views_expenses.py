@@ -137,6 +137,41 @@ def test_the_social_worker_accepts_or_queries_an_expense(client, crew):
     assert queried.query == "票据看不清"
 
 
+def test_a_review_key_sent_again_for_another_expense_or_answer_is_refused(client, crew):
+    """One key, one review (issue 14): a key that accepted one expense, sent
+    again for another expense or to query the same one, is refused, never
+    answered 'already done' while that expense waits."""
+    first = spend(crew, "50.00", accept=False)
+    second = spend(crew, "60.00", accept=False)
+    client.force_login(crew.worker)
+    page = client.get(reverse("projects:money", args=[crew.project.pk]))
+    form = next(e for e in page.context["page"].expenses if e.pk == first.pk)
+    key = form.review_form["idempotency_key"].value()
+    client.post(
+        reverse("projects:expense_review", args=[crew.project.pk, first.pk]),
+        {"idempotency_key": key, "accept": "1"},
+    )
+
+    other_expense = client.post(
+        reverse("projects:expense_review", args=[crew.project.pk, second.pk]),
+        {"idempotency_key": key, "accept": "1"},
+        follow=True,
+    ).content.decode()
+    other_answer = client.post(
+        reverse("projects:expense_review", args=[crew.project.pk, first.pk]),
+        {"idempotency_key": key, "query_it": "1", "query": "票据看不清"},
+        follow=True,
+    ).content.decode()
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    for page in (other_expense, other_answer):
+        assert "already used for another request" in page
+        assert "nothing was done twice" not in page
+    assert first.status == Expense.Status.ACCEPTED
+    assert second.status == Expense.Status.SUBMITTED
+
+
 def test_the_team_answers_a_queried_expense(client, crew):
     expense = spend(crew, "60.00", accept=False)
     review(client, crew, expense, query_it="1", query="票据看不清")
