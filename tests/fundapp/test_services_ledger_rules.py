@@ -243,6 +243,40 @@ def test_another_request_that_loses_the_race_for_a_key_is_refused(monkeypatch):
     assert fund_balances(fund=community.fund).committed == Decimal("10.00")
 
 
+def test_the_same_request_refused_by_what_the_winner_did_returns_its_commitment(
+    monkeypatch,
+):
+    """The winner committed all the money: the loser's own movement is refused
+    as short, but it is the same request, so it is answered as a retry."""
+    community, keeper, _tranche = make_funded_community("100.00")
+    winner = []
+    another_request_commits_after_this_one_looks(
+        monkeypatch, lambda: winner.append(commit(community, keeper, "100.00"))
+    )
+
+    loser = commit(community, keeper, "100.00")
+
+    assert loser == winner[0]
+    assert Commitment.objects.filter(fund=community.fund).count() == 1
+    assert fund_balances(fund=community.fund).committed == Decimal("100.00")
+
+
+def test_another_request_refused_by_what_the_winner_did_is_told_the_key_is_used(
+    monkeypatch,
+):
+    community, keeper, _tranche = make_funded_community("100.00")
+    another_request_commits_after_this_one_looks(
+        monkeypatch, lambda: commit(community, keeper, "100.00")
+    )
+
+    with pytest.raises(ValidationError, match="already used") as refused:
+        commit(community, keeper, "60.00")
+
+    assert refused.value.messages == [REUSED]
+    assert refused.value.code == "idempotency_key_reused"
+    assert fund_balances(fund=community.fund).committed == Decimal("100.00")
+
+
 def test_a_conflict_on_anything_but_the_key_is_a_message_and_records_nothing():
     community, _keeper, tranche = make_funded_community("100.00")
     available, external = accounts_of(tranche)
