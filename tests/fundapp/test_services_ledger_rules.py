@@ -277,6 +277,28 @@ def test_another_request_refused_by_what_the_winner_did_is_told_the_key_is_used(
     assert fund_balances(fund=community.fund).committed == Decimal("100.00")
 
 
+def test_a_retry_is_answered_from_its_key_without_moving_money_again():
+    """A retry reads its answer: it takes no account's lock and checks no
+    balance again (the money it moved may since have been spent)."""
+    community, keeper, _tranche = make_funded_community("100.00")
+    first = commit(community, keeper, "100.00", idempotency_key="once")
+    moved = []
+
+    def movement():
+        moved.append(True)
+        raise AssertionError("a retry moved money again")
+
+    replayed = ledger.run_once(
+        idempotency_key="once",
+        request_digest=first.transactions.get().request_digest,
+        movement=movement,
+        replay=lambda original: original.commitment,
+    )
+
+    assert replayed == first
+    assert moved == []
+
+
 def test_a_conflict_on_anything_but_the_key_is_a_message_and_records_nothing():
     community, _keeper, tranche = make_funded_community("100.00")
     available, external = accounts_of(tranche)
