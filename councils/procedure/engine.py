@@ -510,16 +510,26 @@ class Engine(
             raise Refusal(NEEDS_SECOND)
         if motion.kind.recusal_scope and self._recused(self.chair, motion.proposal):
             raise Refusal(CHAIR_MUST_VACATE)
-        self._check_placement(motion, moving=False)
-        if motion.kind.name == "reconsider" and self._reconsider_blocked(motion):
+        # Placing it again resolves what it applies to now; a check of the
+        # event (a member's actions) or a refusal keeps what it had, so the
+        # kept state stays the replay of the log (a point of order naming a
+        # motion made after it was found by the kept-state property test).
+        placed = motion.placement()
+        try:
+            self._check_placement(motion, moving=False)
+            blocked = motion.kind.name == "reconsider" and self._reconsider_blocked(
+                motion
+            )
+            self._commit()
+        except (Refusal, _DryRunAccepted):
+            motion.restore_placement(placed)
+            raise
+        self.awaiting.pop()
+        if blocked:
             # It cannot be considered yet: the chair has it recorded, to be
             # called up when it can (RONR 37:10); its vote stays suspended.
-            self._commit()
-            self.awaiting.pop()
             self.reconsiderations.append(motion)
             return
-        self._commit()
-        self.awaiting.pop()
         self._state_motion(motion)
 
     def _withdraw(self, index: int, event: dict) -> None:

@@ -111,6 +111,16 @@ class Motion:
         "ref",
     )
 
+    # What placing a motion on the stack resolves (precedence.py).
+    PLACEMENT = ("target", "decision", "covered", "degree", "due_meeting", "tabled_at")
+
+    def placement(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.PLACEMENT)
+
+    def restore_placement(self, placed: tuple) -> None:
+        for name, value in zip(self.PLACEMENT, placed, strict=True):
+            setattr(self, name, value)
+
     def __init__(self, motion_id: int, kind: MotionType, mover: str, event: dict):
         self.id = motion_id
         self.kind = kind
