@@ -145,6 +145,12 @@ def meeting_state(meeting: Meeting, setup: dict) -> MeetingState:
     events stored since; else rebuilt by replay. The caller may apply events
     to it: it is its own copy.
     """
+    return meeting_state_read(meeting, setup)[0]
+
+
+def meeting_state_read(meeting: Meeting, setup: dict) -> tuple[MeetingState, bool]:
+    """`meeting_state`, and whether it is news to the cache (caught up or
+    rebuilt here): a state read as it was kept need not be stored again."""
     state = cache.get(state_key(meeting)) if meeting.event_count else None
     if (
         state is None
@@ -152,7 +158,9 @@ def meeting_state(meeting: Meeting, setup: dict) -> MeetingState:
         or state.count > meeting.event_count
         or state.setup != setup_digest(setup)
     ):
-        return meeting_state_build(meeting, setup)
+        return meeting_state_build(meeting, setup), True
+    if state.count == meeting.event_count:
+        return state, False
     if state.count < meeting.event_count:
         missing = (
             meeting.events.filter(
@@ -164,8 +172,8 @@ def meeting_state(meeting: Meeting, setup: dict) -> MeetingState:
         for pk, event in missing:
             state.apply(event, pk=pk)
         if state.count != meeting.event_count:  # a gap: the log is not as kept
-            return meeting_state_build(meeting, setup)
-    return state
+            return meeting_state_build(meeting, setup), True
+    return state, True
 
 
 def meeting_state_store(meeting: Meeting, state: MeetingState) -> None:

@@ -4,7 +4,12 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from .live_version import live_etag, live_version_current
+from .live_version import (
+    LiveVersion,
+    live_etag,
+    live_etag_member,
+    live_versions_current,
+)
 
 LIVE_VIEW = "councils:live"
 # What the live fragment's answers vary by: the session and the language.
@@ -35,11 +40,14 @@ class LivePollUnchanged:
         sent = request.headers.get("If-None-Match")
         if sent and request.method in ("GET", "HEAD"):
             meeting_pk = _live_meeting(request.path_info)
-            if meeting_pk is not None:
-                version = live_version_current(meeting_pk)
-                if version is not None:
-                    etag = live_etag(version, request)
-                    if etag in (tag.strip() for tag in sent.split(",")):
+            # The fragment's poll sends the one tag it was given.
+            member_pk = live_etag_member(sent.split(",")[0])
+            if meeting_pk is not None and member_pk is not None:
+                meeting, own = live_versions_current(meeting_pk, member_pk)
+                if meeting is not None and own is not None:
+                    version = LiveVersion(meeting=meeting, log="", own=own)
+                    etag = live_etag(version, request, member_pk)
+                    if etag == sent.split(",")[0].strip():
                         htmx = request.headers.get("HX-Request") == "true"
                         return live_headers(
                             HttpResponse(status=204 if htmx else 304), etag

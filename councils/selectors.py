@@ -22,7 +22,7 @@ from proposals.models import Proposal
 from proposals.selectors import proposal_conflicted_user_ids, proposals_granted_unpaid
 
 from .logs import meeting_log
-from .meeting_state import MeetingState, meeting_state, meeting_state_store
+from .meeting_state import MeetingState, meeting_state_read, meeting_state_store
 from .models import AgendaItem, Council, Meeting, Seat
 
 OUTCOME_CACHE_SECONDS = 6 * 3600
@@ -144,9 +144,14 @@ def outcome_cache_key(meeting: Meeting, event_count: int) -> str:
 
 def meeting_state_now(meeting: Meeting) -> MeetingState:
     """The engine's state after the meeting's events (councils/meeting_state.py),
-    kept for the next reader once this transaction commits."""
-    state = meeting_state(meeting, meeting.setup or meeting_setup_build(meeting))
-    transaction.on_commit(lambda: meeting_state_store(meeting, state))
+    kept for the next reader once this transaction commits unless it was read
+    as kept (40 KB of pickle for a long meeting: each poll that works out a
+    member's actions stored it again)."""
+    state, news = meeting_state_read(
+        meeting, meeting.setup or meeting_setup_build(meeting)
+    )
+    if news:
+        transaction.on_commit(lambda: meeting_state_store(meeting, state))
     return state
 
 

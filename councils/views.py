@@ -29,7 +29,7 @@ from .forms import (
     action_form,
 )
 from .live import live_room_kept, meeting_live
-from .live_version import LIVE_VERSION_SECONDS, live_etag, live_version
+from .live_version import LIVE_VERSION_SECONDS, LiveVersion, live_etag, live_version
 from .middleware import live_headers
 from .minutes import minutes_build, minutes_pdf_find
 from .models import Meeting, Minutes, MinutesPdf, Seat
@@ -212,15 +212,21 @@ def _action_form_name(meeting) -> str:
     return f"meeting:{meeting.pk}"
 
 
-def _live_context(request, meeting_pk: int, version: str):
+def _live_version(request, meeting_pk: int) -> LiveVersion:
+    """The versions of the live fragment this person reads (before the data)."""
+    user = request.user
+    return live_version(meeting_pk, user.pk if user.is_authenticated else None)
+
+
+def _live_context(request, meeting_pk: int, version: LiveVersion):
     """What the live fragment renders: the room as it is at `version` (read
     after it, and kept under it for the room's other readers)."""
     user = request.user
-    room = live_room_kept(meeting_pk, version)
+    room = live_room_kept(meeting_pk, version.room)
     meeting = room["meeting"]
     return {
         "meeting": meeting,
-        "live_version": live_etag(version, request),
+        "live_version": live_etag(version, request, user.pk),
         "live": meeting_live(meeting, user, room),
         "key": form_key_issue(user=user, form=_action_form_name(meeting))
         if user.is_authenticated
@@ -230,7 +236,7 @@ def _live_context(request, meeting_pk: int, version: str):
 
 @require_GET
 def meeting_detail(request, pk):
-    context = _live_context(request, pk, live_version(pk))
+    context = _live_context(request, pk, _live_version(request, pk))
     meeting = context["meeting"]
     context["agenda"] = meeting.agenda_items.all()
     context["can_set_agenda"] = request.user.has_perm("councils.set_agenda", meeting)
@@ -248,9 +254,9 @@ def meeting_detail(request, pk):
 def meeting_live_fragment(request, pk):
     """The polled fragment, with its ETag; an unchanged poll never gets here
     (councils.middleware.LivePollUnchanged answers it)."""
-    version = live_version(pk)
+    version = _live_version(request, pk)
     htmx = request.headers.get("HX-Request") == "true"
-    etag = live_etag(version, request)
+    etag = live_etag(version, request, request.user.pk)
     # Everyone not signed in sees the same fragment: rendered once per
     # version, language and session, unless it holds a CSRF token.
     shared = htmx and not request.user.is_authenticated
@@ -299,7 +305,7 @@ def meeting_act(request, pk):
         else:
             for warning in getattr(row, "warnings", ()):
                 messages.warning(request, warning)
-    version = live_version(meeting.pk)
+    version = _live_version(request, meeting.pk)
     if request.headers.get("HX-Request"):
         context = _live_context(request, meeting.pk, version)
         # The refusal goes out of band, outside the polled fragment, so it

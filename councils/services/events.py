@@ -21,7 +21,11 @@ from fundapp.idempotency import REUSED, require_key_shape
 from fundapp.models import User
 
 from ..actions import EVENT_GIVERS
-from ..live_version import ROOM_KEEPING_EVENTS, live_version_bump_on_commit
+from ..live_version import (
+    ROOM_KEEPING_EVENTS,
+    live_own_bump_on_commit,
+    live_version_bump_on_commit,
+)
 from ..meeting_state import MeetingState, meeting_state, meeting_state_store
 from ..models import Attendance, FloorRequest, Meeting, MeetingEvent, Minutes, Vote
 from ..permissions import require_may_give
@@ -152,10 +156,30 @@ def _event_append(
     key = outcome_cache_key(meeting, row.sequence)
     transaction.on_commit(lambda: cache.set(key, after, OUTCOME_CACHE_SECONDS))
     transaction.on_commit(lambda: meeting_state_store(meeting, state))
-    live_version_bump_on_commit(
-        meeting.pk, room=begins or row.type not in ROOM_KEEPING_EVENTS
-    )
+    seen_by = None if begins else _seen_only_by(row, before, after)
+    if seen_by is not None:
+        live_own_bump_on_commit(meeting.pk, seen_by)
+    else:
+        live_version_bump_on_commit(
+            meeting.pk, room=begins or row.type not in ROOM_KEEPING_EVENTS
+        )
     return row
+
+
+def _seen_only_by(row: MeetingEvent, before: dict, after: dict) -> set[int] | None:
+    """Who sees a vote that changed nothing but the votes cast: the voter
+    (their own choice) and the chair (whose own vote may have become
+    decisive, or stopped being); None for any other event, whose change
+    everyone's live fragment shows (councils/live_version.py)."""
+    if row.type not in ROOM_KEEPING_EVENTS:
+        return None
+    if {**before, "cast": None} != {**after, "cast": None}:
+        return None
+    seen_by = {row.actor_id}
+    for member in (row.payload.get("member"), after["meeting"]["chair"]):
+        if member is not None:
+            seen_by.add(int(member))
+    return seen_by
 
 
 def as_stored(event: dict) -> dict:
