@@ -5,7 +5,7 @@ runs it, under locust, then the database checked.
    with the demo and the run's own people and business (tests/load/setup.py).
 2. Redis database 9 emptied (the run's cache, rate limits, live versions and
    broker), a Celery worker and gunicorn started as deploy/ starts them
-   (gunicorn 4 workers × 4 threads on 127.0.0.1:8100, `celery -A fundapp
+   (gunicorn 4 workers × 4 threads, preloaded, on 127.0.0.1:8100, `celery -A fundapp
    worker --concurrency 2`), DEBUG off, the production rate limits.
 3. locust headless (tests/load/locustfile.py): the residents, the council of
    23 and its chair, and a social worker making a report, for the time asked.
@@ -352,6 +352,7 @@ def serve(options, folder: Path, env: dict) -> list[Started]:
             str(options.threads),
             "--timeout",
             "60",
+            "--preload",
             "--max-requests",
             "2000",
             "--max-requests-jitter",
