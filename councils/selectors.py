@@ -13,7 +13,7 @@ import re
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -285,10 +285,24 @@ def meeting_after(meeting: Meeting) -> Meeting | None:
     )
 
 
-def later_meeting_begun(meeting: Meeting) -> bool:
-    return Meeting.objects.filter(
-        council_id=meeting.council_id, number__gt=meeting.number, event_count__gt=0
-    ).exists()
+def meeting_locked(pk: int) -> Meeting:
+    """The meeting's row locked for this transaction, with `later_begun`:
+    whether a later meeting of its council has begun, read in the same
+    statement (every statement under the lock is one more that each of 23
+    votes at once waits for)."""
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .annotate(
+            later_begun=Exists(
+                Meeting.objects.filter(
+                    council_id=OuterRef("council_id"),
+                    number__gt=OuterRef("number"),
+                    event_count__gt=0,
+                )
+            )
+        )
+        .get(pk=pk)
+    )
 
 
 def meetings_of(council: Council):

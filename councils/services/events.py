@@ -32,8 +32,8 @@ from ..permissions import require_may_give
 from ..refusals import refusal_message
 from ..selectors import (
     OUTCOME_CACHE_SECONDS,
-    later_meeting_begun,
     meeting_after,
+    meeting_locked,
     outcome_cache_key,
 )
 from .decisions import decisions_apply
@@ -106,8 +106,8 @@ def _event_append(
     a busy meeting waits for it): the engine's kept state takes the one new
     event (councils/meeting_state.py) and knows the question a vote is on.
     """
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if later_meeting_begun(meeting):
+    meeting = meeting_locked(meeting.pk)
+    if meeting.later_begun:
         raise ValidationError(
             _("A later meeting of the council has begun; this one is closed.")
         )
