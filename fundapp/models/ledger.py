@@ -236,6 +236,17 @@ class LedgerTransaction(ChoiceLabels, models.Model):
     def __str__(self):
         return f"#{self.pk} {self.get_kind_display()} {self.amount}"
 
+    @property
+    def reversed_by_pk(self) -> int | None:
+        """The id of the movement that reversed this one, or None. For the
+        templates: `reversed_by` raises when there is none, which a template
+        answers by listing every name of the object (dir()), 50 rows at a
+        time on the fund page."""
+        try:
+            return self.reversed_by.pk
+        except LedgerTransaction.reversed_by.RelatedObjectDoesNotExist:
+            return None
+
 
 class LedgerEntry(models.Model):
     """One side of a movement: a signed amount on one account."""
