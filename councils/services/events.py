@@ -177,8 +177,11 @@ def _seen_only_by(row: MeetingEvent, before: dict, after: dict) -> set[int] | No
         return None
     seen_by = {row.actor_id}
     for member in (row.payload.get("member"), after["meeting"]["chair"]):
-        if member is not None:
-            seen_by.add(int(member))
+        if member is None:
+            continue
+        if not str(member).isdigit():  # not a person's id: everyone renders
+            return None
+        seen_by.add(int(member))
     return seen_by
 
 

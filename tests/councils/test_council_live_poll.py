@@ -298,3 +298,31 @@ def test_after_a_vote_the_room_reads_the_meeting_row_alone(
 
     assert queued.status_code == 200
     assert str(members[3]) in queued.text
+
+
+def test_who_sees_a_vote_is_the_voter_and_the_chair_unless_more_changed():
+    """`_seen_only_by` (councils/services/events.py): a vote that changed the
+    outcome in more than the votes cast, any other event, or an id that is no
+    person's gives everyone a new version (None)."""
+    from types import SimpleNamespace
+
+    from councils.services.events import _seen_only_by
+
+    before = {"meeting": {"chair": "7", "state": "IN_SESSION"}, "cast": {}}
+    after = {**before, "cast": {"12": "yes"}}
+    vote = SimpleNamespace(type="vote", actor_id=12, payload={"member": "12"})
+
+    assert _seen_only_by(vote, before, after) == {12, 7}
+    assert _seen_only_by(vote, before, {**after, "pending": []}) is None
+    assert (
+        _seen_only_by(
+            SimpleNamespace(**{**vars(vote), "type": "second"}), before, after
+        )
+        is None
+    )
+    odd = SimpleNamespace(**{**vars(vote), "payload": {"member": "X1"}})
+    assert _seen_only_by(odd, before, after) is None
+    unchaired = {**after, "meeting": {**after["meeting"], "chair": None}}
+    assert _seen_only_by(
+        vote, {**before, "meeting": unchaired["meeting"]}, unchaired
+    ) == {12}
