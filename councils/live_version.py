@@ -62,11 +62,13 @@ NO_OWN_VERSION = "-"
 class LiveVersion:
     """The versions a reader takes before reading the live fragment's data:
     the meeting's (everyone's fragment), the log's (also moved by a vote)
-    and the reader's own (moved by their vote, or by anyone's for the chair)."""
+    and the reader's own (moved by their vote, or by anyone's for the chair),
+    with whose own it is (`member`: a user's pk, 0 for someone not signed in)."""
 
     meeting: str
     log: str
     own: str = NO_OWN_VERSION
+    member: int = 0
 
     @property
     def room(self) -> str:
@@ -116,6 +118,7 @@ def live_version(meeting_pk: int, member_pk: int | None = None) -> LiveVersion:
         meeting=meeting or _version(_key(meeting_pk)),
         own=own or _version(_own_key(meeting_pk, member_pk)),
         log=_version(_log_key(meeting_pk)),
+        member=member_pk or 0,
     )
 
 
@@ -172,7 +175,7 @@ def live_own_bump_on_commit(meeting_pk: int, member_pks) -> None:
     transaction.on_commit(lambda: live_own_bump(meeting_pk, pks))
 
 
-def live_etag(version: LiveVersion, request, member_pk: int | None = None) -> str:
+def live_etag(version: LiveVersion, request) -> str:
     """The ETag of the fragment rendered at `version` for this request.
 
     The fragment is rendered for one person in one language: the tag names the
@@ -182,7 +185,7 @@ def live_etag(version: LiveVersion, request, member_pk: int | None = None) -> st
     sign-out, which change the cookie, render afresh, and a tag naming someone
     else's pk never matches. No query.
     """
-    member = member_pk or 0
+    member = version.member
     session = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     reader = (
         salted_hmac("councils.live_etag", f"{session}:{member}").hexdigest()[:16]

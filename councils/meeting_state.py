@@ -161,18 +161,17 @@ def meeting_state_read(meeting: Meeting, setup: dict) -> tuple[MeetingState, boo
         return meeting_state_build(meeting, setup), True
     if state.count == meeting.event_count:
         return state, False
-    if state.count < meeting.event_count:
-        missing = (
-            meeting.events.filter(
-                sequence__gt=state.count, sequence__lte=meeting.event_count
-            )
-            .order_by("sequence")
-            .values_list("pk", "payload")
+    missing = (
+        meeting.events.filter(
+            sequence__gt=state.count, sequence__lte=meeting.event_count
         )
-        for pk, event in missing:
-            state.apply(event, pk=pk)
-        if state.count != meeting.event_count:  # a gap: the log is not as kept
-            return meeting_state_build(meeting, setup), True
+        .order_by("sequence")
+        .values_list("pk", "payload")
+    )
+    for pk, event in missing:
+        state.apply(event, pk=pk)
+    if state.count != meeting.event_count:  # a gap: the log is not as kept
+        return meeting_state_build(meeting, setup), True
     return state, True
 
 

@@ -41,13 +41,15 @@ class LivePollUnchanged:
         if sent and request.method in ("GET", "HEAD"):
             meeting_pk = _live_meeting(request.path_info)
             # The fragment's poll sends the one tag it was given.
-            member_pk = live_etag_member(sent.split(",")[0])
+            tag = sent.split(",")[0].strip()
+            member_pk = live_etag_member(tag)
             if meeting_pk is not None and member_pk is not None:
                 meeting, own = live_versions_current(meeting_pk, member_pk)
                 if meeting is not None and own is not None:
-                    version = LiveVersion(meeting=meeting, log="", own=own)
-                    etag = live_etag(version, request, member_pk)
-                    if etag == sent.split(",")[0].strip():
+                    # The log's version is not in the tag: no need to read it.
+                    version = LiveVersion(meeting, log="", own=own, member=member_pk)
+                    etag = live_etag(version, request)
+                    if etag == tag:
                         htmx = request.headers.get("HX-Request") == "true"
                         return live_headers(
                             HttpResponse(status=204 if htmx else 304), etag

@@ -226,7 +226,7 @@ def _live_context(request, meeting_pk: int, version: LiveVersion):
     meeting = room["meeting"]
     return {
         "meeting": meeting,
-        "live_version": live_etag(version, request, user.pk),
+        "live_version": live_etag(version, request),
         "live": meeting_live(meeting, user, room),
         "key": form_key_issue(user=user, form=_action_form_name(meeting))
         if user.is_authenticated
@@ -256,7 +256,7 @@ def meeting_live_fragment(request, pk):
     (councils.middleware.LivePollUnchanged answers it)."""
     version = _live_version(request, pk)
     htmx = request.headers.get("HX-Request") == "true"
-    etag = live_etag(version, request, request.user.pk)
+    etag = live_etag(version, request)
     # Everyone not signed in sees the same fragment: rendered once per
     # version, language and session, unless it holds a CSRF token.
     shared = htmx and not request.user.is_authenticated
