@@ -37,6 +37,7 @@ from fundapp.models import (
     LedgerTransaction,
     Membership,
     Role,
+    Source,
     Tranche,
     User,
 )
@@ -144,35 +145,90 @@ class RaisedSummary:
     by_year: dict[int, Decimal]
     total: Decimal
     leverage: list[dict]
-    tranches: list = field(default_factory=list)
+    tranche_count: int = 0
 
     @property
     def year_totals(self) -> list[tuple[int, Decimal]]:
         return [(year, self.by_year[year]) for year in self.years]
 
 
+# What the summary reads of each tranche and of the tranche it matches: plain
+# values, not model rows (the largest fund's 66 tranches with their sources
+# and matches were three model instances each, a third of a cold fund page).
+_RAISED_FIELDS = (
+    "id",
+    "fiscal_year",
+    "amount",
+    "source_id",
+    "source__name",
+    "source__name_en",
+    "source__kind",
+    "matches_id",
+    "matches__fiscal_year",
+    "matches__amount",
+    "matches__source_id",
+    "matches__source__name",
+    "matches__source__name_en",
+    "matches__source__kind",
+)
+
+
 def fund_raised(*, fund: Fund) -> RaisedSummary:
-    """Money raised by source and by year, and the leverage of matching tranches.
+    """Money raised by source and by year, and the leverage of matching tranches
+    (one query, whatever the number of tranches).
 
     Tranches whose receipt was reversed (recorded in error) do not count.
     """
-    tranches = list(
+    rows = (
         Tranche.objects.filter(fund=fund)
         .exclude(pk__in=reversed_tranche_ids(fund=fund))
-        .select_related("source", "matches__source")
         .order_by("fiscal_year", "id")
+        .values_list(*_RAISED_FIELDS)
     )
+    sources: dict[int, Source] = {}
+
+    def source(pk, name, name_en, kind) -> Source:
+        if pk not in sources:
+            sources[pk] = Source(
+                pk=pk, fund=fund, name=name, name_en=name_en, kind=kind
+            )
+        return sources[pk]
+
     per_source: dict[int, SourceRow] = {}
     by_year: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for tranche in tranches:
-        row = per_source.setdefault(
-            tranche.source_id, SourceRow(source=tranche.source, total=ZERO, share=ZERO)
-        )
-        row.total += tranche.amount
-        row.by_year[tranche.fiscal_year] = (
-            row.by_year.get(tranche.fiscal_year, ZERO) + tranche.amount
-        )
-        by_year[tranche.fiscal_year] += tranche.amount
+    leverage = []
+    count = 0
+    for pk, year, amount, source_id, *rest in rows:
+        named, (matches_id, m_year, m_amount, *m_named) = rest[:3], rest[3:]
+        count += 1
+        row = per_source.get(source_id)
+        if row is None:
+            row = per_source[source_id] = SourceRow(
+                source=source(source_id, *named), total=ZERO, share=ZERO
+            )
+        row.total += amount
+        row.by_year[year] = row.by_year.get(year, ZERO) + amount
+        by_year[year] += amount
+        if matches_id is not None:
+            leverage.append(
+                {
+                    "tranche": Tranche(
+                        pk=pk,
+                        fund=fund,
+                        fiscal_year=year,
+                        amount=amount,
+                        source=source(source_id, *named),
+                    ),
+                    "matched": Tranche(
+                        pk=matches_id,
+                        fund=fund,
+                        fiscal_year=m_year,
+                        amount=m_amount,
+                        source=source(*m_named),
+                    ),
+                    "ratio": (amount / m_amount).quantize(Decimal("0.01")),
+                }
+            )
     total = sum(by_year.values(), ZERO)
     years = sorted(by_year)
     for row in per_source.values():
@@ -180,24 +236,34 @@ def fund_raised(*, fund: Fund) -> RaisedSummary:
             (row.total * 100 / total).quantize(Decimal("0.1")) if total else ZERO
         )
         row.year_cells = [(year, row.by_year.get(year)) for year in years]
-    leverage = [
-        {
-            "tranche": tranche,
-            "matched": tranche.matches,
-            "ratio": (tranche.amount / tranche.matches.amount).quantize(
-                Decimal("0.01")
-            ),
-        }
-        for tranche in tranches
-        if tranche.matches_id is not None
-    ]
     return RaisedSummary(
         sources=sorted(per_source.values(), key=lambda row: -row.total),
         years=years,
         by_year=dict(by_year),
         total=cny(total),
         leverage=leverage,
-        tranches=tranches,
+        tranche_count=count,
+    )
+
+
+@dataclass
+class ReceivedTranches:
+    tranches: list[Tranche]
+    total: Decimal
+
+
+def fund_tranches(*, fund: Fund) -> ReceivedTranches:
+    """The tranches the fund received, oldest first, with their sources, and
+    their total; those whose receipt was reversed (recorded in error) are
+    left out, as `fund_raised` leaves them out of the money raised."""
+    tranches = list(
+        Tranche.objects.filter(fund=fund)
+        .exclude(pk__in=reversed_tranche_ids(fund=fund))
+        .select_related("source")
+        .order_by("fiscal_year", "id")
+    )
+    return ReceivedTranches(
+        tranches=tranches, total=cny(sum((each.amount for each in tranches), ZERO))
     )
 
 
@@ -228,6 +294,29 @@ def ledger_list(*, fund: Fund, filters=None) -> LedgerFilter:
         .order_by("-effective_on", "-id")
     )
     return LedgerFilter(filters, queryset, fund=fund)
+
+
+# What a row of the fund page's ledger shows (fundapp/templatetags/ledger.py).
+LEDGER_ROW_FIELDS = (
+    "id",
+    "kind",
+    "amount",
+    "memo",
+    "effective_on",
+    "commitment_id",
+    "reverses_id",
+    "reversed_by__id",
+    "tranche__fiscal_year",
+    "tranche__source__name",
+    "tranche__source__name_en",
+)
+
+
+def ledger_rows(movements):
+    """The fund page's rows of `movements` (a `ledger_list` queryset, in its
+    order) as named tuples of `LEDGER_ROW_FIELDS`, not models: a page shows
+    50 of them, and their four model instances each were a tenth of it."""
+    return movements.values_list(*LEDGER_ROW_FIELDS, named=True)
 
 
 def fund_version(*, fund: Fund | None = None) -> int:

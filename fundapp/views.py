@@ -90,9 +90,9 @@ def fund_detail(request, code):
         ),
         "filter": ledger,
         "page": SimpleLazyObject(
-            lambda: Paginator(ledger.qs, LEDGER_PAGE_SIZE).get_page(
-                request.GET.get("page")
-            )
+            lambda: Paginator(
+                selectors.ledger_rows(ledger.qs), LEDGER_PAGE_SIZE
+            ).get_page(request.GET.get("page"))
         ),
         "query": query.urlencode(),
         "can_record_tranche": request.user.has_perm(
@@ -126,7 +126,7 @@ def tranche_list(request, code):
             "community": community,
             "fund": fund,
             "version": selectors.fund_version(fund=fund),
-            "raised": SimpleLazyObject(lambda: selectors.fund_raised(fund=fund)),
+            "received": SimpleLazyObject(lambda: selectors.fund_tranches(fund=fund)),
         },
     )
 

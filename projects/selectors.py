@@ -27,6 +27,7 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from fundapp.links import links_to
 from fundapp.models import Community, Fund
 from fundapp.money import ZERO, cny
 from projects.models import (
@@ -744,6 +745,16 @@ class ProjectState:
     newest: list
 
 
+@dataclass
+class ProjectLine:
+    """What the fund page shows of a project: its title, grantee, start and link."""
+
+    title: str
+    grantee_name: str
+    starts_on: object
+    url: str
+
+
 def community_projects_version(community: Community) -> str:
     """Changes whenever the fund page's projects section would (one query).
 
@@ -766,43 +777,34 @@ def community_projects_by_state(
     community: Community, *, newest: int = 5
 ) -> dict[str, ProjectState]:
     """The community's projects by their proposal's status: the number in each
-    state and its `newest` projects (two queries, whatever the number).
-
-    The rows read only what the fund page shows, not the proposal's texts.
+    state and its `newest` projects as `ProjectLine`s (one query, whatever
+    the number: the count is a window over the state too).
     """
-    counts = dict(
-        Project.objects.filter(community=community)
-        .values_list("proposal__status")
-        .annotate(count=Count("id"))
-        .values_list("proposal__status", "count")
-    )
-    if not counts:
-        return {}
+    by_state = Window(Count("id"), partition_by=[F("proposal__status")])
     rows = (
         Project.objects.filter(community=community)
-        .select_related("proposal")
-        .only(
-            "id",
-            "starts_on",
-            "grantee_kind",
-            "grantee_name",
-            "proposal__id",
-            "proposal__title",
-            "proposal__status",
-        )
         .annotate(
             rank=Window(
                 RowNumber(),
                 partition_by=[F("proposal__status")],
                 order_by=[F("starts_on").desc(), F("id").desc()],
-            )
+            ),
+            in_state=by_state,
         )
         .filter(rank__lte=newest)
         .order_by("-starts_on", "-id")
+        .values_list(
+            "id",
+            "starts_on",
+            "grantee_name",
+            "proposal__title",
+            "proposal__status",
+            "in_state",
+        )
     )
-    grouped = {
-        state: ProjectState(count=count, newest=[]) for state, count in counts.items()
-    }
-    for project in rows:
-        grouped[project.proposal.status].newest.append(project)
+    link = links_to("projects:project")
+    grouped: dict[str, ProjectState] = {}
+    for pk, starts_on, grantee_name, title, status, count in rows:
+        state = grouped.setdefault(status, ProjectState(count=count, newest=[]))
+        state.newest.append(ProjectLine(title, grantee_name, starts_on, link(pk)))
     return grouped

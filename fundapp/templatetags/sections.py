@@ -1,6 +1,5 @@
 from django import template
 from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.translation import get_language
 
@@ -13,10 +12,14 @@ SECTION_CACHE_SECONDS = 600
 
 
 def _render(section, context, request, subject) -> str:
+    """The section's template in the page's own context, as `{% include %}`
+    renders (the context processors ran once, for the page)."""
     extra = section.context(request, subject)
     if extra is None:
         return ""
-    return render_to_string(section.template, {**context.flatten(), **extra}, request)
+    template = context.template.engine.get_template(section.template)
+    with context.push(**extra):
+        return template.render(context)
 
 
 def _render_versioned(section, context, request, subject) -> str:

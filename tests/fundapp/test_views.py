@@ -5,10 +5,19 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from fundapp.models import Membership, Role, Source, Tranche
+from fundapp import services
+from fundapp.models import (
+    Category,
+    LedgerTransaction,
+    Membership,
+    Role,
+    Source,
+    Tranche,
+)
 from fundapp.selectors import fund_balances
 from tests.factories import (
     issued_key,
+    key,
     make_community,
     make_funded_community,
     make_member,
@@ -513,3 +522,61 @@ def test_a_reversal_and_what_it_reverses_name_each_other_on_the_page_and_in_the_
     assert by_number[str(original.pk)][7:] == ["", str(reversal.pk)]
     assert by_number[str(reversal.pk)][7:] == [str(original.pk), ""]
     assert by_number[str(original.pk)][5] == tranche.source.name_en == "Source"
+
+
+def test_the_ledger_rows_show_each_movement_its_links_and_badges_escaped(client):
+    """The rows written in Python (fundapp/templatetags/ledger.py): what each
+    movement shows, the reverse and release links for who moves money, the
+    badges of a reversal, and a memo's markup shown as text."""
+    community, keeper, tranche = make_funded_community("90000.00")
+    kept = services.commitment_create(
+        fund=community.fund,
+        purpose="Patrol <b>at night</b>",
+        category=Category.SECURITY,
+        amount="1000.00",
+        actor=keeper,
+        idempotency_key=key(),
+    )
+    mistaken = services.commitment_create(
+        fund=community.fund,
+        purpose="Typo",
+        category=Category.SECURITY,
+        amount="2000.00",
+        actor=keeper,
+        idempotency_key=key(),
+    )
+    mistake = LedgerTransaction.objects.get(commitment=mistaken)
+    reversal = services.transaction_reverse(
+        original=mistake,
+        actor=keeper,
+        reason="Recorded twice",
+        idempotency_key=key(),
+    )
+    receipt = LedgerTransaction.objects.get(tranche=tranche)
+    commit = LedgerTransaction.objects.get(commitment=kept)
+    url = reverse("fund:fund", args=[community.code])
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{tranche.source.display_name} · 2026<br>" in page
+    assert "&lt;b&gt;at night&lt;/b&gt;" in page and "<b>at night</b>" not in page
+    assert f"reversed by #{reversal.pk}" in page
+    assert f"reverses #{mistake.pk}" in page
+    assert f'<span class="muted">#{receipt.pk}</span>' in page
+    assert "¥1,000.00" in page and "¥2,000.00" in page
+    assert "/reverse/" not in page and "/release/" not in page
+
+    client.force_login(keeper)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    reverse_url = reverse("fund:reverse", args=[community.code, commit.pk])
+    release_url = reverse("fund:release", args=[community.code, kept.pk])
+    assert f'<a href="{reverse_url}">Reverse</a>' in page
+    assert f' · <a href="{release_url}">Release</a>' in page
+    assert reverse("fund:reverse", args=[community.code, receipt.pk]) in page
+    # Neither the reversed movement nor its reversal is reversed again, and
+    # the reversed commitment is not released.
+    for pk in (mistake.pk, reversal.pk):
+        assert reverse("fund:reverse", args=[community.code, pk]) not in page
+    assert reverse("fund:release", args=[community.code, mistaken.pk]) not in page
+
+    page = client.get(url, {"kind": "disburse"}).content.decode()
+    assert '<tr><td colspan="4">' in page
