@@ -12,18 +12,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
     F,
     FilteredRelation,
-    Max,
     Q,
     Sum,
     When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -755,6 +753,37 @@ class ProjectLine:
     url: str
 
 
+_PROJECTS = Project._meta.db_table
+_PROPOSALS = Proposal._meta.db_table
+
+# The fund page's projects section reads these on every view, cold or
+# cached; written as SQL because the ORM took longer to build them (the
+# ranked query 1.6 ms, its window filter wrapped twice) than PostgreSQL to
+# run them, as `proposals.selectors.proposal_list_version` is.
+PROJECTS_VERSION_SQL = f"""
+SELECT MAX(project.id), MAX(proposal.updated_at)
+FROM {_PROJECTS} project JOIN {_PROPOSALS} proposal ON proposal.id = project.proposal_id
+WHERE project.community_id = %s
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+PROJECTS_BY_STATE_SQL = f"""
+SELECT id, starts_on, grantee_name, title, status, in_state FROM (
+    SELECT project.id, project.starts_on, project.grantee_name,
+        proposal.title, proposal.status,
+        ROW_NUMBER() OVER (
+            PARTITION BY proposal.status
+            ORDER BY project.starts_on DESC, project.id DESC
+        ) AS rank_in_state,
+        COUNT(*) OVER (PARTITION BY proposal.status) AS in_state
+    FROM {_PROJECTS} project
+    JOIN {_PROPOSALS} proposal ON proposal.id = project.proposal_id
+    WHERE project.community_id = %s
+) ranked
+WHERE rank_in_state <= %s
+ORDER BY starts_on DESC, id DESC
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+
 def community_projects_version(community: Community) -> str:
     """Changes whenever the fund page's projects section would (one query).
 
@@ -766,11 +795,13 @@ def community_projects_version(community: Community) -> str:
     where the newest of their events (which it was) read every event too
     (0.9 ms instead of 3.5 for the largest community).
     """
-    newest = Project.objects.filter(community=community).aggregate(
-        project=Max("id"), updated=Max("proposal__updated_at")
-    )
-    updated = newest["updated"].isoformat() if newest["updated"] else "0"
-    return f"{newest['project'] or 0}-{updated}"
+    with connection.cursor() as cursor:
+        cursor.execute(PROJECTS_VERSION_SQL, [community.pk])
+        project, updated = cursor.fetchone()
+    # A datetime on PostgreSQL, its text on SQLite: no space either way (a
+    # cache key holds it).
+    updated = str(updated or 0).replace(" ", "T")
+    return f"{project or 0}-{updated}"
 
 
 def community_projects_by_state(
@@ -780,31 +811,14 @@ def community_projects_by_state(
     state and its `newest` projects as `ProjectLine`s (one query, whatever
     the number: the count is a window over the state too).
     """
-    by_state = Window(Count("id"), partition_by=[F("proposal__status")])
-    rows = (
-        Project.objects.filter(community=community)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("proposal__status")],
-                order_by=[F("starts_on").desc(), F("id").desc()],
-            ),
-            in_state=by_state,
-        )
-        .filter(rank__lte=newest)
-        .order_by("-starts_on", "-id")
-        .values_list(
-            "id",
-            "starts_on",
-            "grantee_name",
-            "proposal__title",
-            "proposal__status",
-            "in_state",
-        )
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(PROJECTS_BY_STATE_SQL, [community.pk, newest])
+        rows = cursor.fetchall()
     link = links_to("projects:project")
     grouped: dict[str, ProjectState] = {}
     for pk, starts_on, grantee_name, title, status, count in rows:
+        if isinstance(starts_on, str):  # SQLite gives the text of the date
+            starts_on = datetime.date.fromisoformat(starts_on)
         state = grouped.setdefault(status, ProjectState(count=count, newest=[]))
         state.newest.append(ProjectLine(title, grantee_name, starts_on, link(pk)))
     return grouped
