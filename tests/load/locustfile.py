@@ -29,7 +29,13 @@ from gevent.lock import Semaphore
 from locust import HttpUser, between, constant, constant_pacing, events, task
 from locust.exception import StopUser
 
-from tests.load.records import ERROR, SUCCESS, message_levels, summarise
+from tests.load.records import (
+    ERROR,
+    SUCCESS,
+    message_levels,
+    shown_version,
+    summarise,
+)
 
 with open(os.environ["LINLI_LOAD_SPEC"], encoding="utf-8") as _handle:
     SPEC = json.load(_handle)
@@ -230,6 +236,13 @@ class MeetingPerson(Person):
         if not token or not key:
             raise StopUser
         self.token, self.key = token.group(1), key.group(0)
+        self.shows(text)
+
+    def shows(self, text: str) -> None:
+        """Take the version of the fragment a page or an action's answer
+        shows, as the browser polls with the one it shows: after a vote, the
+        answer's fragment is the voter's page, and the next poll is a 204."""
+        self.etag = shown_version(text) or self.etag
 
     def poll(self) -> None:
         headers = {"HX-Request": "true"}
@@ -265,6 +278,7 @@ class MeetingPerson(Person):
                 if response.status_code != 200:
                     response.failure(_why(response))
                     return False
+                self.shows(response.text)
                 if 'role="alert"' in response.text:
                     refusal = re.search(r'role="alert"[^>]*>(.{0,200})', response.text)
                     response.failure(

@@ -11,7 +11,9 @@ tests/load/test_load.py tests it.
 """
 
 import base64
+import html
 import json
+import re
 import zlib
 
 # The kinds of request, in the table's order; a request's name starts with
@@ -19,6 +21,18 @@ import zlib
 KINDS = ("browse", "support", "comment", "vote", "live poll", "meeting", "report")
 # django.contrib.messages' levels.
 SUCCESS, ERROR = 25, 40
+
+
+# The version the live fragment shows (its `data-version`), which the page's
+# next poll sends back (councils/static/councils/live_version.js).
+SHOWN_VERSION = re.compile(r'class="council-live" data-version="([^"]*)"')
+
+
+def shown_version(page: str) -> str | None:
+    """The ETag of the live fragment in a page or an action's answer, as the
+    browser's next poll sends it (the attribute's text, unescaped)."""
+    shown = SHOWN_VERSION.search(page)
+    return html.unescape(shown.group(1)) if shown else None
 
 
 def kind_of(name: str) -> str:

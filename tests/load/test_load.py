@@ -4,6 +4,8 @@ A run itself takes minutes and the whole machine; these keep its setup and its
 checker working as the apps change (tests/load/run.py runs them for real).
 """
 
+import re
+
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
@@ -185,3 +187,43 @@ def test_the_run_time_is_read_as_locust_reads_it():
         300,
         90,
     ]
+
+
+# Committed for real: the versions move when an event commits, before the
+# view reads the version its answer shows (no request-wide transaction).
+@pytest.mark.django_db(transaction=True)
+def test_after_a_vote_the_next_poll_with_the_version_shown_is_unchanged(spec, client):
+    """The members poll with the version the fragment they are shown carries,
+    as the browser does: the meeting page's, then each action's answer's (its
+    fragment replaces the page's), so a poll after one's own vote is a 204."""
+    member = spec["councillors"][0]
+    meeting = spec["meeting"]
+    client.cookies["sessionid"] = member["session"]
+    page = client.get(f"/meetings/{meeting}/").content.decode()
+    shown = records.shown_version(page)
+    poll = {"HTTP_HX_REQUEST": "true"}
+
+    assert shown
+    assert (
+        client.get(
+            f"/meetings/{meeting}/live/", HTTP_IF_NONE_MATCH=shown, **poll
+        ).status_code
+        == 204
+    )
+
+    _vote_on_one_question(spec, voters=0)
+    page = client.get(f"/meetings/{meeting}/").content.decode()
+    key = re.search(r"f[0-9a-f]{16}\.[0-9a-f]{24}", page).group(0)
+    answer = client.post(
+        f"/meetings/{meeting}/act/",
+        {"action": "vote", "idempotency_key": f"{key}-1", "choice": "yes"},
+        **poll,
+    )
+    after_vote = records.shown_version(answer.content.decode())
+
+    assert answer.status_code == 200 and 'role="alert"' not in answer.content.decode()
+    assert after_vote and after_vote != shown
+    poll_after = client.get(
+        f"/meetings/{meeting}/live/", HTTP_IF_NONE_MATCH=after_vote, **poll
+    )
+    assert poll_after.status_code == 204
