@@ -1,4 +1,4 @@
-"""The fund page's ledger rows, written in Python.
+"""The fund page's ledger rows and its table of money raised, written in Python.
 
 A cold fund page writes 50 movements; as a template loop each row was some
 fifteen lookups, filters and translations (about a fifth of the page's
@@ -69,3 +69,42 @@ def ledger_rows(rows, code: str, can_move_money: bool, empty: str):
     if not written:
         written.append(f'<tr><td colspan="4">{escape(str(empty))}</td></tr>')
     return mark_safe("".join(written))  # noqa: S308 (every text is escaped above)
+
+
+@register.simple_tag
+def raised_table(raised):
+    """The table of money raised by source and by year (`selectors.fund_raised`):
+    a row per source, a column per year, with totals and each source's share.
+    Written as the template wrote it, without its 200 lookups and filters."""
+    years = "".join(
+        f'<th scope="col" class="num">{int(year)}</th>' for year in raised.years
+    )
+    rows = []
+    for row in raised.sources:
+        cells = "".join(
+            f'<td class="num">{format_cny(amount) if amount else "—"}</td>'
+            for _year, amount in row.year_cells
+        )
+        kind = escape(str(row.source.get_kind_display()))
+        rows.append(
+            f'<tr><th scope="row">{escape(row.source.display_name)}<br>'
+            f'<span class="muted">{kind}</span></th>'
+            f'{cells}<td class="num">{format_cny(row.total)}</td>'
+            f'<td class="num">{escape(str(row.share))}%</td></tr>\n'
+        )
+    totals = "".join(
+        f'<td class="num">{format_cny(amount)}</td>'
+        for _year, amount in raised.year_totals
+    )
+    total = escape(gettext("Total"))
+    return mark_safe(  # noqa: S308 (every text is escaped; numbers are Python's)
+        "<table>\n"
+        f"<caption>{escape(gettext('Money raised by source and by year'))}</caption>\n"
+        f'<thead>\n<tr><th scope="col">{escape(gettext("Source"))}</th>{years}'
+        f'<th scope="col" class="num">{total}</th>'
+        f'<th scope="col" class="num">{escape(gettext("Share"))}</th></tr>\n</thead>\n'
+        f"<tbody>\n{''.join(rows)}</tbody>\n"
+        f'<tfoot>\n<tr><th scope="row">{total}</th>{totals}'
+        f'<td class="num"><strong>{format_cny(raised.total)}</strong></td>'
+        '<td class="num">100%</td></tr>\n</tfoot>\n</table>'
+    )
