@@ -69,3 +69,48 @@ def test_the_project_writes_its_selects_in_python():
 
     assert isinstance(get_default_renderer(), WidgetRenderer)
     assert str(Choosing()["plain"]).startswith('<select name="plain" required')
+
+
+class Typing(forms.Form):
+    text = forms.CharField(max_length=20, widget=forms.TextInput(attrs={"class": "x"}))
+    number = forms.DecimalField(min_value=0, max_digits=8, decimal_places=2)
+    year = forms.IntegerField(required=False, localize=True)
+    day = forms.DateField(required=False)
+    email = forms.EmailField(required=False)
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    hidden = forms.CharField(widget=forms.HiddenInput, initial="k-1")
+    agree = forms.BooleanField(required=False)
+    upload = forms.FileField(required=False)
+    lazy = forms.CharField(
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": gettext_lazy("Status"),
+                "data-safe": mark_safe("a&amp;b"),
+                "data-raw": 'say "hi" & <go>',
+                "hidden": False,
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+INPUT_NAMES = tuple(Typing.base_fields)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"text": '<b>"x"</b>', "number": "12345.5", "year": "2026", "agree": "on"},
+        {"day": "2026-13-40", "email": "a&b@c", "secret": "pw<", "lazy": "&amp;"},
+    ],
+)
+def test_an_input_is_written_as_djangos_templates_write_it(data, language):
+    with translation.override(language):
+        ours = Typing(data or None, renderer=WidgetRenderer())
+        django_own = Typing(data or None, renderer=DjangoTemplates())
+
+        for name in INPUT_NAMES:
+            assert str(ours[name]) == str(django_own[name]), name
