@@ -1,5 +1,4 @@
-"""How form widgets are written: Django's templates, except the select and
-the input.
+"""How form widgets are written: Django's templates, except the select.
 
 Every page with a filter (the fund page's ledger, the proposal lists) or a
 form with a menu writes selects: the proposal list five of them, some 40
@@ -7,10 +6,8 @@ options. Written through Django's templates (select.html, select_option.html
 and attrs.html for each option) they were a quarter of the rendering of a
 cold proposal list. `WidgetRenderer` writes a select, its option groups and
 options in Python, character for character as those templates write them
-(`tests/fundapp/test_widget_templates.py` compares both). An `<input>` of any
-type (text, number, date, hidden, …: their templates only include input.html)
-is written in Python too, as input.html and attrs.html write it; every other
-widget is left to its template.
+(`tests/fundapp/test_widget_templates.py` compares both), and leaves every
+other widget to its template.
 """
 
 from django.forms.renderers import TemplatesSetting
@@ -21,26 +18,6 @@ from django.utils.timezone import template_localtime
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
-# The widgets whose template is only `{% include "django/forms/widgets/input.html" %}`.
-INPUTS = frozenset(
-    f"django/forms/widgets/{kind}.html"
-    for kind in (
-        "checkbox",
-        "color",
-        "date",
-        "datetime",
-        "email",
-        "file",
-        "hidden",
-        "number",
-        "password",
-        "search",
-        "tel",
-        "text",
-        "time",
-        "url",
-    )
-)
 
 
 def _shown(value) -> str:
@@ -91,16 +68,6 @@ def select_html(widget: dict) -> str | None:
     return mark_safe("".join(parts))  # noqa: S308 (every part is escaped above)
 
 
-def input_html(widget: dict) -> str:
-    """An input's template: input.html (the renderer strips the lines' ends)."""
-    value = widget["value"]
-    shown = "" if value is None else f' value="{_formatted(value)}"'
-    return mark_safe(  # noqa: S308 (every part is escaped)
-        f'<input type="{_shown(widget["type"])}" name="{_shown(widget["name"])}"'
-        f"{shown}{_attributes(widget['attrs'])}>"
-    )
-
-
 class WidgetRenderer(TemplatesSetting):
     """The project's form renderer (settings.FORM_RENDERER)."""
 
@@ -109,6 +76,4 @@ class WidgetRenderer(TemplatesSetting):
             written = select_html(context["widget"])
             if written is not None:
                 return written
-        elif template_name in INPUTS:
-            return input_html(context["widget"])
         return super().render(template_name, context, request)
