@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -226,6 +227,8 @@ def _live_context(request, meeting_pk: int, version: LiveVersion):
     meeting = room["meeting"]
     return {
         "meeting": meeting,
+        # Every form of the fragment posts here: reversed once, not per form.
+        "act_url": reverse("councils:act", args=[meeting.pk]),
         "live_version": live_etag(version, request),
         "live": meeting_live(meeting, user, room),
         "key": form_key_issue(user=user, form=_action_form_name(meeting))
