@@ -1,4 +1,4 @@
-"""How form widgets are written: Django's templates, except the select.
+"""How form widgets are written: Django's templates, except the commonest.
 
 Every page with a filter (the fund page's ledger, the proposal lists) or a
 form with a menu writes selects: the proposal list five of them, some 40
@@ -6,8 +6,11 @@ options. Written through Django's templates (select.html, select_option.html
 and attrs.html for each option) they were a quarter of the rendering of a
 cold proposal list. `WidgetRenderer` writes a select, its option groups and
 options in Python, character for character as those templates write them
-(`tests/fundapp/test_widget_templates.py` compares both), and leaves every
-other widget to its template.
+(`tests/fundapp/test_widget_templates.py` compares both). Inputs (text,
+number, hidden and the other widgets whose template only includes
+input.html) and the textarea are written the same way: through input.html
+and attrs.html each cost a cold proposal page a third of a millisecond.
+Every other widget keeps its template.
 """
 
 from django.forms.renderers import TemplatesSetting
@@ -16,8 +19,29 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime
 
-SELECT = "django/forms/widgets/select.html"
-OPTION = "django/forms/widgets/select_option.html"
+WIDGETS = "django/forms/widgets/"
+SELECT = f"{WIDGETS}select.html"
+OPTION = f"{WIDGETS}select_option.html"
+TEXTAREA = f"{WIDGETS}textarea.html"
+# The widgets' templates that are input.html and nothing else.
+INPUTS = frozenset(
+    f"{WIDGETS}{name}.html"
+    for name in (
+        "input",
+        "text",
+        "number",
+        "email",
+        "password",
+        "hidden",
+        "url",
+        "tel",
+        "search",
+        "date",
+        "datetime",
+        "time",
+        "color",
+    )
+)
 
 
 def _shown(value) -> str:
@@ -68,6 +92,25 @@ def select_html(widget: dict) -> str | None:
     return mark_safe("".join(parts))  # noqa: S308 (every part is escaped above)
 
 
+def input_html(widget: dict) -> str:
+    """input.html: the value unless it is None, then the attributes."""
+    value = widget["value"]
+    value = "" if value is None else f' value="{_formatted(value)}"'
+    return mark_safe(  # noqa: S308 (every part is escaped)
+        f'<input type="{_shown(widget["type"])}" name="{_shown(widget["name"])}"'
+        f"{value}{_attributes(widget['attrs'])}>"
+    )
+
+
+def textarea_html(widget: dict) -> str:
+    """textarea.html: the value on the line after the tag, when there is one."""
+    value = _shown(widget["value"]) if widget["value"] else ""
+    return mark_safe(  # noqa: S308 (every part is escaped)
+        f'<textarea name="{_shown(widget["name"])}"{_attributes(widget["attrs"])}>'
+        f"\n{value}</textarea>"
+    )
+
+
 class WidgetRenderer(TemplatesSetting):
     """The project's form renderer (settings.FORM_RENDERER)."""
 
@@ -76,4 +119,8 @@ class WidgetRenderer(TemplatesSetting):
             written = select_html(context["widget"])
             if written is not None:
                 return written
+        elif template_name in INPUTS:
+            return input_html(context["widget"])
+        elif template_name == TEXTAREA:
+            return textarea_html(context["widget"])
         return super().render(template_name, context, request)
