@@ -16,12 +16,14 @@ from fundapp.models import Role
 from fundapp.personal_data import personal_data_erase
 from proposals import services
 from proposals.models import Notification, Proposal
+from proposals.selectors import NAME_FIELDS, person_name
 from tests.factories import (
     make_community,
     make_draft,
     make_member,
     make_proposal,
     make_round,
+    make_user,
 )
 from tests.proposals.images import png_bytes
 
@@ -651,3 +653,21 @@ def test_an_erased_persons_name_leaves_the_cached_proposal_page_at_once(naming):
     page = reader.get(proposal.get_absolute_url()).text
     assert "王小明" not in page
     assert f"已注销 {person.pk}" in page
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        {"display_name": "王小明"},
+        {"display_name": "", "first_name": "Ann", "last_name": "Lee"},
+        {"display_name": "", "first_name": "", "last_name": "Lee"},
+        {"display_name": "", "username": "bare"},
+    ],
+)
+def test_a_list_names_a_person_as_the_person_is_named_everywhere(names):
+    """The long lists read names as columns (selectors.person_name)."""
+    person = make_user(**names)
+
+    named = person_name(*(getattr(person, field) for field in NAME_FIELDS))
+
+    assert named == str(person)
