@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.forms import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
 
 from fundapp.filters import AmountFilter, FreshFilterSet
@@ -70,14 +71,34 @@ class ProposalFilter(FreshFilterSet):
         model = Proposal
         fields = ["q", "round", "category", "status", "community"]
 
-    def __init__(self, data=None, queryset=None, *, community=None, **kwargs):
+    def __init__(
+        self, data=None, queryset=None, *, community=None, calls=None, **kwargs
+    ):
         super().__init__(data, queryset, **kwargs)
         rounds = Round.objects.all()
         if community is not None:
             rounds = rounds.filter(community=community)
             del self.filters["community"]
-        if isinstance(self.filters["round"], django_filters.ModelChoiceFilter):
-            self.filters["round"].queryset = rounds  # the pages' menu, not the API
+        if not isinstance(self.filters["round"], django_filters.ModelChoiceFilter):
+            return  # the API's, by a call's id
+        if calls is None:
+            self.filters["round"].queryset = rounds  # the pages' menu
+            return
+        # The calls the page read already: the same menu and the same check,
+        # without a query of their own.
+        menu = django_filters.ChoiceFilter(
+            field_name="round",
+            choices=[(call.pk, str(call)) for call in calls],
+            label=_("Call"),
+            empty_label=_("All calls"),
+            error_messages={
+                "invalid_choice": ModelChoiceField.default_error_messages[
+                    "invalid_choice"
+                ]
+            },
+        )
+        menu.model, menu.parent = self.filters["round"].model, self
+        self.filters["round"] = menu
 
     @property
     def qs(self):

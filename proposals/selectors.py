@@ -7,8 +7,10 @@ they join what each row shows and prefetch what a page lists.
 import datetime
 import difflib
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import NamedTuple
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -66,14 +68,24 @@ def round_list(*, community: Community) -> list[Round]:
     )
 
 
-def round_open_list(*, community: Community) -> QuerySet[Round]:
+class CommunityCalls(NamedTuple):
+    """A community's calls, newest first (`Round`'s order), and the open ones
+    among them, closing soonest first."""
+
+    all: list[Round]
+    open: list[Round]
+
+
+def community_calls(*, community: Community) -> CommunityCalls:
+    """The calls the proposal list offers in its menu and lists as open: one
+    query for both (each read its own before)."""
+    calls = list(Round.objects.filter(community=community))
     today = timezone.localdate()
-    return Round.objects.filter(
-        community=community,
-        opens_on__lte=today,
-        closes_on__gte=today,
-        closed_at__isnull=True,
-    ).order_by("closes_on", "id")
+    open_calls = sorted(
+        (call for call in calls if call.is_open_on(today)),
+        key=lambda call: (call.closes_on, call.pk),
+    )
+    return CommunityCalls(calls, open_calls)
 
 
 def proposal_public_queryset() -> QuerySet[Proposal]:
@@ -83,12 +95,54 @@ def proposal_public_queryset() -> QuerySet[Proposal]:
     )
 
 
-def proposal_list(*, filters, community: Community | None = None) -> ProposalFilter:
-    """Public proposals, filtered and sorted by `ProposalFilter`; 3 queries a page."""
+def proposal_list(
+    *, filters, community: Community | None = None, calls: list[Round] | None = None
+) -> ProposalFilter:
+    """Public proposals, filtered and sorted by `ProposalFilter`.
+
+    `calls`, the community's calls, are its menu of calls (read otherwise).
+    """
     queryset = proposal_public_queryset()
     if community is not None:
         queryset = queryset.filter(community=community)
-    return ProposalFilter(filters, queryset, community=community)
+    return ProposalFilter(filters, queryset, community=community, calls=calls)
+
+
+class ProposalCard(NamedTuple):
+    """What the proposal list shows of a proposal."""
+
+    pk: int
+    title: str
+    status: str
+    category: str
+    round_title: str
+    requested_amount: Decimal
+    support_count: int
+    comment_count: int
+    proposer: str
+
+
+CARD_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "category",
+    "round__title",
+    "requested_amount",
+    "support_count",
+    "comment_count",
+    *(f"proposer__{name}" for name in NAME_FIELDS),
+)
+
+
+def proposal_card_page(proposals: QuerySet[Proposal], number, per_page: int) -> Page:
+    """The page `number` of `proposals` as cards (two queries: the count and
+    the page), each read as a row of what a card shows, not as models."""
+    page = Paginator(proposals.values_list(*CARD_FIELDS), per_page).get_page(number)
+    page.object_list = [
+        ProposalCard(*row[:-4], person_name(*row[-4:])) for row in page.object_list
+    ]
+    return page
 
 
 VERSION_SQL = f"""

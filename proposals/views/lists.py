@@ -1,7 +1,6 @@
 """Lists: a community's calls and proposals, mine, and my notifications."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -21,11 +20,16 @@ def proposal_list(request, code):
     the filter and the page are lazy: a cache hit reads none of them.
     """
     community = fund_selectors.community_get(code=code)
+    calls = SimpleLazyObject(lambda: selectors.community_calls(community=community))
     found = SimpleLazyObject(
-        lambda: selectors.proposal_list(filters=request.GET, community=community)
+        lambda: selectors.proposal_list(
+            filters=request.GET, community=community, calls=calls.all
+        )
     )
     page = SimpleLazyObject(
-        lambda: Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        lambda: selectors.proposal_card_page(
+            found.qs, request.GET.get("page"), PAGE_SIZE
+        )
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -38,9 +42,7 @@ def proposal_list(request, code):
         "full_query": request.GET.urlencode(),
         "version": selectors.proposal_list_version(community=community),
         "today": timezone.localdate().isoformat(),
-        "open_rounds": SimpleLazyObject(
-            lambda: list(selectors.round_open_list(community=community))
-        ),
+        "open_rounds": SimpleLazyObject(lambda: calls.open),
         "can_open_round": can_open_round,
         # The form that closes a call carries a CSRF token: never cached.
         "cache_body": not can_open_round,

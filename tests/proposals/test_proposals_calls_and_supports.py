@@ -10,7 +10,7 @@ from django.utils import timezone
 from fundapp.models import Role
 from proposals import services
 from proposals.models import Proposal, ProposalEvent, Support
-from proposals.selectors import round_open_list
+from proposals.selectors import community_calls
 from tests.factories import make_draft, make_member, make_proposal, make_round
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,22 @@ def test_a_social_worker_closes_a_call_early_saying_why():
     assert closed.closed_by == worker
     assert closed.closing_reason == "预算已满"
     assert not closed.is_open_on(timezone.localdate())
-    assert call not in round_open_list(community=call.community)
+    assert call not in community_calls(community=call.community).open
+
+
+def test_the_open_calls_are_those_open_today_closing_soonest_first():
+    today = timezone.localdate()
+    later = make_round(closes_on=today + timedelta(days=30))
+    community = later.community
+    sooner = make_round(community, closes_on=today + timedelta(days=3))
+    make_round(community, opens_on=today + timedelta(days=1))
+    closed = make_round(community)
+    services.round_close(round=closed, actor=make_member(community, Role.SOCIAL_WORKER))
+
+    calls = community_calls(community=community)
+
+    assert calls.open == [sooner, later]
+    assert len(calls.all) == 4
 
 
 def test_closing_a_closed_call_changes_nothing():

@@ -424,6 +424,11 @@ def test_a_cached_list_page_costs_two_queries_for_a_visitor():
     assert _list_queries(3, login=False)[1] == 2
 
 
+def test_a_cold_list_page_reads_its_calls_once_for_the_menu_and_the_open_ones():
+    """The community, the version, the calls, the count and the page."""
+    assert _list_queries(3, login=False)[0] == 5
+
+
 def _page_queries(rows: int, *, role: str | None) -> tuple[int, int]:
     proposal = make_proposal(
         budget=[
