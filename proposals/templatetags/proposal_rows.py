@@ -14,10 +14,11 @@ from html import escape as _html_escape
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -197,3 +198,55 @@ def proposal_cards(cards) -> str:
             "  </dl>\n</article>\n\n    "
         )
     return mark_safe("".join(parts))  # noqa: S308 (every value is escaped above)
+
+
+@register.simple_tag
+def filter_fields(form) -> str:
+    """The fields of the list's filter, each as includes/field.html writes a
+    field whose widget is neither a checkbox nor a radio button::
+
+    <div class="field[ invalid]">
+      <label for="{{ field.id_for_label }}">{{ field.label }}[ (optional)]</label>
+      {{ field }}
+      [<p class="help">{{ field.help_text }}</p>]
+      [<div role="alert"><ul class="errorlist">{{ each error }}</ul></div>]
+    </div>
+
+    A checkbox or radio button is left to the template.
+    """
+    optional = format_html(' <span class="muted">({})</span>', gettext("optional"))
+    parts = []
+    for field in form:
+        if getattr(field.field.widget, "input_type", None) in ("checkbox", "radio"):
+            parts.append(render_to_string("includes/field.html", {"field": field}))
+            continue
+        errors = field.errors
+        help_text = ""
+        if field.help_text:
+            help_text = format_html(
+                '<p class="help" id="{}_helptext">{}</p>',
+                field.auto_id,
+                field.help_text,
+            )
+        alert = ""
+        if errors:
+            alert = format_html(
+                '<div role="alert"><ul class="errorlist" id="{}_error">{}</ul></div>',
+                field.auto_id,
+                format_html_join("", "<li>{}</li>", ((error,) for error in errors)),
+            )
+        needed = field.field.required or getattr(field.field, "needed_to_submit", None)
+        parts.append(
+            format_html(
+                '<div class="field{}">\n  \n    <label for="{}">{}{}</label>\n'
+                "    {}\n  \n  {}\n  \n  {}\n</div>\n",
+                " invalid" if errors else "",
+                field.id_for_label,
+                field.label,
+                "" if needed else optional,
+                field,
+                help_text,
+                alert,
+            )
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (each part is format_html's)
