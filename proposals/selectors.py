@@ -291,12 +291,18 @@ def proposal_page_lists(proposal: Proposal) -> dict:
 
     return {
         "lines": lazy(proposal.budget_lines.all),
-        "co_proposers": lazy(proposal.co_proposers.all),
+        # Names and numbers only: the page shows nothing else of them.
+        "co_proposers": lazy(
+            lambda: (
+                person_name(*names)
+                for names in proposal.co_proposers.values_list(*NAME_FIELDS)
+            )
+        ),
         "attachments": lazy(proposal.attachments.all),
         "comments": lazy(lambda: proposal_comment_rows(proposal)),
         "events": lazy(lambda: proposal_event_rows(proposal)),
         "versions": lazy(
-            lambda: proposal.versions.defer("snapshot").order_by("number")
+            lambda: proposal.versions.order_by("number").values("number", "created_at")
         ),
     }
 
