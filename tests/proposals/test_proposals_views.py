@@ -424,6 +424,18 @@ def test_a_cached_list_page_costs_two_queries_for_a_visitor():
     assert _list_queries(3, login=False)[1] == 2
 
 
+def test_the_list_counts_its_proposals_without_the_joins_of_the_cards(client):
+    call = make_round()
+    make_proposal(call)
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("proposals:list", args=[call.community.code]))
+
+    counts = [query["sql"] for query in captured if "COUNT(" in query["sql"]]
+    assert len(counts) == 1
+    assert "JOIN" not in counts[0]
+
+
 def test_a_cold_list_page_reads_its_calls_once_for_the_menu_and_the_open_ones():
     """The community, the version, the calls, the count and the page."""
     assert _list_queries(3, login=False)[0] == 5
