@@ -53,7 +53,9 @@ TEXT_FIELDS = (
 NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
 
 
-def person_name(display_name: str, first_name: str, last_name: str, username: str):
+def person_name(
+    display_name: str, first_name: str, last_name: str, username: str
+) -> str:
     """A person's name as `User.__str__` gives it, from the columns of
     `NAME_FIELDS`: a list names its people without building them."""
     return display_name or f"{first_name} {last_name}".strip() or username
