@@ -202,8 +202,31 @@ def proposal_cards(cards) -> str:
 
 @register.simple_tag
 def filter_fields(form) -> str:
-    """The fields of the list's filter, each as includes/field.html writes a
-    field whose widget is neither a checkbox nor a radio button::
+    """The fields of the list's filter, as its loop of includes/field.html
+    wrote them (`_fields_html`)."""
+    return _fields_html(form)
+
+
+@register.simple_tag
+def form_fields(form) -> str:
+    """A form as includes/form.html writes it: the errors of no one field,
+    the hidden fields, then the others (`_fields_html`)."""
+    errors = form.non_field_errors()
+    alert = ""
+    if errors:
+        alert = format_html(
+            '<div role="alert"><ul class="errorlist nonfield">{}</ul></div>',
+            format_html_join("", "<li>{}</li>", ((error,) for error in errors)),
+        )
+    hidden = format_html_join("", "{}", ((field,) for field in form.hidden_fields()))
+    return format_html(
+        "{}\n{}\n{}\n", alert, hidden, _fields_html(form.visible_fields())
+    )
+
+
+def _fields_html(fields) -> str:
+    """Each field as includes/field.html writes a field whose widget is
+    neither a checkbox nor a radio button::
 
     <div class="field[ invalid]">
       <label for="{{ field.id_for_label }}">{{ field.label }}[ (optional)]</label>
@@ -216,7 +239,7 @@ def filter_fields(form) -> str:
     """
     optional = format_html(' <span class="muted">({})</span>', gettext("optional"))
     parts = []
-    for field in form:
+    for field in fields:
         if getattr(field.field.widget, "input_type", None) in ("checkbox", "radio"):
             parts.append(render_to_string("includes/field.html", {"field": field}))
             continue

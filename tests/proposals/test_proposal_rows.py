@@ -7,7 +7,8 @@ from django.template import engines
 from django.utils import translation
 
 from proposals.filters import ProposalFilter
-from proposals.templatetags.proposal_rows import filter_fields
+from proposals.forms import CommentForm, CompareForm
+from proposals.templatetags.proposal_rows import filter_fields, form_fields
 from tests.factories import make_round
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +24,14 @@ class Mixed(forms.Form):
         choices=[("1", "One")], widget=forms.CheckboxSelectMultiple, required=False
     )
 
+    secret = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["needed"].needed_to_submit = True
+
+    def clean(self):
+        raise forms.ValidationError("<Not> together")
 
 
 def _through_the_template(form) -> str:
@@ -60,3 +66,23 @@ def test_the_filter_is_written_as_includes_field_html_writes_it(data, language):
 @pytest.mark.parametrize("data", [None, {"plain": "", "optional": "x", "pick": "z"}])
 def test_help_errors_checkboxes_and_radios_are_written_as_the_template_does(data):
     assert filter_fields(Mixed(data)) == _through_the_template(Mixed(data))
+
+
+def _form_through_the_template(form) -> str:
+    template = engines["django"].from_string('{% include "includes/form.html" %}')
+    return template.render({"form": form})
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda: CommentForm(),
+        lambda: CommentForm({"body": ""}),
+        lambda: CompareForm(initial={"old": 1, "new": 2}),
+        lambda: CompareForm({"old": "x", "new": "2"}),
+        lambda: Mixed(),
+        lambda: Mixed({"plain": "a", "secret": "<s>", "pick": "a"}),
+    ],
+)
+def test_a_form_is_written_as_includes_form_html_writes_it(form):
+    assert form_fields(form()) == _form_through_the_template(form())
