@@ -6,7 +6,7 @@ lookups, a `{% url %}`, a `|date` and a `{% blocktranslate %}`: most of a
 cold render. These tags write the same HTML, character for character (the
 templates they replace are quoted in each docstring), from the rows the
 selectors read: every value is escaped, the sentences are translated and
-the links reversed once per list, not once per row.
+the links reversed once per list (`fundapp.links.links_to`), not once per row.
 """
 
 import re
@@ -15,7 +15,6 @@ from html import escape as _html_escape
 from django import template
 from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
 from django.utils.html import format_html, format_html_join
@@ -24,6 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from fundapp.choices import choice_labels
+from fundapp.links import links_to
 from fundapp.money import format_cny
 from proposals.models import Proposal, ProposalEvent
 
@@ -41,9 +41,6 @@ def _lines(text: str) -> str:
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r")
-
-# An id no row has, reversed in a link and replaced by each row's own.
-_ID = 2_147_483_647
 
 
 def _datetime_formatter():
@@ -77,12 +74,6 @@ def _datetime_formatter():
     return formatted
 
 
-def _link(name: str, *args) -> tuple[str, str]:
-    """The link `name` gives for `args` and a row's id, split around that id."""
-    prefix, _id, suffix = reverse(name, args=[*args, _ID]).rpartition(str(_ID))
-    return _escaped(prefix), _escaped(suffix)
-
-
 @register.simple_tag(takes_context=True)
 def comment_list(context, comments, can_moderate) -> str:
     """The comments of includes/comment_list.html, as its loop wrote them::
@@ -99,9 +90,7 @@ def comment_list(context, comments, can_moderate) -> str:
         return format_html("<p>{}</p>", gettext("No comments yet."))
     hidden_by = gettext("Hidden by a social worker: %(reason)s")
     if can_moderate:
-        action_start, action_end = _link(
-            "proposals:comment_hide", context["proposal"].pk
-        )
+        hide_link = links_to("proposals:comment_hide", context["proposal"].pk)
         token = CsrfTokenNode().render(context)
         why, hide = _escaped(gettext("Why hide it?")), _escaped(gettext("Hide"))
     when = _datetime_formatter()
@@ -122,7 +111,7 @@ def comment_list(context, comments, can_moderate) -> str:
             pk = comment.pk
             main = (
                 f"\n      <p>{body}</p>\n      \n"
-                f'        <form method="post" action="{action_start}{pk}{action_end}"'
+                f'        <form method="post" action="{_escaped(hide_link(pk))}"'
                 f' class="hide-comment">{token}\n'
                 f'          <label for="hide-{pk}">{why}</label>\n'
                 f'          <input id="hide-{pk}" name="reason" maxlength="300"'
@@ -174,7 +163,7 @@ def proposal_cards(cards) -> str:
         return format_html("\n      <p>{}</p>\n    ", gettext("No proposal matches."))
     statuses = choice_labels(Proposal._meta.get_field("status"))
     categories = choice_labels(Proposal._meta.get_field("category"))
-    link_start, link_end = _link("proposals:detail")
+    link = links_to("proposals:detail")
     requested, supports = _escaped(gettext("Requested")), _escaped(gettext("Supports"))
     comments, proposer = _escaped(gettext("Comments")), _escaped(gettext("Proposer"))
     parts = []
@@ -185,7 +174,7 @@ def proposal_cards(cards) -> str:
             category = f"· {_escaped(categories.get(card.category, card.category))}"
         parts.append(
             '\n      <article class="card proposal-card" data-testid="proposal-card">\n'
-            f'  <h3><a href="{link_start}{card.pk}{link_end}">{_escaped(card.title)}'
+            f'  <h3><a href="{_escaped(link(card.pk))}">{_escaped(card.title)}'
             '</a></h3>\n  <p class="muted">\n'
             f'    <span class="badge status-{_escaped(card.status)}">'
             f"{_escaped(capfirst(status))}</span>\n    {category}\n"
