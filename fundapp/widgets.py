@@ -40,6 +40,8 @@ INPUTS = frozenset(
         "datetime",
         "time",
         "color",
+        "checkbox",
+        "file",
     )
 )
 

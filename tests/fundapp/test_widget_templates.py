@@ -79,6 +79,8 @@ class Typing(forms.Form):
     email = forms.EmailField(required=False)
     secret = forms.CharField(widget=forms.PasswordInput(render_value=True))
     day = forms.DateField(required=False, localize=True)
+    agree = forms.BooleanField(required=False)
+    photo = forms.FileField(required=False)
     words = forms.CharField(
         widget=forms.Textarea(
             attrs={
@@ -93,7 +95,18 @@ class Typing(forms.Form):
     )
 
 
-TYPED = ("text", "number", "whole", "hidden", "email", "secret", "day", "words")
+TYPED = (
+    "text",
+    "number",
+    "whole",
+    "hidden",
+    "email",
+    "secret",
+    "day",
+    "words",
+    "agree",
+    "photo",
+)
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
@@ -103,6 +116,7 @@ TYPED = ("text", "number", "whole", "hidden", "email", "secret", "day", "words")
         {},
         {"text": 'say "hi" & <go>', "number": "1.5", "hidden": "h", "day": "2026-1-3"},
         {"number": "x", "whole": "0", "words": "line one\n<b>two</b> & three"},
+        {"agree": "on", "photo": "ignored.png"},
         {"secret": "<pw>", "email": "a@b.c", "words": " "},
     ],
 )
