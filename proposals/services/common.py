@@ -13,10 +13,21 @@ class InvalidTransition(ValidationError):
     """A proposal cannot move from its status to the one asked for."""
 
 
-def lock_proposal(proposal: Proposal) -> Proposal:
-    """Re-read the proposal under a row lock; the caller must be in a transaction."""
+def lock_proposal(proposal: Proposal, *, call: bool = True) -> Proposal:
+    """Re-read the proposal under a row lock, and its call's row unless `call`
+    is False; the caller must be in a transaction.
+
+    The call's row is locked for what depends on the call being open (a
+    draft's edit, a submission, a move): closing the call locks it too, so
+    the two take turns. Supports and comments depend on the proposal alone
+    (`call=False`). The community's row is never locked: `FOR UPDATE` of
+    the joined rows locked it for every proposal, so all the supports and
+    comments of a community queued on it, and under `make load` three of
+    them deadlocked (503).
+    """
+    rows = ("self", "round") if call else ("self",)
     return (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=rows)
         .select_related("round", "community")
         .get(pk=proposal.pk)
     )

@@ -24,7 +24,7 @@ def proposal_support(*, proposal: Proposal, actor: User) -> Support:
     who is not on the proposal's team. Locks the proposal row and counts the
     support on it; supporting twice is refused.
     """
-    proposal = lock_proposal(proposal)
+    proposal = lock_proposal(proposal, call=False)
     require_perm(actor, "proposals.support_proposal", proposal)
     if proposal.status not in Proposal.OPEN_FOR_SUPPORT:
         raise ValidationError(
@@ -64,7 +64,7 @@ def proposal_support_withdraw(
     is eligible, the supports it was judged on stand. Locks the proposal row,
     deletes the support, counts it off and writes an audit row.
     """
-    proposal = lock_proposal(proposal)
+    proposal = lock_proposal(proposal, call=False)
     support = Support.objects.filter(proposal=proposal, resident=actor).first()
     if support is None:
         raise ValidationError(_("You do not support this proposal."), code="none")
@@ -108,7 +108,7 @@ def comment_add(*, proposal: Proposal, actor: User, body: str) -> Comment:
                 % {"limit": COMMENT_LIMIT, "length": len(body)}
             }
         )
-    proposal = lock_proposal(proposal)
+    proposal = lock_proposal(proposal, call=False)
     require_perm(actor, "proposals.comment_proposal", proposal)
     comment = Comment.objects.create(proposal=proposal, author=actor, body=body)
     Proposal.objects.filter(pk=proposal.pk).update(

@@ -68,11 +68,14 @@ def notification_text(notification: Notification) -> str:
 def notification_email_send(*, notification_id: int) -> Notification:
     """Email one notification to its recipient, once.
 
-    Locks the notification; returns at once if it was already emailed or the
-    recipient gave no email address.
+    Locks the notification's row alone (`FOR UPDATE` of the joined rows
+    locked the proposal and the person too, for as long as the mail took:
+    supports and comments on the proposal waited for it, and deadlocked with
+    it); returns at once if it was already emailed or the recipient gave no
+    email address.
     """
     notification = (
-        Notification.objects.select_for_update()
+        Notification.objects.select_for_update(of=("self",))
         .select_related("recipient", "proposal")
         .get(pk=notification_id)
     )

@@ -98,8 +98,12 @@ def round_close(*, round: Round, actor: User, reason: str = "") -> Round:
     time (returned ones may still be resubmitted, as after the closing date).
     Closing a closed call changes nothing.
     """
+    # The call's row alone, not its community's (which every other write
+    # of the community would then wait for).
     call = (
-        Round.objects.select_for_update().select_related("community").get(pk=round.pk)
+        Round.objects.select_for_update(of=("self",))
+        .select_related("community")
+        .get(pk=round.pk)
     )
     require_perm(actor, "proposals.open_round", call.community)
     if call.closed_at is not None:
