@@ -17,7 +17,6 @@ from django.db.models import (
     Case,
     Count,
     F,
-    FilteredRelation,
     Q,
     Sum,
     When,
@@ -25,8 +24,9 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from fundapp.choices import choice_labels
 from fundapp.links import links_to
-from fundapp.models import Community, Fund
+from fundapp.models import Community, Fund, User
 from fundapp.money import ZERO, cny
 from projects.models import (
     DeviationFlag,
@@ -35,13 +35,14 @@ from projects.models import (
     Expense,
     Installment,
     Milestone,
-    Observation,
+    ProgressPhoto,
     ProgressReport,
     Project,
     ProjectReturn,
     Rating,
+    VolunteerShift,
 )
-from proposals.models import Proposal
+from proposals.models import BudgetLine, Proposal
 
 
 def project_get(pk: int) -> Project:
@@ -89,9 +90,73 @@ def projects_of_community(community: Community):
     )
 
 
+def _number(value) -> Decimal:
+    """A decimal read by a cursor: PostgreSQL gives a Decimal, SQLite an int
+    or a float (of a column of two decimals at most, so its shortest
+    representation is the stored number), None for a sum of no rows."""
+    if value is None:
+        return ZERO
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
+
+
+def _person(display_name, first_name, last_name, username) -> str:
+    """A person's name as `str(user)` gives it (fundapp.models.User)."""
+    return display_name or f"{first_name} {last_name}".strip() or username
+
+
+def _label(model, field_name: str):
+    """The table of a field's choice labels (lazy: in the reader's language)."""
+    return choice_labels(model._meta.get_field(field_name))
+
+
+# The money pages and the services read their money in one statement: the
+# ORM took longer to build the three queries it was (paid, returned, and the
+# budget lines annotated with their expenses) than PostgreSQL to run them.
+MONEY_SQL = f"""
+SELECT
+    (SELECT SUM(payment.amount)
+     FROM {Disbursement._meta.db_table} AS payment
+     JOIN {Installment._meta.db_table} AS installment
+         ON installment.id = payment.installment_id
+     WHERE installment.project_id = %s AND payment.status = %s),
+    (SELECT SUM(amount) FROM {ProjectReturn._meta.db_table} WHERE project_id = %s),
+    line_totals.item,
+    line_totals.quantity,
+    line_totals.unit_cost,
+    line_totals.accepted,
+    line_totals.queried,
+    line_totals.waiting
+FROM (SELECT 1 AS one) AS project
+LEFT JOIN (
+    SELECT
+        budget_line.id,
+        budget_line."position",
+        budget_line.item,
+        budget_line.quantity,
+        budget_line.unit_cost,
+        SUM(CASE WHEN expense.status = %s THEN expense.amount END) AS accepted,
+        SUM(CASE WHEN expense.status = %s THEN expense.amount END) AS queried,
+        SUM(CASE WHEN expense.status = %s THEN expense.amount END) AS waiting
+    FROM {BudgetLine._meta.db_table} AS budget_line
+    LEFT JOIN {Expense._meta.db_table} AS expense
+        ON expense.budget_line_id = budget_line.id AND expense.project_id = %s
+    WHERE budget_line.proposal_id = %s
+    GROUP BY
+        budget_line.id,
+        budget_line."position",
+        budget_line.item,
+        budget_line.quantity,
+        budget_line.unit_cost
+) AS line_totals ON 1 = 1
+ORDER BY line_totals."position", line_totals.id
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+
 @dataclass
 class LineMoney:
-    line: object  # a proposals BudgetLine
+    item: str  # the budget line's
     budget: Decimal
     accepted: Decimal = ZERO
     queried: Decimal = ZERO
@@ -150,36 +215,34 @@ def project_money(
     returned: Decimal | None = None,
 ) -> ProjectMoney:
     """Approved, paid, spent (accepted), queried, unspent and returned, in
-    all and per budget line (three queries; one when the caller read what
-    was `paid` and `returned` already)."""
-    if paid is None:
-        paid = Disbursement.objects.filter(
-            installment__project=project, status=Disbursement.Status.PAID
-        ).aggregate(total=Sum("amount"))["total"]
-    if returned is None:
-        returned = project.returns.aggregate(total=Sum("amount"))["total"]
-
-    def spent(status):
-        return Sum(
-            "expenses__amount",
-            filter=Q(expenses__project=project, expenses__status=status),
+    all and per budget line (one query, `MONEY_SQL`). A caller that read the
+    payments or the returns it shows gives their totals as `paid` and
+    `returned`, so that the page adds up what it lists."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MONEY_SQL,
+            [
+                project.pk,
+                Disbursement.Status.PAID,
+                project.pk,
+                Expense.Status.ACCEPTED,
+                Expense.Status.QUERIED,
+                Expense.Status.SUBMITTED,
+                project.pk,
+                project.proposal_id,
+            ],
         )
-
-    # Each budget line with what its expenses add up to, in each state: the
-    # lines are the proposal's, their expenses are this project's.
+        rows = cursor.fetchall()
     lines = [
         LineMoney(
-            line=line,
-            budget=line.total,
-            accepted=cny(line.accepted_total or ZERO),
-            queried=cny(line.queried_total or ZERO),
-            waiting=cny(line.waiting_total or ZERO),
+            item=item,
+            budget=cny(quantity * _number(unit_cost)),
+            accepted=cny(_number(accepted)),
+            queried=cny(_number(queried)),
+            waiting=cny(_number(waiting)),
         )
-        for line in project.proposal.budget_lines.annotate(
-            accepted_total=spent(Expense.Status.ACCEPTED),
-            queried_total=spent(Expense.Status.QUERIED),
-            waiting_total=spent(Expense.Status.SUBMITTED),
-        ).order_by("position", "id")
+        for _totals, _of, item, quantity, unit_cost, accepted, queried, waiting in rows
+        if item is not None  # the one row of a proposal without lines
     ]
 
     def total(status):
@@ -187,8 +250,8 @@ def project_money(
 
     return ProjectMoney(
         approved=cny(project.proposal.approved_amount or ZERO),
-        paid=cny(paid or ZERO),
-        returned=cny(returned or ZERO),
+        paid=cny(_number(rows[0][0]) if paid is None else paid),
+        returned=cny(_number(rows[0][1]) if returned is None else returned),
         accepted=total("accepted"),
         queried=total("queried"),
         waiting=total("waiting"),
@@ -197,15 +260,49 @@ def project_money(
 
 
 @dataclass
+class LivePayment:
+    """An installment's live request or payment (at most one:
+    `disbursement_one_live_per_installment`)."""
+
+    pk: int
+    status: str
+    amount: Decimal
+    paid_on: datetime.date | None
+    method: str
+    bank_reference: str
+    requested_by_id: int
+    position: int  # the installment's
+
+    @property
+    def method_label(self):
+        return _label(Disbursement, "method").get(self.method, self.method)
+
+
+@dataclass
 class InstallmentRow:
-    installment: Installment
-    disbursement: Disbursement | None
-    signatures: list
+    pk: int
+    position: int
+    percent: Decimal
+    amount: Decimal
+    trigger: str
+    due_on: datetime.date | None
+    cancelled: bool
+    disbursement: LivePayment | None
     on_hold: bool
+    # Who signed the live request or payment, in order: (id, name).
+    signatures: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def trigger_label(self):
+        return _label(Installment, "trigger").get(self.trigger, self.trigger)
+
+    @property
+    def signed_by(self) -> str:
+        return ", ".join(name for _pk, name in self.signatures)
 
     @property
     def state(self) -> str:
-        if self.installment.cancelled_at is not None:
+        if self.cancelled:
             return "cancelled"
         if self.disbursement is not None:
             if self.disbursement.status == Disbursement.Status.PAID:
@@ -214,45 +311,95 @@ class InstallmentRow:
         return "on_hold" if self.on_hold else "scheduled"
 
 
+INSTALLMENTS_SQL = f"""
+SELECT
+    installment.id,
+    installment."position",
+    installment."percent",
+    installment.amount,
+    installment."trigger",
+    installment.due_on,
+    installment.cancelled_at,
+    payment.id,
+    payment.status,
+    payment.amount,
+    payment.paid_on,
+    payment.method,
+    payment.bank_reference,
+    payment.requested_by_id,
+    approval.approver_id,
+    person.display_name,
+    person.first_name,
+    person.last_name,
+    person.username
+FROM {Installment._meta.db_table} AS installment
+LEFT JOIN {Disbursement._meta.db_table} AS payment
+    ON payment.installment_id = installment.id AND payment.status IN (%s, %s)
+LEFT JOIN {DisbursementApproval._meta.db_table} AS approval
+    ON approval.disbursement_id = payment.id
+LEFT JOIN {User._meta.db_table} AS person ON person.id = approval.approver_id
+WHERE installment.project_id = %s
+ORDER BY installment."position", approval.approved_at, approval.id
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+
 def project_installments(project: Project, *, on_hold: bool) -> list[InstallmentRow]:
-    """The schedule with each installment's live request or payment (joined:
-    there is at most one, `disbursement_one_live_per_installment`) and its
-    signatures (two queries)."""
-    installments = list(
-        project.installments.annotate(
-            live=FilteredRelation(
-                "disbursements",
-                condition=Q(
-                    disbursements__status__in=[
-                        Disbursement.Status.REQUESTED,
-                        Disbursement.Status.PAID,
-                    ]
-                ),
-            )
-        ).select_related("live")
-    )
-    # Django sets `live` only on an installment that has one.
-    live_of = {i.pk: getattr(i, "live", None) for i in installments}
-    signatures = defaultdict(list)
-    live = [d.pk for d in live_of.values() if d is not None]
-    if live:
-        for approval in DisbursementApproval.objects.filter(
-            disbursement__in=live
-        ).select_related("approver"):
-            signatures[approval.disbursement_id].append(approval)
-    rows = []
-    for installment in installments:
-        disbursement = live_of[installment.pk]
-        if disbursement is not None:
-            disbursement.installment = installment  # the timeline names it
-        rows.append(
-            InstallmentRow(
-                installment=installment,
-                disbursement=disbursement,
-                signatures=signatures[disbursement.pk] if disbursement else [],
-                on_hold=on_hold and installment.cancelled_at is None,
-            )
+    """The schedule with each installment's live request or payment and its
+    signatures, in one query (`INSTALLMENTS_SQL`: an installment's row comes
+    once per signature)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            INSTALLMENTS_SQL,
+            [Disbursement.Status.REQUESTED, Disbursement.Status.PAID, project.pk],
         )
+        found = cursor.fetchall()
+    rows: list[InstallmentRow] = []
+    for (
+        pk,
+        position,
+        percent,
+        amount,
+        trigger,
+        due_on,
+        cancelled_at,
+        payment_pk,
+        status,
+        payment_amount,
+        paid_on,
+        method,
+        bank_reference,
+        requested_by_id,
+        approver_id,
+        *approver,
+    ) in found:
+        if not rows or rows[-1].pk != pk:
+            cancelled = cancelled_at is not None
+            rows.append(
+                InstallmentRow(
+                    pk=pk,
+                    position=position,
+                    percent=_number(percent),
+                    amount=_number(amount),
+                    trigger=trigger,
+                    due_on=due_on,
+                    cancelled=cancelled,
+                    disbursement=None
+                    if payment_pk is None
+                    else LivePayment(
+                        pk=payment_pk,
+                        status=status,
+                        amount=_number(payment_amount),
+                        paid_on=paid_on,
+                        method=method,
+                        bank_reference=bank_reference,
+                        requested_by_id=requested_by_id,
+                        position=position,
+                    ),
+                    on_hold=on_hold and not cancelled,
+                )
+            )
+        if approver_id is not None:
+            rows[-1].signatures.append((approver_id, _person(*approver)))
     return rows
 
 
@@ -265,16 +412,6 @@ class Satisfaction:
     mean: Decimal | None
     count: int
     distribution: dict[int, int]
-
-
-def project_satisfaction(project: Project) -> Satisfaction:
-    """Residents' ratings: mean (to 0.1), count and the count of each score."""
-    counts = dict(
-        project.ratings.values_list("score")
-        .annotate(n=Count("id"))
-        .values_list("score", "n")
-    )
-    return _satisfaction(counts)
 
 
 def _satisfaction(counts: dict[int, int]) -> Satisfaction:
@@ -297,23 +434,71 @@ class Delivery:
     reports_accepted: int
 
 
+# A project's delivery and satisfaction in one statement, where the ORM built
+# three (each costing more to build than to run).
+FIGURES_SQL = f"""
+SELECT
+    reports.participants,
+    reports.accepted,
+    shifts.hours,
+    shifts.registered,
+    shifts.named,
+    ratings.one,
+    ratings.two,
+    ratings.three,
+    ratings.four,
+    ratings.five
+FROM
+    (SELECT SUM(participants) AS participants, COUNT(*) AS accepted
+     FROM {ProgressReport._meta.db_table}
+     WHERE project_id = %s AND status = %s) AS reports,
+    (SELECT
+        SUM(hours) AS hours,
+        COUNT(DISTINCT volunteer_id) AS registered,
+        COUNT(DISTINCT CASE WHEN volunteer_id IS NULL THEN volunteer_name END)
+            AS named
+     FROM {VolunteerShift._meta.db_table}
+     WHERE project_id = %s) AS shifts,
+    (SELECT
+        SUM(CASE WHEN score = 1 THEN 1 ELSE 0 END) AS one,
+        SUM(CASE WHEN score = 2 THEN 1 ELSE 0 END) AS two,
+        SUM(CASE WHEN score = 3 THEN 1 ELSE 0 END) AS three,
+        SUM(CASE WHEN score = 4 THEN 1 ELSE 0 END) AS four,
+        SUM(CASE WHEN score = 5 THEN 1 ELSE 0 END) AS five
+     FROM {Rating._meta.db_table}
+     WHERE project_id = %s) AS ratings
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+
+def project_figures(project: Project) -> tuple[Delivery, Satisfaction]:
+    """Residents who took part (accepted reports), distinct volunteers and
+    their hours; residents' ratings: mean (to 0.1), count and the count of
+    each score (one query, `FIGURES_SQL`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            FIGURES_SQL,
+            [project.pk, ProgressReport.Status.ACCEPTED, project.pk, project.pk],
+        )
+        participants, accepted, hours, registered, named, *scores = cursor.fetchone()
+    delivery = Delivery(
+        participants=participants or 0,
+        volunteers=(registered or 0) + (named or 0),
+        volunteer_hours=_number(hours).quantize(Decimal("0.1")),
+        reports_accepted=accepted or 0,
+    )
+    counts = {score: n for score, n in enumerate(scores, start=1) if n}
+    return delivery, _satisfaction(counts)
+
+
+def project_satisfaction(project: Project) -> Satisfaction:
+    """Residents' ratings: mean (to 0.1), count and the count of each score."""
+    return project_figures(project)[1]
+
+
 def project_delivery(project: Project) -> Delivery:
     """Residents who took part (accepted reports), distinct volunteers and
-    their hours (two queries)."""
-    reports = project.reports.filter(status=ProgressReport.Status.ACCEPTED).aggregate(
-        participants=Sum("participants"), count=Count("id")
-    )
-    shifts = project.shifts.aggregate(
-        hours=Sum("hours"),
-        registered=Count("volunteer", distinct=True),
-        named=Count("volunteer_name", distinct=True, filter=Q(volunteer__isnull=True)),
-    )
-    return Delivery(
-        participants=reports["participants"] or 0,
-        volunteers=(shifts["registered"] or 0) + (shifts["named"] or 0),
-        volunteer_hours=Decimal(shifts["hours"] or 0).quantize(Decimal("0.1")),
-        reports_accepted=reports["count"] or 0,
-    )
+    their hours."""
+    return project_figures(project)[0]
 
 
 def rating_window_closes(project: Project) -> datetime.date | None:
@@ -330,6 +515,8 @@ def rating_window_closes(project: Project) -> datetime.date | None:
 class TimelineEntry:
     on: datetime.date
     kind: str
+    # A row of the kind: a LivePayment, a DeviationFlag, or a dict of what
+    # the page shows (`project_timeline`).
     subject: object
     # The day as the page shows it (and in its <time>), written once.
     day: str = field(init=False)
@@ -349,20 +536,87 @@ TIMELINE_KINDS = (
     "return",
 )
 
+# The kinds of a timeline read here, each in one statement (its newest rows
+# from a day on, `newest_of_kind`): written as SQL because the ORM took
+# longer to build them than PostgreSQL to run them.
+TIMELINE_DAYS_SQL = f"""
+SELECT served_on, SUM(hours), COUNT(*)
+FROM {VolunteerShift._meta.db_table}
+WHERE project_id = %s AND served_on >= %s
+GROUP BY served_on
+ORDER BY served_on DESC
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+TIMELINE_EXPENSES_SQL = f"""
+SELECT
+    expense.id,
+    expense.amount,
+    expense.description,
+    budget_line.item,
+    expense.status,
+    expense.over_budget_reason,
+    expense.spent_on
+FROM {Expense._meta.db_table} AS expense
+JOIN {BudgetLine._meta.db_table} AS budget_line
+    ON budget_line.id = expense.budget_line_id
+WHERE expense.project_id = %s AND expense.spent_on >= %s
+ORDER BY expense.spent_on DESC, expense.id DESC
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+# The newest reports (the query in braces, with its limit) with their
+# milestone and photos: a report's row comes once per photo.
+TIMELINE_REPORTS_SQL = f"""
+SELECT
+    report.id,
+    report.kind,
+    report.place,
+    report.participants,
+    report.status,
+    report.summary,
+    milestone.title,
+    report.happened_on,
+    photo.id,
+    photo.original_name
+FROM ({{}}) AS report
+LEFT JOIN {Milestone._meta.db_table} AS milestone
+    ON milestone.id = report.milestone_id
+LEFT JOIN {ProgressPhoto._meta.db_table} AS photo ON photo.report_id = report.id
+ORDER BY report.happened_on DESC, report.id DESC, photo.id
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+TIMELINE_REPORTS_OF_PROJECT_SQL = f"""
+SELECT id, kind, place, participants, status, summary, milestone_id, happened_on
+FROM {ProgressReport._meta.db_table}
+WHERE project_id = %s AND happened_on >= %s
+ORDER BY happened_on DESC, id DESC
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+
+def newest_of_kind(sql: str, params: list, limit: int | None) -> list[tuple]:
+    """The rows of one of a timeline's statements, at most `limit` of them."""
+    if limit is not None:
+        sql = f"{sql} LIMIT %s"
+        params = [*params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
 
 def project_timeline(
     project: Project,
     *,
-    limit: int | None = None,
-    payments: list[Disbursement] | None = None,
-    observations: list[Observation] | None = None,
-    flags: list[DeviationFlag] | None = None,
-    returns: list[ProjectReturn] | None = None,
+    limit: int | None,
+    payments: list[LivePayment],
+    observations: list[dict],
+    flags: list[DeviationFlag],
+    returns: list[dict],
 ) -> list[TimelineEntry]:
     """Everything that happened, newest first: payments, reports, expenses,
-    volunteer days, observations, flags, returns (a query for each kind the
-    caller has not read already: `payments` with their installment, and all
-    of the project's `observations`, `flags` and `returns`).
+    volunteer days, observations, flags, returns. The caller read the
+    `payments`, the `observations`, the `flags` and the `returns` already
+    (all of the project's); the rest costs three queries (volunteer days,
+    expenses, reports with their photos), their rows read as dicts of what
+    the page shows.
 
     With `limit`, only the newest `limit` entries: each kind reads at most
     that many rows, and none older than the `limit`-th newest entry of the
@@ -377,66 +631,88 @@ def project_timeline(
         for place, row in enumerate(rows):
             found.append((TimelineEntry(day_of(row), kind, row), rank, place))
 
-    def newest(queryset, day_field, *order):
-        if limit is not None and day_field and len(found) >= limit:
-            days = sorted((entry.on for entry, _rank, _place in found), reverse=True)
-            queryset = queryset.filter(**{f"{day_field}__gte": days[limit - 1]})
-        queryset = queryset.order_by(*order)
-        return queryset if limit is None else queryset[:limit]
+    def since() -> datetime.date:
+        """The oldest day a kind read next may show (the `limit`-th newest
+        entry's so far)."""
+        if limit is None or len(found) < limit:
+            return datetime.date.min
+        days = sorted((entry.on for entry, _rank, _place in found), reverse=True)
+        return days[limit - 1]
 
-    if payments is None:
-        payments = newest(
-            Disbursement.objects.filter(
-                installment__project=project, status=Disbursement.Status.PAID
-            ).select_related("installment"),
-            "paid_on",
-            "-paid_on",
-            "-id",
-        )
-    else:
-        payments = sorted(payments, key=lambda d: (d.paid_on, d.pk), reverse=True)
-    add("payment", payments, lambda disbursement: disbursement.paid_on)
-    if observations is None:
-        observations = newest(
-            project.observations.select_related("evaluator"),
-            "observed_on",
-            "-observed_on",
-            "-id",
-        )
-    else:
-        observations = sorted(
-            observations, key=lambda o: (o.observed_on, o.pk), reverse=True
-        )
-    add("observation", observations, lambda observation: observation.observed_on)
-    if flags is None:
-        flags = newest(project.flags.all(), None, "-raised_at", "-id")
-    else:
-        flags = sorted(flags, key=lambda f: (f.raised_at, f.pk), reverse=True)
-    add("flag", flags, lambda flag: timezone.localdate(flag.raised_at))
-    if returns is None:
-        returns = newest(project.returns.all(), "returned_on", "-returned_on", "-id")
-    else:
-        returns = sorted(returns, key=lambda r: (r.returned_on, r.pk), reverse=True)
-    add("return", returns, lambda returned: returned.returned_on)
-    days = newest(
-        project.shifts.values("served_on").annotate(
-            hours=Sum("hours"), people=Count("id")
-        ),
-        "served_on",
-        "-served_on",
+    add(
+        "payment",
+        sorted(payments, key=lambda d: (d.paid_on, d.pk), reverse=True),
+        lambda payment: payment.paid_on,
     )
+    add(
+        "observation",
+        sorted(observations, key=lambda o: (o["observed_on"], o["id"]), reverse=True),
+        lambda observation: observation["observed_on"],
+    )
+    add(
+        "flag",
+        sorted(flags, key=lambda f: (f.raised_at, f.pk), reverse=True),
+        lambda flag: timezone.localdate(flag.raised_at),
+    )
+    add(
+        "return",
+        sorted(returns, key=lambda r: (r["returned_on"], r["id"]), reverse=True),
+        lambda returned: returned["returned_on"],
+    )
+    days = [
+        {
+            "served_on": served_on,
+            # SQLite sums the hours as a float.
+            "hours": _number(hours).quantize(Decimal("0.1")),
+            "people": people,
+        }
+        for served_on, hours, people in newest_of_kind(
+            TIMELINE_DAYS_SQL, [project.pk, since()], limit
+        )
+    ]
     add("volunteers", days, lambda day: day["served_on"])
-    expenses = newest(
-        project.expenses.select_related("budget_line"), "spent_on", "-spent_on", "-id"
-    )
-    add("expense", expenses, lambda expense: expense.spent_on)
-    reports = newest(
-        project.reports.prefetch_related("photos").select_related("milestone"),
-        "happened_on",
-        "-happened_on",
-        "-id",
-    )
-    add("report", reports, lambda report: report.happened_on)
+    expenses = [
+        {
+            "id": pk,
+            "amount": _number(amount),
+            "description": description,
+            "item": item,
+            "status": status,
+            "over_budget_reason": over_budget_reason,
+            "spent_on": spent_on,
+        }
+        for pk, amount, description, item, status, over_budget_reason, spent_on in (
+            newest_of_kind(TIMELINE_EXPENSES_SQL, [project.pk, since()], limit)
+        )
+    ]
+    add("expense", expenses, lambda expense: expense["spent_on"])
+    newest_reports = TIMELINE_REPORTS_OF_PROJECT_SQL
+    params = [project.pk, since()]
+    if limit is not None:
+        newest_reports = f"{newest_reports} LIMIT %s"
+        params.append(limit)
+    reports = []
+    for *report, photo_pk, photo_name in newest_of_kind(
+        TIMELINE_REPORTS_SQL.format(newest_reports), params, None
+    ):
+        if not reports or reports[-1]["id"] != report[0]:
+            pk, kind, place, participants, status, summary, milestone, day = report
+            reports.append(
+                {
+                    "id": pk,
+                    "kind": kind,
+                    "place": place,
+                    "participants": participants,
+                    "status": status,
+                    "summary": summary,
+                    "milestone": milestone,
+                    "happened_on": day,
+                    "photos": [],
+                }
+            )
+        if photo_pk is not None:
+            reports[-1]["photos"].append((photo_pk, photo_name))
+    add("report", reports, lambda report: report["happened_on"])
     found.sort(key=lambda item: (-item[0].on.toordinal(), item[1], item[2]))
     entries = [entry for entry, _rank, _place in found]
     return entries if limit is None else entries[:limit]
@@ -445,7 +721,7 @@ def project_timeline(
 @dataclass
 class ProjectPage:
     """What a project's page shows to everyone, read once, in a fixed number
-    of queries (thirteen) whatever the size of the project."""
+    of queries (ten) whatever the size of the project."""
 
     money: ProjectMoney
     installments: list[InstallmentRow]
@@ -453,10 +729,40 @@ class ProjectPage:
     satisfaction: Satisfaction
     timeline: list[TimelineEntry]
     timeline_cut: bool
-    milestones: list[Milestone]
+    milestones: list[dict]
     flags: list[DeviationFlag]
-    observations: list[Observation]
+    observations: list[dict]
     on_hold: bool
+
+
+def project_observations(project: Project) -> list[dict]:
+    """The evaluation team's observations, oldest first, with the name of
+    who observed."""
+    rows = project.observations.values_list(
+        "id",
+        "observed_on",
+        "notes",
+        "score",
+        "evaluator__display_name",
+        "evaluator__first_name",
+        "evaluator__last_name",
+        "evaluator__username",
+    )
+    return [
+        {
+            "id": pk,
+            "observed_on": observed_on,
+            "notes": notes,
+            "score": score,
+            "evaluator": _person(*evaluator),
+        }
+        for pk, observed_on, notes, score, *evaluator in rows
+    ]
+
+
+def project_returns(project: Project) -> list[dict]:
+    """What was returned to the fund, oldest first."""
+    return list(project.returns.values("id", "amount", "returned_on", "bank_reference"))
 
 
 def project_page(project: Project, *, timeline_shown: int | None) -> ProjectPage:
@@ -470,8 +776,8 @@ def project_page(project: Project, *, timeline_shown: int | None) -> ProjectPage
     """
     flags = list(project.flags.all())
     on_hold = any(flag.holds for flag in flags)
-    observations = list(project.observations.select_related("evaluator"))
-    returns = list(project.returns.all())
+    observations = project_observations(project)
+    returns = project_returns(project)
     installments = project_installments(project, on_hold=on_hold)
     payments = [
         row.disbursement
@@ -482,7 +788,7 @@ def project_page(project: Project, *, timeline_shown: int | None) -> ProjectPage
     money = project_money(
         project,
         paid=sum((payment.amount for payment in payments), ZERO),
-        returned=sum((item.amount for item in returns), ZERO),
+        returned=sum((item["amount"] for item in returns), ZERO),
     )
     limit = None if timeline_shown is None else timeline_shown + 1
     timeline = project_timeline(
@@ -494,14 +800,15 @@ def project_page(project: Project, *, timeline_shown: int | None) -> ProjectPage
         returns=returns,
     )
     cut = timeline_shown is not None and len(timeline) > timeline_shown
+    delivery, satisfaction = project_figures(project)
     return ProjectPage(
         money=money,
         installments=installments,
-        delivery=project_delivery(project),
-        satisfaction=project_satisfaction(project),
+        delivery=delivery,
+        satisfaction=satisfaction,
         timeline=timeline[:timeline_shown] if cut else timeline,
         timeline_cut=cut,
-        milestones=list(project.milestones.all()),
+        milestones=list(project.milestones.values("title", "due_on", "reached_on")),
         flags=flags,
         observations=observations,
         on_hold=on_hold,
@@ -510,19 +817,19 @@ def project_page(project: Project, *, timeline_shown: int | None) -> ProjectPage
 
 @dataclass
 class MoneyPage:
-    """What a project's money page shows to everyone (six queries)."""
+    """What a project's money page shows to everyone (four queries)."""
 
     money: ProjectMoney
     expenses: list[Expense]
     expenses_cut: bool
-    returns: list[ProjectReturn]
+    returns: list[dict]
 
 
 def project_money_page(project: Project, *, expenses_shown: int | None) -> MoneyPage:
     """The money page's reads: the money per budget line, the returns and the
     expenses, those waiting for someone first, then the newest (the first
     `expenses_shown` of them; None: all)."""
-    returns = list(project.returns.all())
+    returns = project_returns(project)
     expenses = project.expenses.select_related("budget_line").order_by(
         Case(
             When(status=Expense.Status.SUBMITTED, then=0),
@@ -538,7 +845,7 @@ def project_money_page(project: Project, *, expenses_shown: int | None) -> Money
     cut = expenses_shown is not None and len(expenses) > expenses_shown
     return MoneyPage(
         money=project_money(
-            project, returned=sum((item.amount for item in returns), ZERO)
+            project, returned=sum((item["amount"] for item in returns), ZERO)
         ),
         expenses=expenses[:expenses_shown] if cut else expenses,
         expenses_cut=cut,
@@ -571,8 +878,7 @@ class ProjectSummary:
 def project_summary(project: Project) -> ProjectSummary:
     """One project's evaluation summary (a fixed number of queries)."""
     money = project_money(project)
-    satisfaction = project_satisfaction(project)
-    delivery = project_delivery(project)
+    delivery, satisfaction = project_figures(project)
     return _summary(
         project,
         money.approved,

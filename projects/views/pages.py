@@ -111,7 +111,7 @@ def _offer_installment_actions(rows, user, project, flags) -> None:
             requestable = False
         if row.state in ("requested", "on_hold"):
             requestable = False
-        signed = {signature.approver_id for signature in row.signatures}
+        signed = {approver_id for approver_id, _name in row.signatures}
         row.can_sign = (
             flags["can_sign"]
             and row.state == "requested"

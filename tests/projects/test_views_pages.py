@@ -19,7 +19,7 @@ from tests.factories import (
     make_project,
     make_user,
 )
-from tests.projects.steps import pay, spend
+from tests.projects.steps import file_report, pay, spend
 
 pytestmark = pytest.mark.django_db
 
@@ -368,3 +368,40 @@ def test_a_long_timeline_shows_its_newest_entries_and_links_to_the_whole(client,
     assert first.context["page"].timeline[0].on == date(2026, 2, 15)
     assert "?timeline=all" in first.content.decode()
     assert len(whole.context["page"].timeline) == 45
+
+
+def test_the_timeline_shows_each_kind_escaped_with_its_links(client, crew):
+    """The timeline is written in Python (projects/templatetags/project_pages.py):
+    its links, its sums on every database and its escaping."""
+    pay(crew, crew.project.installments.get(position=1))
+    expense = spend(crew, "120.00")
+    report = file_report(crew)
+    for hours in ("1.1", "2.2"):  # SQLite sums them as floats
+        services.volunteer_shift_record(
+            project=crew.project,
+            actor=crew.team,
+            activity="夜巡",
+            served_on=date(2026, 2, 1),
+            hours=Decimal(hours),
+            volunteer_name=f"志愿者{hours}",
+        )
+    services.observation_record(
+        project=crew.project,
+        actor=crew.evaluator,
+        observed_on=date(2026, 2, 1),
+        notes="<script>alert(1)</script>",
+    )
+    client.force_login(crew.signers[0])
+
+    page = client.get(
+        crew.project.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    photo = report.photos.get()
+    photo_url = reverse("projects:photo", args=[crew.project.pk, photo.pk])
+    assert f'<a href="{photo_url}"><img src="{photo_url}"' in page
+    assert reverse("projects:receipt", args=[crew.project.pk, expense.pk]) in page
+    assert "<strong>Volunteers</strong> · 2 volunteers, 3.3 hours" in page
+    assert "installment 1 · bank reference BANK-001" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert" not in page

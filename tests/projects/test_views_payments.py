@@ -14,12 +14,13 @@ pytestmark = pytest.mark.django_db
 
 
 def page_key(client, project, name="request_form"):
-    """The key the project page issues with the first installment's button."""
+    """The key the project page issues with the first installment's button,
+    and that installment's row on the page (its pk is the installment's)."""
     response = client.get(project.get_absolute_url())
     for row in response.context["page"].installments:
         form = getattr(row, name, None)
         if form is not None:
-            return row.installment, form["idempotency_key"].value()
+            return row, form["idempotency_key"].value()
     raise AssertionError("no installment is offered")
 
 

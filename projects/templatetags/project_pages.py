@@ -1,0 +1,221 @@
+"""The long lists of a project's page, written in Python.
+
+A project's timeline is its longest list (30 entries at first, every day of
+a patrol's volunteer hours when whole), and through the template each entry
+cost its kind's `{% if %}` chain, lookups, filters and `{% blocktranslate %}`:
+a third of a cold render of the biggest project. Here each string is
+translated once per render, the links are reversed once, and every value is
+escaped (`format_html`); the HTML is the template's.
+"""
+
+from django import template
+from django.template.defaultfilters import linebreaksbr, truncatechars
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+
+from fundapp.choices import choice_labels
+from fundapp.money import format_cny
+from projects.models import DeviationFlag, Expense, ProgressReport
+
+register = template.Library()
+
+# An id no row has, replaced by each row's in a link reversed once.
+ID = 987654321
+
+
+def _labels(model, field_name: str) -> dict:
+    return choice_labels(model._meta.get_field(field_name))
+
+
+def _with(text: str, **values) -> str:
+    """A `{% blocktranslate %}` of `text` (translated already): its values
+    escaped, the translation itself as written."""
+    return text % {name: conditional_escape(value) for name, value in values.items()}
+
+
+class _Timeline:
+    """What every entry of one render shares: the translations, the links
+    and whether the reader sees receipts and bank references."""
+
+    def __init__(self, project_pk: int, can_view_receipts: bool):
+        self.can_view_receipts = can_view_receipts
+        self.photo = reverse("projects:photo", args=[project_pk, ID])
+        self.receipt = reverse("projects:receipt", args=[project_pk, ID])
+        self.bank_reference = gettext("bank reference")
+        self.over_budget = format_html(
+            ' <span class="badge over-budget">{}</span>', gettext("over budget")
+        )
+        self.report_kinds = _labels(ProgressReport, "kind")
+        self.report_states = _labels(ProgressReport, "status")
+        self.expense_states = _labels(Expense, "status")
+        self.flag_kinds = _labels(DeviationFlag, "kind")
+        self.flag_states = _labels(DeviationFlag, "state")
+        # Translated once per render (and written out, for makemessages).
+        self.paid = gettext("Paid")
+        self.installment = gettext("installment %(number)s")
+        self.photo_of = gettext("Photo: %(name)s")
+        self.milestone = gettext("Milestone")
+        self.spent = gettext("Spent")
+        self.receipt_word = gettext("receipt")
+        self.volunteers_word = gettext("Volunteers")
+        self.site_observation = gettext("Site observation")
+        self.flagged = gettext("Flagged as deviating")
+        self.returned = gettext("Returned to the fund")
+
+    @staticmethod
+    def link(pattern: str, pk: int) -> str:
+        before, after = pattern.rsplit(str(ID), 1)
+        return f"{before}{pk}{after}"
+
+    def payment(self, item) -> str:
+        html = format_html(
+            "<strong>{}</strong> {} · {}",
+            self.paid,
+            format_cny(item.amount),
+            mark_safe(  # noqa: S308  (the translation with its value escaped)
+                _with(self.installment, number=item.position)
+            ),
+        )
+        if self.can_view_receipts and item.bank_reference:
+            html += format_html(" · {} {}", self.bank_reference, item.bank_reference)
+        return html
+
+    def photos(self, photos) -> str:
+        alt = self.photo_of
+        items = []
+        for pk, name in photos:
+            link = self.link(self.photo, pk)
+            items.append(
+                format_html(
+                    '<li><a href="{}"><img src="{}" alt="{}" loading="lazy"'
+                    ' width="160" height="120"></a></li>',
+                    link,
+                    link,
+                    mark_safe(_with(alt, name=name)),  # noqa: S308  (escaped)
+                )
+            )
+        return mark_safe(  # noqa: S308  (each item is format_html's)
+            '<ul class="photos">' + "".join(items) + "</ul>"
+        )
+
+    def report(self, item) -> str:
+        count = item["participants"]
+        residents = _with(
+            ngettext("%(counter)s resident", "%(counter)s residents", count),
+            counter=count,
+        )
+        html = format_html(
+            '<strong>{}</strong> · {} · {} <span class="badge">{}</span> <p>{}</p>',
+            self.report_kinds.get(item["kind"], item["kind"]),
+            item["place"],
+            mark_safe(residents),  # noqa: S308  (its value escaped)
+            self.report_states.get(item["status"], item["status"]),
+            linebreaksbr(item["summary"]),
+        )
+        if item["milestone"]:
+            html += format_html(
+                '<p class="muted">{}: {}</p>',
+                self.milestone,
+                item["milestone"],
+            )
+        if item["photos"]:
+            html = format_html("{} {}", html, self.photos(item["photos"]))
+        return html
+
+    def expense(self, item) -> str:
+        html = format_html(
+            '<strong>{}</strong> {} · {} · {} <span class="badge">{}</span>{}',
+            self.spent,
+            format_cny(item["amount"]),
+            item["description"],
+            item["item"],
+            self.expense_states.get(item["status"], item["status"]),
+            self.over_budget if item["over_budget_reason"] else "",
+        )
+        if self.can_view_receipts:
+            html += format_html(
+                ' · <a href="{}">{}</a>',
+                self.link(self.receipt, item["id"]),
+                self.receipt_word,
+            )
+        return html
+
+    def volunteers(self, item) -> str:
+        count = item["people"]
+        return format_html(
+            "<strong>{}</strong> · {}",
+            self.volunteers_word,
+            mark_safe(  # noqa: S308  (its values escaped)
+                _with(
+                    ngettext(
+                        "%(counter)s volunteer, %(hours)s hours",
+                        "%(counter)s volunteers, %(hours)s hours",
+                        count,
+                    ),
+                    counter=count,
+                    hours=item["hours"],
+                )
+            ),
+        )
+
+    def observation(self, item) -> str:
+        return format_html(
+            "<strong>{}</strong>{}: {}",
+            self.site_observation,
+            format_html(" · {}/5", item["score"]) if item["score"] else "",
+            truncatechars(item["notes"], 200),
+        )
+
+    def flag(self, item) -> str:
+        return format_html(
+            '<strong>{}</strong>: {} <span class="badge">{}</span>',
+            self.flagged,
+            self.flag_kinds.get(item.kind, item.kind),
+            self.flag_states.get(item.state, item.state),
+        )
+
+    def return_(self, item) -> str:
+        html = format_html(
+            "<strong>{}</strong> {}",
+            self.returned,
+            format_cny(item["amount"]),
+        )
+        if self.can_view_receipts:
+            html += format_html(" · {} {}", self.bank_reference, item["bank_reference"])
+        return html
+
+
+@register.simple_tag
+def project_timeline(timeline, project_pk: int, can_view_receipts: bool) -> str:
+    """`selectors.project_timeline`'s entries as the page's list."""
+    if not timeline:
+        return format_html(
+            '<p class="muted">{}</p>', gettext("Nothing has happened yet.")
+        )
+    writer = _Timeline(project_pk, can_view_receipts)
+    kinds = {
+        "payment": writer.payment,
+        "report": writer.report,
+        "expense": writer.expense,
+        "volunteers": writer.volunteers,
+        "observation": writer.observation,
+        "flag": writer.flag,
+        "return": writer.return_,
+    }
+    items = [
+        format_html(
+            '<li class="entry-{}"> <time datetime="{}">{}</time> {} </li>',
+            entry.kind,
+            entry.day,
+            entry.day,
+            kinds[entry.kind](entry.subject),
+        )
+        for entry in timeline
+    ]
+    return mark_safe(  # noqa: S308  (each item is format_html's)
+        '<ol class="project-timeline" data-testid="timeline"> '
+        + " ".join(items)
+        + " </ol>"
+    )
