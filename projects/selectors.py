@@ -14,12 +14,10 @@ from functools import cached_property
 
 from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     F,
     Q,
     Sum,
-    When,
 )
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -35,6 +33,7 @@ from projects.models import (
     Expense,
     Installment,
     Milestone,
+    Observation,
     ProgressPhoto,
     ProgressReport,
     Project,
@@ -537,7 +536,7 @@ TIMELINE_KINDS = (
 )
 
 # The kinds of a timeline read here, each in one statement (its newest rows
-# from a day on, `newest_of_kind`): written as SQL because the ORM took
+# from a day on): written as SQL because the ORM took
 # longer to build them than PostgreSQL to run them.
 TIMELINE_DAYS_SQL = f"""
 SELECT served_on, SUM(hours), COUNT(*)
@@ -592,8 +591,8 @@ ORDER BY happened_on DESC, id DESC
 """  # noqa: S608  (table names from the models; values are parameters)
 
 
-def newest_of_kind(sql: str, params: list, limit: int | None) -> list[tuple]:
-    """The rows of one of a timeline's statements, at most `limit` of them."""
+def _fetch(sql: str, params: list, *, limit: int | None = None) -> list[tuple]:
+    """The rows of a statement, at most `limit` of them (None: all)."""
     if limit is not None:
         sql = f"{sql} LIMIT %s"
         params = [*params, limit]
@@ -666,8 +665,8 @@ def project_timeline(
             "hours": _number(hours).quantize(Decimal("0.1")),
             "people": people,
         }
-        for served_on, hours, people in newest_of_kind(
-            TIMELINE_DAYS_SQL, [project.pk, since()], limit
+        for served_on, hours, people in _fetch(
+            TIMELINE_DAYS_SQL, [project.pk, since()], limit=limit
         )
     ]
     add("volunteers", days, lambda day: day["served_on"])
@@ -682,7 +681,7 @@ def project_timeline(
             "spent_on": spent_on,
         }
         for pk, amount, description, item, status, over_budget_reason, spent_on in (
-            newest_of_kind(TIMELINE_EXPENSES_SQL, [project.pk, since()], limit)
+            _fetch(TIMELINE_EXPENSES_SQL, [project.pk, since()], limit=limit)
         )
     ]
     add("expense", expenses, lambda expense: expense["spent_on"])
@@ -692,8 +691,8 @@ def project_timeline(
         newest_reports = f"{newest_reports} LIMIT %s"
         params.append(limit)
     reports = []
-    for *report, photo_pk, photo_name in newest_of_kind(
-        TIMELINE_REPORTS_SQL.format(newest_reports), params, None
+    for *report, photo_pk, photo_name in _fetch(
+        TIMELINE_REPORTS_SQL.format(newest_reports), params
     ):
         if not reports or reports[-1]["id"] != report[0]:
             pk, kind, place, participants, status, summary, milestone, day = report
@@ -735,19 +734,26 @@ class ProjectPage:
     on_hold: bool
 
 
+OBSERVATIONS_SQL = f"""
+SELECT
+    observation.id,
+    observation.observed_on,
+    observation.notes,
+    observation.score,
+    evaluator.display_name,
+    evaluator.first_name,
+    evaluator.last_name,
+    evaluator.username
+FROM {Observation._meta.db_table} AS observation
+JOIN {User._meta.db_table} AS evaluator ON evaluator.id = observation.evaluator_id
+WHERE observation.project_id = %s
+ORDER BY observation.observed_on, observation.id
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+
 def project_observations(project: Project) -> list[dict]:
     """The evaluation team's observations, oldest first, with the name of
-    who observed."""
-    rows = project.observations.values_list(
-        "id",
-        "observed_on",
-        "notes",
-        "score",
-        "evaluator__display_name",
-        "evaluator__first_name",
-        "evaluator__last_name",
-        "evaluator__username",
-    )
+    who observed (`OBSERVATIONS_SQL`)."""
     return [
         {
             "id": pk,
@@ -756,13 +762,49 @@ def project_observations(project: Project) -> list[dict]:
             "score": score,
             "evaluator": _person(*evaluator),
         }
-        for pk, observed_on, notes, score, *evaluator in rows
+        for pk, observed_on, notes, score, *evaluator in _fetch(
+            OBSERVATIONS_SQL, [project.pk]
+        )
     ]
 
 
+MILESTONES_SQL = f"""
+SELECT title, due_on, reached_on
+FROM {Milestone._meta.db_table}
+WHERE project_id = %s
+ORDER BY due_on, id
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+
+def project_milestones(project: Project) -> list[dict]:
+    """The project's plan, by due day (`MILESTONES_SQL`)."""
+    return [
+        {"title": title, "due_on": due_on, "reached_on": reached_on}
+        for title, due_on, reached_on in _fetch(MILESTONES_SQL, [project.pk])
+    ]
+
+
+RETURNS_SQL = f"""
+SELECT id, amount, returned_on, bank_reference
+FROM {ProjectReturn._meta.db_table}
+WHERE project_id = %s
+ORDER BY returned_on, id
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+
 def project_returns(project: Project) -> list[dict]:
-    """What was returned to the fund, oldest first."""
-    return list(project.returns.values("id", "amount", "returned_on", "bank_reference"))
+    """What was returned to the fund, oldest first (`RETURNS_SQL`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(RETURNS_SQL, [project.pk])
+        return [
+            {
+                "id": pk,
+                "amount": _number(amount),
+                "returned_on": returned_on,
+                "bank_reference": bank_reference,
+            }
+            for pk, amount, returned_on, bank_reference in cursor.fetchall()
+        ]
 
 
 def project_page(project: Project, *, timeline_shown: int | None) -> ProjectPage:
@@ -808,7 +850,7 @@ def project_page(project: Project, *, timeline_shown: int | None) -> ProjectPage
         satisfaction=satisfaction,
         timeline=timeline[:timeline_shown] if cut else timeline,
         timeline_cut=cut,
-        milestones=list(project.milestones.values("title", "due_on", "reached_on")),
+        milestones=project_milestones(project),
         flags=flags,
         observations=observations,
         on_hold=on_hold,
@@ -816,11 +858,51 @@ def project_page(project: Project, *, timeline_shown: int | None) -> ProjectPage
 
 
 @dataclass
+class ExpenseRow:
+    """An expense as the money page lists it."""
+
+    pk: int
+    amount: Decimal
+    description: str
+    item: str  # its budget line's
+    spent_on: datetime.date
+    status: str
+    over_budget_reason: str
+    query: str
+    receipt_name: str
+    review_form: object = None  # the social worker's, set by the view
+
+
+# The expenses that wait for someone first (for review, then queried), then
+# the newest.
+EXPENSES_SQL = f"""
+SELECT
+    expense.id,
+    expense.amount,
+    expense.description,
+    budget_line.item,
+    expense.spent_on,
+    expense.status,
+    expense.over_budget_reason,
+    expense."query",
+    expense.receipt_name
+FROM {Expense._meta.db_table} AS expense
+JOIN {BudgetLine._meta.db_table} AS budget_line
+    ON budget_line.id = expense.budget_line_id
+WHERE expense.project_id = %s
+ORDER BY
+    CASE expense.status WHEN %s THEN 0 WHEN %s THEN 1 ELSE 2 END,
+    expense.spent_on DESC,
+    expense.id DESC
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+
+@dataclass
 class MoneyPage:
-    """What a project's money page shows to everyone (four queries)."""
+    """What a project's money page shows to everyone (three queries)."""
 
     money: ProjectMoney
-    expenses: list[Expense]
+    expenses: list[ExpenseRow]
     expenses_cut: bool
     returns: list[dict]
 
@@ -830,18 +912,14 @@ def project_money_page(project: Project, *, expenses_shown: int | None) -> Money
     expenses, those waiting for someone first, then the newest (the first
     `expenses_shown` of them; None: all)."""
     returns = project_returns(project)
-    expenses = project.expenses.select_related("budget_line").order_by(
-        Case(
-            When(status=Expense.Status.SUBMITTED, then=0),
-            When(status=Expense.Status.QUERIED, then=1),
-            default=2,
-        ),
-        "-spent_on",
-        "-id",
-    )
-    if expenses_shown is not None:
-        expenses = expenses[: expenses_shown + 1]
-    expenses = list(expenses)
+    expenses = [
+        ExpenseRow(pk, _number(amount), *fields)
+        for pk, amount, *fields in _fetch(
+            EXPENSES_SQL,
+            [project.pk, Expense.Status.SUBMITTED, Expense.Status.QUERIED],
+            limit=None if expenses_shown is None else expenses_shown + 1,
+        )
+    ]
     cut = expenses_shown is not None and len(expenses) > expenses_shown
     return MoneyPage(
         money=project_money(

@@ -9,7 +9,7 @@ escaped (`format_html`); the HTML is the template's.
 """
 
 from django import template
-from django.template.defaultfilters import linebreaksbr, truncatechars
+from django.template.defaultfilters import floatformat, linebreaksbr, truncatechars
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -218,4 +218,212 @@ def project_timeline(timeline, project_pk: int, can_view_receipts: bool) -> str:
         '<ol class="project-timeline" data-testid="timeline"> '
         + " ".join(items)
         + " </ol>"
+    )
+
+
+@register.simple_tag
+def installment_facts(row, can_view_receipts: bool) -> str:
+    """An installment's amount, trigger, state, payment and signers: the
+    `<p>`s of its item in the schedule (the buttons of the people who act
+    stay in the template)."""
+    due = f" {row.due_on.isoformat()}" if row.due_on else ""
+    html = format_html(
+        '<p><strong>{}</strong>: {} <span class="muted">({}%, {}{})</span></p>'
+        ' <p><span class="badge" data-testid="installment-state">{}</span> ',
+        mark_safe(  # noqa: S308  (the translation with its value escaped)
+            _with(gettext("Installment %(number)s"), number=row.position)
+        ),
+        format_cny(row.amount),
+        floatformat(row.percent, "-2"),
+        row.trigger_label,
+        due,
+        _installment_state(row.state),
+    )
+    payment = row.disbursement
+    if payment is not None and payment.status == "paid":
+        html += mark_safe(  # noqa: S308  (the translation with its values escaped)
+            _with(
+                gettext("on %(day)s, by %(method)s"),
+                day=payment.paid_on.isoformat(),
+                method=payment.method_label,
+            )
+        )
+        if can_view_receipts and payment.bank_reference:
+            html += format_html(
+                ' · {} <span data-testid="bank-reference">{}</span>',
+                gettext("bank reference"),
+                payment.bank_reference,
+            )
+    html += mark_safe(" </p>")
+    if row.signatures:
+        html += format_html(
+            ' <p class="muted">{} {}</p>', gettext("Signed by"), row.signed_by
+        )
+    return html
+
+
+def _installment_state(state: str) -> str:
+    if state == "paid":
+        return gettext("paid")
+    if state == "requested":
+        return gettext("requested, waiting for signatures")
+    if state == "on_hold":
+        return gettext("on hold")
+    if state == "cancelled":
+        return gettext("cancelled")
+    return gettext("scheduled")
+
+
+@register.simple_tag(takes_context=True)
+def project_expenses(
+    context, expenses, project_pk: int, *, receipts: bool, answers: bool, reviews: bool
+) -> str:
+    """The money page's expenses (`selectors.ExpenseRow`) as its articles:
+    with the receipt's link for those who see `receipts`, the link to
+    answer a query for those who record them (`answers`) and the review's
+    form for those who review them (`reviews`, the row's `review_form`)."""
+    if not expenses:
+        return format_html(
+            '<p class="muted">{}</p>', gettext("No expense is recorded yet.")
+        )
+    states = _labels(Expense, "status")
+    over_budget = format_html(
+        '<span class="badge over-budget">{}</span>', gettext("over budget")
+    )
+    why_over = gettext("Why over the budget line")
+    question = gettext("Question")
+    receipt_of = gettext("Receipt: %(name)s")
+    receipt = reverse("projects:receipt", args=[project_pk, ID])
+    answer = reverse("projects:expense_answer", args=[project_pk, ID])
+    answer_word = gettext("Answer the question")
+    review = reverse("projects:expense_review", args=[project_pk, ID])
+    articles = []
+    for expense in expenses:
+        parts = [
+            format_html(
+                "<p><strong>{}</strong> · {} · {} · {}"
+                ' <span class="badge" data-testid="expense-status">{}</span> {}</p>',
+                format_cny(expense.amount),
+                expense.description,
+                expense.item,
+                expense.spent_on.isoformat(),
+                states.get(expense.status, expense.status),
+                over_budget if expense.over_budget_reason else "",
+            )
+        ]
+        if expense.over_budget_reason:
+            parts.append(
+                format_html("<p>{}: {}</p>", why_over, expense.over_budget_reason)
+            )
+        if expense.query:
+            parts.append(
+                format_html('<p class="muted">{}: {}</p>', question, expense.query)
+            )
+        if receipts or answers:
+            parts.append(
+                format_html(
+                    '<p><a href="{}" data-testid="receipt-link">{}</a></p>',
+                    _Timeline.link(receipt, expense.pk),
+                    mark_safe(  # noqa: S308  (its value escaped)
+                        _with(receipt_of, name=expense.receipt_name)
+                    ),
+                )
+            )
+        if reviews and expense.review_form is not None:
+            parts.append(
+                _review_form(
+                    _Timeline.link(review, expense.pk),
+                    context.get("csrf_token"),
+                    expense,
+                )
+            )
+        if answers and expense.status == Expense.Status.QUERIED:
+            parts.append(
+                format_html(
+                    '<a class="button secondary" href="{}">{}</a>',
+                    _Timeline.link(answer, expense.pk),
+                    answer_word,
+                )
+            )
+        articles.append(
+            format_html(
+                '<article class="card expense" data-testid="expense"> {} </article>',
+                mark_safe(" ".join(parts)),  # noqa: S308  (each is format_html's)
+            )
+        )
+    return mark_safe(" ".join(articles))  # noqa: S308  (each is format_html's)
+
+
+def _csrf_input(csrf_token) -> str:
+    """What `{% csrf_token %}` writes."""
+    if not csrf_token or csrf_token == "NOTPROVIDED":  # noqa: S105  (Django's marker)
+        return ""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token
+    )
+
+
+def _review_form(action: str, csrf_token, expense) -> str:
+    """The social worker's form to accept or query a waiting expense."""
+    return format_html(
+        '<form method="post" action="{}" class="stack" data-once>{}{}'
+        ' <div class="field"><label for="query-expense-{}">{}</label>'
+        ' <textarea id="query-expense-{}" name="query" rows="2" maxlength="300">'
+        "</textarea></div>"
+        ' <div class="actions"><button type="submit" name="accept" value="1"'
+        ' data-testid="accept-expense">{}</button>'
+        ' <button type="submit" name="query_it" value="1" class="secondary"'
+        ' data-testid="query-expense">{}</button></div> </form>',
+        action,
+        _csrf_input(csrf_token),
+        expense.review_form["idempotency_key"],
+        expense.pk,
+        gettext("Question, if you query it"),
+        expense.pk,
+        gettext("Accept"),
+        gettext("Query"),
+    )
+
+
+@register.simple_tag
+def milestone_items(milestones) -> str:
+    """The project's milestones (`selectors.project_page`'s dicts) as `<li>`s."""
+    reached = gettext("reached")
+    not_yet = format_html('<span class="muted">{}</span>', gettext("not yet reached"))
+    return mark_safe(  # noqa: S308  (each item is format_html's)
+        "".join(
+            format_html(
+                "<li>{} · {} · {}</li>",
+                milestone["title"],
+                milestone["due_on"].isoformat(),
+                format_html(
+                    "<strong>{} {}</strong>",
+                    reached,
+                    milestone["reached_on"].isoformat(),
+                )
+                if milestone["reached_on"]
+                else not_yet,
+            )
+            for milestone in milestones
+        )
+    )
+
+
+@register.simple_tag
+def observation_items(observations) -> str:
+    """The evaluation team's observations (`selectors.project_observations`)
+    as `<li>`s."""
+    return mark_safe(  # noqa: S308  (each item is format_html's)
+        "".join(
+            format_html(
+                "<li>{} · {}{}: {}</li>",
+                observation["observed_on"].isoformat(),
+                observation["evaluator"],
+                format_html(" · {}/5", observation["score"])
+                if observation["score"]
+                else "",
+                observation["notes"],
+            )
+            for observation in observations
+        )
     )

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -278,3 +279,41 @@ def test_the_money_page_lists_waiting_expenses_first_and_links_to_every_one(
     assert len(first.context["page"].expenses) == 40
     assert "?expenses=all" in first.content.decode()
     assert len(every.context["page"].expenses) == 46
+
+
+def test_the_money_page_writes_each_expense_escaped_with_its_readers_links(
+    client, crew
+):
+    """The expenses are written in Python (projects/templatetags/project_pages.py):
+    the review's form with its key for the social worker, the receipt and the
+    answer's link for the team, every value escaped."""
+    waiting = spend(crew, "30.00", accept=False)
+    queried = spend(crew, "20.00", accept=False)
+    services.expense_review(
+        expense=queried, actor=crew.worker, accept=False, query="<b>发票</b>抬头不对"
+    )
+    url = reverse("projects:money", args=[crew.project.pk])
+    client.force_login(crew.worker)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    team = client_of(crew.team).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    worker = response.content.decode()
+    form = next(e for e in response.context["page"].expenses if e.pk == waiting.pk)
+    key = form.review_form["idempotency_key"].value()
+    review = reverse("projects:expense_review", args=[crew.project.pk, waiting.pk])
+    assert f'<form method="post" action="{review}" class="stack" data-once>' in worker
+    assert 'name="csrfmiddlewaretoken"' in worker
+    assert f'name="idempotency_key" value="{key}"' in worker
+    assert "Question: &lt;b&gt;发票&lt;/b&gt;抬头不对" in worker
+    assert "<b>发票" not in worker
+    answer = reverse("projects:expense_answer", args=[crew.project.pk, queried.pk])
+    assert answer in team
+    assert answer not in worker
+    assert reverse("projects:receipt", args=[crew.project.pk, waiting.pk]) in team
+    assert review not in team
+
+
+def client_of(user):
+    client = Client()
+    client.force_login(user)
+    return client
