@@ -511,10 +511,59 @@ def rating_window_closes(project: Project) -> datetime.date | None:
 
 
 @dataclass
+class FlagRow:
+    """A deviation flag as the project page shows it."""
+
+    pk: int
+    kind: str
+    reasons: str
+    raised_at: datetime.datetime
+    state: str
+    decision_reference: str
+    resolution_note: str
+
+    @property
+    def holds(self) -> bool:
+        return self.state in DeviationFlag.HOLDING
+
+    @property
+    def kind_label(self):
+        return _label(DeviationFlag, "kind").get(self.kind, self.kind)
+
+    @property
+    def state_label(self):
+        return _label(DeviationFlag, "state").get(self.state, self.state)
+
+
+FLAGS_SQL = f"""
+SELECT id, kind, reasons, raised_at, state, decision_reference, resolution_note
+FROM {DeviationFlag._meta.db_table}
+WHERE project_id = %s
+ORDER BY raised_at, id
+"""  # noqa: S608  (table names from the models; values are parameters)
+
+
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    """A moment read by a cursor: PostgreSQL's is aware, SQLite's is naive
+    and in UTC (as Django stores it)."""
+    if timezone.is_naive(moment):
+        return timezone.make_aware(moment, datetime.UTC)
+    return moment
+
+
+def project_flags(project: Project) -> list[FlagRow]:
+    """The project's deviation flags, oldest first (`FLAGS_SQL`)."""
+    return [
+        FlagRow(pk, kind, reasons, _aware(raised_at), *rest)
+        for pk, kind, reasons, raised_at, *rest in _fetch(FLAGS_SQL, [project.pk])
+    ]
+
+
+@dataclass
 class TimelineEntry:
     on: datetime.date
     kind: str
-    # A row of the kind: a LivePayment, a DeviationFlag, or a dict of what
+    # A row of the kind: a LivePayment, a FlagRow, or a dict of what
     # the page shows (`project_timeline`).
     subject: object
     # The day as the page shows it (and in its <time>), written once.
@@ -607,7 +656,7 @@ def project_timeline(
     limit: int | None,
     payments: list[LivePayment],
     observations: list[dict],
-    flags: list[DeviationFlag],
+    flags: list[FlagRow],
     returns: list[dict],
 ) -> list[TimelineEntry]:
     """Everything that happened, newest first: payments, reports, expenses,
@@ -729,7 +778,7 @@ class ProjectPage:
     timeline: list[TimelineEntry]
     timeline_cut: bool
     milestones: list[dict]
-    flags: list[DeviationFlag]
+    flags: list[FlagRow]
     observations: list[dict]
     on_hold: bool
 
@@ -816,7 +865,7 @@ def project_page(project: Project, *, timeline_shown: int | None) -> ProjectPage
     schedule's, the returns' total is summed from the returns, the flags and
     observations of the timeline are those the page lists.
     """
-    flags = list(project.flags.all())
+    flags = project_flags(project)
     on_hold = any(flag.holds for flag in flags)
     observations = project_observations(project)
     returns = project_returns(project)

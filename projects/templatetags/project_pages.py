@@ -204,46 +204,64 @@ def project_timeline(timeline, project_pk: int, can_view_receipts: bool) -> str:
         "flag": writer.flag,
         "return": writer.return_,
     }
+    # The kind is one of TIMELINE_KINDS and the day an ISO date: nothing to
+    # escape in them; what each kind writes is format_html's.
     items = [
-        format_html(
-            '<li class="entry-{}"> <time datetime="{}">{}</time> {} </li>',
-            entry.kind,
-            entry.day,
-            entry.day,
-            kinds[entry.kind](entry.subject),
-        )
+        f'<li class="entry-{entry.kind}"> <time datetime="{entry.day}">'
+        f"{entry.day}</time> {kinds[entry.kind](entry.subject)} </li>"
         for entry in timeline
     ]
-    return mark_safe(  # noqa: S308  (each item is format_html's)
+    return mark_safe(  # noqa: S308  (see above)
         '<ol class="project-timeline" data-testid="timeline"> '
         + " ".join(items)
         + " </ol>"
     )
 
 
-@register.simple_tag
-def installment_facts(row, can_view_receipts: bool) -> str:
+def _schedule_words(context) -> dict:
+    """The schedule's words, translated once per render (the template's
+    `render_context` lasts one render)."""
+    words = context.render_context.get(_schedule_words)
+    if words is None:
+        words = context.render_context[_schedule_words] = {
+            "installment": gettext("Installment %(number)s"),
+            "paid_on": gettext("on %(day)s, by %(method)s"),
+            "bank_reference": gettext("bank reference"),
+            "signed_by": gettext("Signed by"),
+            # The installment's state.
+            "paid": gettext("paid"),
+            "requested": gettext("requested, waiting for signatures"),
+            "on_hold": gettext("on hold"),
+            "cancelled": gettext("cancelled"),
+            "scheduled": gettext("scheduled"),
+        }
+    return words
+
+
+@register.simple_tag(takes_context=True)
+def installment_facts(context, row, can_view_receipts: bool) -> str:
     """An installment's amount, trigger, state, payment and signers: the
     `<p>`s of its item in the schedule (the buttons of the people who act
     stay in the template)."""
+    words = _schedule_words(context)
     due = f" {row.due_on.isoformat()}" if row.due_on else ""
     html = format_html(
         '<p><strong>{}</strong>: {} <span class="muted">({}%, {}{})</span></p>'
         ' <p><span class="badge" data-testid="installment-state">{}</span> ',
         mark_safe(  # noqa: S308  (the translation with its value escaped)
-            _with(gettext("Installment %(number)s"), number=row.position)
+            _with(words["installment"], number=row.position)
         ),
         format_cny(row.amount),
         floatformat(row.percent, "-2"),
         row.trigger_label,
         due,
-        _installment_state(row.state),
+        words[row.state],
     )
     payment = row.disbursement
     if payment is not None and payment.status == "paid":
         html += mark_safe(  # noqa: S308  (the translation with its values escaped)
             _with(
-                gettext("on %(day)s, by %(method)s"),
+                words["paid_on"],
                 day=payment.paid_on.isoformat(),
                 method=payment.method_label,
             )
@@ -251,27 +269,15 @@ def installment_facts(row, can_view_receipts: bool) -> str:
         if can_view_receipts and payment.bank_reference:
             html += format_html(
                 ' · {} <span data-testid="bank-reference">{}</span>',
-                gettext("bank reference"),
+                words["bank_reference"],
                 payment.bank_reference,
             )
     html += mark_safe(" </p>")
     if row.signatures:
         html += format_html(
-            ' <p class="muted">{} {}</p>', gettext("Signed by"), row.signed_by
+            ' <p class="muted">{} {}</p>', words["signed_by"], row.signed_by
         )
     return html
-
-
-def _installment_state(state: str) -> str:
-    if state == "paid":
-        return gettext("paid")
-    if state == "requested":
-        return gettext("requested, waiting for signatures")
-    if state == "on_hold":
-        return gettext("on hold")
-    if state == "cancelled":
-        return gettext("cancelled")
-    return gettext("scheduled")
 
 
 @register.simple_tag(takes_context=True)
