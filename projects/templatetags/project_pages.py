@@ -1,28 +1,26 @@
-"""The long lists of a project's page, written in Python.
+"""The lists of a project's pages, written in Python.
 
 A project's timeline is its longest list (30 entries at first, every day of
 a patrol's volunteer hours when whole), and through the template each entry
 cost its kind's `{% if %}` chain, lookups, filters and `{% blocktranslate %}`:
-a third of a cold render of the biggest project. Here each string is
-translated once per render, the links are reversed once, and every value is
-escaped (`format_html`); the HTML is the template's.
-"""
+a third of a cold render of the biggest project. Here (and for the schedule,
+the milestones, the observations and the money page's expenses) each string
+is translated once per render, each kind of link is reversed once
+(`fundapp.links.links_to`), and every value is escaped (`format_html`); the
+HTML is the templates'."""
 
 from django import template
 from django.template.defaultfilters import floatformat, linebreaksbr, truncatechars
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from fundapp.choices import choice_labels
+from fundapp.links import links_to
 from fundapp.money import format_cny
 from projects.models import DeviationFlag, Expense, ProgressReport
 
 register = template.Library()
-
-# An id no row has, replaced by each row's in a link reversed once.
-ID = 987654321
 
 
 def _labels(model, field_name: str) -> dict:
@@ -41,8 +39,8 @@ class _Timeline:
 
     def __init__(self, project_pk: int, can_view_receipts: bool):
         self.can_view_receipts = can_view_receipts
-        self.photo = reverse("projects:photo", args=[project_pk, ID])
-        self.receipt = reverse("projects:receipt", args=[project_pk, ID])
+        self.photo = links_to("projects:photo", project_pk)
+        self.receipt = links_to("projects:receipt", project_pk)
         self.bank_reference = gettext("bank reference")
         self.over_budget = format_html(
             ' <span class="badge over-budget">{}</span>', gettext("over budget")
@@ -64,11 +62,6 @@ class _Timeline:
         self.flagged = gettext("Flagged as deviating")
         self.returned = gettext("Returned to the fund")
 
-    @staticmethod
-    def link(pattern: str, pk: int) -> str:
-        before, after = pattern.rsplit(str(ID), 1)
-        return f"{before}{pk}{after}"
-
     def payment(self, item) -> str:
         html = format_html(
             "<strong>{}</strong> {} · {}",
@@ -86,7 +79,7 @@ class _Timeline:
         alt = self.photo_of
         items = []
         for pk, name in photos:
-            link = self.link(self.photo, pk)
+            link = self.photo(pk)
             items.append(
                 format_html(
                     '<li><a href="{}"><img src="{}" alt="{}" loading="lazy"'
@@ -137,7 +130,7 @@ class _Timeline:
         if self.can_view_receipts:
             html += format_html(
                 ' · <a href="{}">{}</a>',
-                self.link(self.receipt, item["id"]),
+                self.receipt(item["id"]),
                 self.receipt_word,
             )
         return html
@@ -299,10 +292,10 @@ def project_expenses(
     why_over = gettext("Why over the budget line")
     question = gettext("Question")
     receipt_of = gettext("Receipt: %(name)s")
-    receipt = reverse("projects:receipt", args=[project_pk, ID])
-    answer = reverse("projects:expense_answer", args=[project_pk, ID])
+    receipt = links_to("projects:receipt", project_pk)
+    answer = links_to("projects:expense_answer", project_pk)
     answer_word = gettext("Answer the question")
-    review = reverse("projects:expense_review", args=[project_pk, ID])
+    review = links_to("projects:expense_review", project_pk)
     articles = []
     for expense in expenses:
         parts = [
@@ -329,7 +322,7 @@ def project_expenses(
             parts.append(
                 format_html(
                     '<p><a href="{}" data-testid="receipt-link">{}</a></p>',
-                    _Timeline.link(receipt, expense.pk),
+                    receipt(expense.pk),
                     mark_safe(  # noqa: S308  (its value escaped)
                         _with(receipt_of, name=expense.receipt_name)
                     ),
@@ -338,7 +331,7 @@ def project_expenses(
         if reviews and expense.review_form is not None:
             parts.append(
                 _review_form(
-                    _Timeline.link(review, expense.pk),
+                    review(expense.pk),
                     context.get("csrf_token"),
                     expense,
                 )
@@ -347,7 +340,7 @@ def project_expenses(
             parts.append(
                 format_html(
                     '<a class="button secondary" href="{}">{}</a>',
-                    _Timeline.link(answer, expense.pk),
+                    answer(expense.pk),
                     answer_word,
                 )
             )
