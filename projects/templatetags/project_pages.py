@@ -9,6 +9,8 @@ is translated once per render, each kind of link is reversed once
 (`fundapp.links.links_to`), and every value is escaped (`format_html`); the
 HTML is the templates'."""
 
+from html import escape
+
 from django import template
 from django.template.defaultfilters import floatformat, linebreaksbr, truncatechars
 from django.utils.html import conditional_escape, format_html
@@ -33,150 +35,127 @@ def _with(text: str, **values) -> str:
     return text % {name: conditional_escape(value) for name, value in values.items()}
 
 
+def _escaped_labels(model, field_name: str) -> dict:
+    """A field's choice labels in the reader's language, escaped."""
+    return {
+        value: escape(str(label)) for value, label in _labels(model, field_name).items()
+    }
+
+
 class _Timeline:
     """What every entry of one render shares: the translations, the links
-    and whether the reader sees receipts and bank references."""
+    and whether the reader sees receipts and bank references.
+
+    The entries are the longest list of the page, so they are written with
+    f-strings and `html.escape` (what Django's `escape` does, without its
+    lazy-string wrapper and a format_html per piece): every text of a row
+    and every translation is escaped; numbers, days, amounts and links are
+    written by Python. A `{% blocktranslate %}`'s text is written as
+    translated, with its values escaped, as the template did.
+    """
 
     def __init__(self, project_pk: int, can_view_receipts: bool):
         self.can_view_receipts = can_view_receipts
         self.photo = links_to("projects:photo", project_pk)
         self.receipt = links_to("projects:receipt", project_pk)
-        self.bank_reference = gettext("bank reference")
-        self.over_budget = format_html(
-            ' <span class="badge over-budget">{}</span>', gettext("over budget")
-        )
-        self.report_kinds = _labels(ProgressReport, "kind")
-        self.report_states = _labels(ProgressReport, "status")
-        self.expense_states = _labels(Expense, "status")
-        self.flag_kinds = _labels(DeviationFlag, "kind")
-        self.flag_states = _labels(DeviationFlag, "state")
+        self.report_kinds = _escaped_labels(ProgressReport, "kind")
+        self.report_states = _escaped_labels(ProgressReport, "status")
+        self.expense_states = _escaped_labels(Expense, "status")
+        self.flag_kinds = _escaped_labels(DeviationFlag, "kind")
+        self.flag_states = _escaped_labels(DeviationFlag, "state")
         # Translated once per render (and written out, for makemessages).
-        self.paid = gettext("Paid")
+        self.paid = escape(gettext("Paid"))
         self.installment = gettext("installment %(number)s")
+        self.bank_reference = escape(gettext("bank reference"))
         self.photo_of = gettext("Photo: %(name)s")
-        self.milestone = gettext("Milestone")
-        self.spent = gettext("Spent")
-        self.receipt_word = gettext("receipt")
-        self.volunteers_word = gettext("Volunteers")
-        self.site_observation = gettext("Site observation")
-        self.flagged = gettext("Flagged as deviating")
-        self.returned = gettext("Returned to the fund")
+        self.milestone = escape(gettext("Milestone"))
+        self.spent = escape(gettext("Spent"))
+        self.over_budget = escape(gettext("over budget"))
+        self.receipt_word = escape(gettext("receipt"))
+        self.volunteers_word = escape(gettext("Volunteers"))
+        self.site_observation = escape(gettext("Site observation"))
+        self.flagged = escape(gettext("Flagged as deviating"))
+        self.returned = escape(gettext("Returned to the fund"))
+
+    @staticmethod
+    def label(labels: dict, value: str) -> str:
+        return labels[value] if value in labels else escape(value)
 
     def payment(self, item) -> str:
-        html = format_html(
-            "<strong>{}</strong> {} · {}",
-            self.paid,
-            format_cny(item.amount),
-            mark_safe(  # noqa: S308  (the translation with its value escaped)
-                _with(self.installment, number=item.position)
-            ),
-        )
+        number = self.installment % {"number": int(item.position)}
+        html = f"<strong>{self.paid}</strong> {format_cny(item.amount)} · {number}"
         if self.can_view_receipts and item.bank_reference:
-            html += format_html(" · {} {}", self.bank_reference, item.bank_reference)
+            html += f" · {self.bank_reference} {escape(item.bank_reference)}"
         return html
 
     def photos(self, photos) -> str:
-        alt = self.photo_of
         items = []
         for pk, name in photos:
-            link = self.photo(pk)
+            link = escape(self.photo(pk))
+            alt = self.photo_of % {"name": escape(name)}
             items.append(
-                format_html(
-                    '<li><a href="{}"><img src="{}" alt="{}" loading="lazy"'
-                    ' width="160" height="120"></a></li>',
-                    link,
-                    link,
-                    mark_safe(_with(alt, name=name)),  # noqa: S308  (escaped)
-                )
+                f'<li><a href="{link}"><img src="{link}" alt="{alt}" loading="lazy"'
+                ' width="160" height="120"></a></li>'
             )
-        return mark_safe(  # noqa: S308  (each item is format_html's)
-            '<ul class="photos">' + "".join(items) + "</ul>"
-        )
+        return '<ul class="photos">' + "".join(items) + "</ul>"
 
     def report(self, item) -> str:
-        count = item["participants"]
-        residents = _with(
-            ngettext("%(counter)s resident", "%(counter)s residents", count),
-            counter=count,
-        )
-        html = format_html(
-            '<strong>{}</strong> · {} · {} <span class="badge">{}</span> <p>{}</p>',
-            self.report_kinds.get(item["kind"], item["kind"]),
-            item["place"],
-            mark_safe(residents),  # noqa: S308  (its value escaped)
-            self.report_states.get(item["status"], item["status"]),
-            linebreaksbr(item["summary"]),
+        count = int(item["participants"])
+        residents = ngettext("%(counter)s resident", "%(counter)s residents", count) % {
+            "counter": count
+        }
+        html = (
+            f"<strong>{self.label(self.report_kinds, item['kind'])}</strong>"
+            f" · {escape(item['place'])} · {residents}"
+            f' <span class="badge">{self.label(self.report_states, item["status"])}'
+            f"</span> <p>{linebreaksbr(item['summary'])}</p>"
         )
         if item["milestone"]:
-            html += format_html(
-                '<p class="muted">{}: {}</p>',
-                self.milestone,
-                item["milestone"],
+            html += (
+                f'<p class="muted">{self.milestone}: {escape(item["milestone"])}</p>'
             )
         if item["photos"]:
-            html = format_html("{} {}", html, self.photos(item["photos"]))
+            html += " " + self.photos(item["photos"])
         return html
 
     def expense(self, item) -> str:
-        html = format_html(
-            '<strong>{}</strong> {} · {} · {} <span class="badge">{}</span>{}',
-            self.spent,
-            format_cny(item["amount"]),
-            item["description"],
-            item["item"],
-            self.expense_states.get(item["status"], item["status"]),
-            self.over_budget if item["over_budget_reason"] else "",
+        html = (
+            f"<strong>{self.spent}</strong> {format_cny(item['amount'])}"
+            f" · {escape(item['description'])} · {escape(item['item'])}"
+            f' <span class="badge">{self.label(self.expense_states, item["status"])}'
+            "</span>"
         )
+        if item["over_budget_reason"]:
+            html += f' <span class="badge over-budget">{self.over_budget}</span>'
         if self.can_view_receipts:
-            html += format_html(
-                ' · <a href="{}">{}</a>',
-                self.receipt(item["id"]),
-                self.receipt_word,
-            )
+            link = escape(self.receipt(item["id"]))
+            html += f' · <a href="{link}">{self.receipt_word}</a>'
         return html
 
     def volunteers(self, item) -> str:
-        count = item["people"]
-        return format_html(
-            "<strong>{}</strong> · {}",
-            self.volunteers_word,
-            mark_safe(  # noqa: S308  (its values escaped)
-                _with(
-                    ngettext(
-                        "%(counter)s volunteer, %(hours)s hours",
-                        "%(counter)s volunteers, %(hours)s hours",
-                        count,
-                    ),
-                    counter=count,
-                    hours=item["hours"],
-                )
-            ),
-        )
+        count = int(item["people"])
+        people = ngettext(
+            "%(counter)s volunteer, %(hours)s hours",
+            "%(counter)s volunteers, %(hours)s hours",
+            count,
+        ) % {"counter": count, "hours": escape(str(item["hours"]))}
+        return f"<strong>{self.volunteers_word}</strong> · {people}"
 
     def observation(self, item) -> str:
-        return format_html(
-            "<strong>{}</strong>{}: {}",
-            self.site_observation,
-            format_html(" · {}/5", item["score"]) if item["score"] else "",
-            truncatechars(item["notes"], 200),
-        )
+        score = f" · {int(item['score'])}/5" if item["score"] else ""
+        notes = escape(truncatechars(item["notes"], 200))
+        return f"<strong>{self.site_observation}</strong>{score}: {notes}"
 
     def flag(self, item) -> str:
-        return format_html(
-            '<strong>{}</strong>: {} <span class="badge">{}</span>',
-            self.flagged,
-            self.flag_kinds.get(item.kind, item.kind),
-            self.flag_states.get(item.state, item.state),
+        return (
+            f"<strong>{self.flagged}</strong>: {self.label(self.flag_kinds, item.kind)}"
+            f' <span class="badge">{self.label(self.flag_states, item.state)}</span>'
         )
 
     def return_(self, item) -> str:
-        html = format_html(
-            "<strong>{}</strong> {}",
-            self.returned,
-            format_cny(item["amount"]),
-        )
+        html = f"<strong>{self.returned}</strong> {format_cny(item['amount'])}"
         if self.can_view_receipts:
-            html += format_html(" · {} {}", self.bank_reference, item["bank_reference"])
+            html += f" · {self.bank_reference} {escape(item['bank_reference'])}"
         return html
 
 
@@ -198,13 +177,13 @@ def project_timeline(timeline, project_pk: int, can_view_receipts: bool) -> str:
         "return": writer.return_,
     }
     # The kind is one of TIMELINE_KINDS and the day an ISO date: nothing to
-    # escape in them; what each kind writes is format_html's.
+    # escape in them; each kind escapes what it writes.
     items = [
         f'<li class="entry-{entry.kind}"> <time datetime="{entry.day}">'
         f"{entry.day}</time> {kinds[entry.kind](entry.subject)} </li>"
         for entry in timeline
     ]
-    return mark_safe(  # noqa: S308  (see above)
+    return mark_safe(  # noqa: S308  (every text escaped, see _Timeline)
         '<ol class="project-timeline" data-testid="timeline"> '
         + " ".join(items)
         + " </ol>"
