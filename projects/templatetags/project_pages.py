@@ -264,72 +264,56 @@ def project_expenses(
         return format_html(
             '<p class="muted">{}</p>', gettext("No expense is recorded yet.")
         )
-    states = _labels(Expense, "status")
-    over_budget = format_html(
-        '<span class="badge over-budget">{}</span>', gettext("over budget")
-    )
-    why_over = gettext("Why over the budget line")
-    question = gettext("Question")
+    # Written as the timeline is (see _Timeline): every text escaped.
+    states = _escaped_labels(Expense, "status")
+    over_budget = escape(gettext("over budget"))
+    why_over = escape(gettext("Why over the budget line"))
+    question = escape(gettext("Question"))
     receipt_of = gettext("Receipt: %(name)s")
     receipt = links_to("projects:receipt", project_pk)
     answer = links_to("projects:expense_answer", project_pk)
-    answer_word = gettext("Answer the question")
+    answer_word = escape(gettext("Answer the question"))
     review = links_to("projects:expense_review", project_pk)
     articles = []
     for expense in expenses:
+        status = _Timeline.label(states, expense.status)
+        over = (
+            f'<span class="badge over-budget">{over_budget}</span>'
+            if expense.over_budget_reason
+            else ""
+        )
         parts = [
-            format_html(
-                "<p><strong>{}</strong> · {} · {} · {}"
-                ' <span class="badge" data-testid="expense-status">{}</span> {}</p>',
-                format_cny(expense.amount),
-                expense.description,
-                expense.item,
-                expense.spent_on.isoformat(),
-                states.get(expense.status, expense.status),
-                over_budget if expense.over_budget_reason else "",
-            )
+            f"<p><strong>{format_cny(expense.amount)}</strong>"
+            f" · {escape(expense.description)} · {escape(expense.item)}"
+            f" · {expense.spent_on.isoformat()}"
+            f' <span class="badge" data-testid="expense-status">{status}</span>'
+            f" {over}</p>"
         ]
         if expense.over_budget_reason:
-            parts.append(
-                format_html("<p>{}: {}</p>", why_over, expense.over_budget_reason)
-            )
+            parts.append(f"<p>{why_over}: {escape(expense.over_budget_reason)}</p>")
         if expense.query:
-            parts.append(
-                format_html('<p class="muted">{}: {}</p>', question, expense.query)
-            )
+            parts.append(f'<p class="muted">{question}: {escape(expense.query)}</p>')
         if receipts or answers:
+            name = receipt_of % {"name": escape(expense.receipt_name)}
             parts.append(
-                format_html(
-                    '<p><a href="{}" data-testid="receipt-link">{}</a></p>',
-                    receipt(expense.pk),
-                    mark_safe(  # noqa: S308  (its value escaped)
-                        _with(receipt_of, name=expense.receipt_name)
-                    ),
-                )
+                f'<p><a href="{escape(receipt(expense.pk))}"'
+                f' data-testid="receipt-link">{name}</a></p>'
             )
         if reviews and expense.review_form is not None:
             parts.append(
-                _review_form(
-                    review(expense.pk),
-                    context.get("csrf_token"),
-                    expense,
-                )
+                _review_form(review(expense.pk), context.get("csrf_token"), expense)
             )
         if answers and expense.status == Expense.Status.QUERIED:
             parts.append(
-                format_html(
-                    '<a class="button secondary" href="{}">{}</a>',
-                    answer(expense.pk),
-                    answer_word,
-                )
+                f'<a class="button secondary" href="{escape(answer(expense.pk))}">'
+                f"{answer_word}</a>"
             )
         articles.append(
-            format_html(
-                '<article class="card expense" data-testid="expense"> {} </article>',
-                mark_safe(" ".join(parts)),  # noqa: S308  (each is format_html's)
-            )
+            '<article class="card expense" data-testid="expense"> '
+            + " ".join(parts)
+            + " </article>"
         )
-    return mark_safe(" ".join(articles))  # noqa: S308  (each is format_html's)
+    return mark_safe(" ".join(articles))  # noqa: S308  (every text escaped)
 
 
 def _csrf_input(csrf_token) -> str:
