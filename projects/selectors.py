@@ -272,10 +272,6 @@ class LivePayment:
     requested_by_id: int
     position: int  # the installment's
 
-    @property
-    def method_label(self):
-        return _label(Disbursement, "method").get(self.method, self.method)
-
 
 @dataclass
 class InstallmentRow:
@@ -290,10 +286,6 @@ class InstallmentRow:
     on_hold: bool
     # Who signed the live request or payment, in order: (id, name).
     signatures: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def trigger_label(self):
-        return _label(Installment, "trigger").get(self.trigger, self.trigger)
 
     @property
     def signed_by(self) -> str:

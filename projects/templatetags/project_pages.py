@@ -20,7 +20,13 @@ from django.utils.translation import gettext, ngettext
 from fundapp.choices import choice_labels
 from fundapp.links import links_to
 from fundapp.money import format_cny
-from projects.models import DeviationFlag, Expense, ProgressReport
+from projects.models import (
+    DeviationFlag,
+    Disbursement,
+    Expense,
+    Installment,
+    ProgressReport,
+)
 
 register = template.Library()
 
@@ -191,21 +197,23 @@ def project_timeline(timeline, project_pk: int, can_view_receipts: bool) -> str:
 
 
 def _schedule_words(context) -> dict:
-    """The schedule's words, translated once per render (the template's
-    `render_context` lasts one render)."""
+    """The schedule's words, translated and escaped once per render (the
+    template's `render_context` lasts one render)."""
     words = context.render_context.get(_schedule_words)
     if words is None:
         words = context.render_context[_schedule_words] = {
             "installment": gettext("Installment %(number)s"),
             "paid_on": gettext("on %(day)s, by %(method)s"),
-            "bank_reference": gettext("bank reference"),
-            "signed_by": gettext("Signed by"),
+            "bank_reference": escape(gettext("bank reference")),
+            "signed_by": escape(gettext("Signed by")),
+            "triggers": _escaped_labels(Installment, "trigger"),
+            "methods": _escaped_labels(Disbursement, "method"),
             # The installment's state.
-            "paid": gettext("paid"),
-            "requested": gettext("requested, waiting for signatures"),
-            "on_hold": gettext("on hold"),
-            "cancelled": gettext("cancelled"),
-            "scheduled": gettext("scheduled"),
+            "paid": escape(gettext("paid")),
+            "requested": escape(gettext("requested, waiting for signatures")),
+            "on_hold": escape(gettext("on hold")),
+            "cancelled": escape(gettext("cancelled")),
+            "scheduled": escape(gettext("scheduled")),
         }
     return words
 
@@ -214,42 +222,34 @@ def _schedule_words(context) -> dict:
 def installment_facts(context, row, can_view_receipts: bool) -> str:
     """An installment's amount, trigger, state, payment and signers: the
     `<p>`s of its item in the schedule (the buttons of the people who act
-    stay in the template)."""
+    stay in the template). Written as the timeline is (see _Timeline)."""
     words = _schedule_words(context)
+    number = words["installment"] % {"number": int(row.position)}
+    trigger = _Timeline.label(words["triggers"], row.trigger)
     due = f" {row.due_on.isoformat()}" if row.due_on else ""
-    html = format_html(
-        '<p><strong>{}</strong>: {} <span class="muted">({}%, {}{})</span></p>'
-        ' <p><span class="badge" data-testid="installment-state">{}</span> ',
-        mark_safe(  # noqa: S308  (the translation with its value escaped)
-            _with(words["installment"], number=row.position)
-        ),
-        format_cny(row.amount),
-        floatformat(row.percent, "-2"),
-        row.trigger_label,
-        due,
-        words[row.state],
+    html = (
+        f"<p><strong>{number}</strong>: {format_cny(row.amount)}"
+        f' <span class="muted">({escape(floatformat(row.percent, "-2"))}%,'
+        f" {trigger}{due})</span></p>"
+        f' <p><span class="badge" data-testid="installment-state">'
+        f"{words[row.state]}</span> "
     )
     payment = row.disbursement
     if payment is not None and payment.status == "paid":
-        html += mark_safe(  # noqa: S308  (the translation with its values escaped)
-            _with(
-                words["paid_on"],
-                day=payment.paid_on.isoformat(),
-                method=payment.method_label,
-            )
-        )
+        html += words["paid_on"] % {
+            "day": payment.paid_on.isoformat(),
+            "method": _Timeline.label(words["methods"], payment.method),
+        }
         if can_view_receipts and payment.bank_reference:
-            html += format_html(
-                ' · {} <span data-testid="bank-reference">{}</span>',
-                words["bank_reference"],
-                payment.bank_reference,
+            html += (
+                f" · {words['bank_reference']}"
+                f' <span data-testid="bank-reference">'
+                f"{escape(payment.bank_reference)}</span>"
             )
-    html += mark_safe(" </p>")
+    html += " </p>"
     if row.signatures:
-        html += format_html(
-            ' <p class="muted">{} {}</p>', words["signed_by"], row.signed_by
-        )
-    return html
+        html += f' <p class="muted">{words["signed_by"]} {escape(row.signed_by)}</p>'
+    return mark_safe(html)  # noqa: S308  (every text escaped)
 
 
 @register.simple_tag(takes_context=True)
