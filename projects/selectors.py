@@ -42,6 +42,7 @@ from projects.models import (
     VolunteerShift,
 )
 from proposals.models import BudgetLine, Proposal
+from proposals.selectors import person_name
 
 
 def project_get(pk: int) -> Project:
@@ -98,11 +99,6 @@ def _number(value) -> Decimal:
     if isinstance(value, Decimal):
         return value
     return Decimal(str(value))
-
-
-def _person(display_name, first_name, last_name, username) -> str:
-    """A person's name as `str(user)` gives it (fundapp.models.User)."""
-    return display_name or f"{first_name} {last_name}".strip() or username
 
 
 def _label(model, field_name: str):
@@ -390,7 +386,7 @@ def project_installments(project: Project, *, on_hold: bool) -> list[Installment
                 )
             )
         if approver_id is not None:
-            rows[-1].signatures.append((approver_id, _person(*approver)))
+            rows[-1].signatures.append((approver_id, person_name(*approver)))
     return rows
 
 
@@ -801,7 +797,7 @@ def project_observations(project: Project) -> list[dict]:
             "observed_on": observed_on,
             "notes": notes,
             "score": score,
-            "evaluator": _person(*evaluator),
+            "evaluator": person_name(*evaluator),
         }
         for pk, observed_on, notes, score, *evaluator in _fetch(
             OBSERVATIONS_SQL, [project.pk]
