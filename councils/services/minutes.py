@@ -33,7 +33,9 @@ def minutes_approve(
     approved them by unanimous consent or a vote there). Locks the minutes.
     """
     minutes = (
-        Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+        Minutes.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=minutes.pk)
     )
     if not minutes.can_move_to(Minutes.Status.APPROVED):
         raise ValidationError(_("These minutes are already approved."))

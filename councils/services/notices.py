@@ -30,7 +30,9 @@ def meeting_notices_send(*, meeting_id: int) -> int:
     (`emailed_at`). Locks the meeting row. Returns the number of emails sent.
     """
     meeting = (
-        Meeting.objects.select_for_update().select_related("council").get(pk=meeting_id)
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("council")
+        .get(pk=meeting_id)
     )
     holders = {
         seat.holder

@@ -131,7 +131,11 @@ def seat_assign(
     assignments at once.
     """
     require_perm(actor, "councils.manage_council", term.council)
-    term = Term.objects.select_for_update().select_related("council").get(pk=term.pk)
+    term = (
+        Term.objects.select_for_update(of=("self",))
+        .select_related("council")
+        .get(pk=term.pk)
+    )
     community_id = term.council.community_id
     verified = Membership.objects.filter(
         user=holder, community_id=community_id, verified_at__isnull=False
